@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+
+namespace Pulse.GitHubSimulator.Data;
+
+/// <summary>
+/// The GitHub data the simulator serves, loaded from a data set (../../shared/github/DATASET.md
+/// format) and changed only through <see cref="Apply"/>, which moves updatedAt as GitHub would.
+/// Safe for concurrent readers and one writer.
+/// </summary>
+public interface ISimulatorData
+{
+    /// <summary>The data set's notion of "now" (generatedAt); mutations advance it.</summary>
+    DateTimeOffset Now { get; }
+
+    /// <summary>Counts for the control surface: owners, repositories, pullRequests, commits, reviews, comments, reviewThreads.</summary>
+    IReadOnlyDictionary<string, long> Counts { get; }
+
+    /// <summary>
+    /// Applies one mutation and returns what it changed (e.g. the new node's id). Operations,
+    /// each with "owner", "repo" and "number" naming the pull request:
+    /// edit_pr {fields}, close_pr, merge_pr {mergedBy?}, reopen_pr, delete_pr,
+    /// add_commit {commit}, add_comment {comment}, add_review {review},
+    /// add_thread {thread with comments}, add_thread_comment {threadId, comment},
+    /// delete_comment {id}. Unknown operations or targets throw <see cref="ArgumentException"/>
+    /// with a message that says which.
+    /// </summary>
+    JsonObject Apply(JsonObject mutation);
+}

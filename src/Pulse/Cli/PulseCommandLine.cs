@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Pulse.Cli;
+
+/// <summary>The verbs of the <c>pulse</c> command, listed once.</summary>
+public static class PulseCommandLine
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Pulse: a GitHub organisation's pull requests, commits, reviews and comments, kept fresh and searchable.");
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync();
+    }
+}

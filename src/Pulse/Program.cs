@@ -1,0 +1,3 @@
+using Pulse.Cli;
+
+return await PulseCommandLine.RunAsync(args);
