@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using Polly;
+using Polly.Retry;
+using Pulse.Core.GitHub;
+using Pulse.Core.Jobs;
+using Pulse.Core.Queue;
+using Pulse.Core.Storage;
+
+namespace Pulse.Core.Extract;
+
+/// <summary>
+/// Handles one extraction message: claims pending checkpoints of the run, packs as many as fit
+/// into one query, sends it (backing off and shrinking on failure), then stores the answer and
+/// advances the checkpoints in one transaction before queuing what it revealed.
+/// </summary>
+public sealed class ExtractionHandler(
+    IJobStore jobs,
+    ICheckpointStore checkpoints,
+    IGitHubConnections connections,
+    IWorkQueue queue,
+    RunCoordinator coordinator,
+    AdaptiveLoad load,
+    ExtractionOptions options,
+    TimeProvider time)
+{
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly QueryPlanner _planner = new(options);
+    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<GitHubTransientException>().Handle<GitHubSecondaryLimitException>().Handle<GitHubRateLimitedException>(),
+            MaxRetryAttempts = options.MaxAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.InitialBackoff,
+            MaxDelay = options.MaxBackoff,
+            // A secondary limit says how long to wait; a primary one is waited out by the budget before the next send.
+            DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Exception switch
+            {
+                GitHubSecondaryLimitException s => s.RetryAfter,
+                GitHubRateLimitedException => TimeSpan.Zero,
+                _ => null,
+            }),
+        })
+        .Build();
+
+    public async Task HandleAsync(WorkMessage message, CancellationToken ct)
+    {
+        var run = await jobs.GetRunAsync(message.RunId, ct);
+        if (run is null || run.Status != RunStatus.Running) return;
+        var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
+        var pause = new PauseListener(jobs, coordinator, run);
+
+        // Wait out an exhausted budget before claiming, so no claim sits idle through a rate-limit pause.
+        await connection.Budget.WaitForAsync(1, pause, ct);
+        var claimed = await checkpoints.ClaimAsync(run.Id, message.ItemId == 0 ? null : message.ItemId, options.ClaimBatch, _owner, time.GetUtcNow() + options.Lease, ct);
+        if (claimed.Count == 0) return;
+        foreach (var step in claimed.Select(c => FetchKinds.StepOf(c.Kind).Name).Distinct())
+            await coordinator.MarkRunningAsync(run.Id, step, Stage.Extraction, run.JobId, run.TenantId, ct);
+
+        var attempt = new Attempt([.. claimed]);
+        GraphQLResponse response;
+        try
+        {
+            response = await _retry.ExecuteAsync(async token => await SendAsync(attempt, connection, pause, token), ct);
+        }
+        catch (GitHubAuthException e)
+        {
+            await checkpoints.ReleaseAsync(Ids(attempt.All), new CheckpointRelease(), ct);
+            await coordinator.FailRunAsync(run.Id, e.Message, ct);
+            return;
+        }
+        catch (GitHubException e)
+        {
+            // Out of retries for this message (or GitHub refused the query): count the attempt and let the run go on.
+            await checkpoints.ReleaseAsync(Ids(attempt.Current), new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts), ct);
+            await checkpoints.ReleaseAsync(Ids(attempt.Dropped), new CheckpointRelease(), ct);
+            await ContinueAsync(run, ct);
+            await coordinator.AfterCommitAsync(run.Id, ct);
+            return;
+        }
+
+        using (response)
+        {
+            await StoreAsync(run, attempt, response, ct);
+        }
+        await ContinueAsync(run, ct);
+        await coordinator.AfterCommitAsync(run.Id, ct);
+    }
+
+    private async Task<GraphQLResponse> SendAsync(Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    {
+        var plan = _planner.Plan(attempt.Current, load.MaxItems)!;
+        attempt.Keep(plan.Units.Select(u => u.Checkpoint).ToList());
+        attempt.Plan = plan;
+        await connection.Budget.WaitForAsync(plan.Points, pause, ct);
+        try
+        {
+            var response = await connection.Client.SendAsync(plan.Text, plan.Variables, ct);
+            if (response.RateLimit is { } info) connection.Budget.Observe(info);
+            return response;
+        }
+        catch (GitHubTransientException e) when (e.IsTimeout)
+        {
+            // Make the part that failed smaller: fewer units, or a narrower page when it was alone.
+            if (plan.Units.Count > 1) load.TimedOut();
+            else attempt.Shrink(plan.Units[0].Checkpoint);
+            throw;
+        }
+        catch (GitHubRateLimitedException e)
+        {
+            connection.Budget.Exhausted(e.ResetAt);
+            throw;
+        }
+    }
+
+    private async Task StoreAsync(RunRecord run, Attempt attempt, GraphQLResponse response, CancellationToken ct)
+    {
+        var plan = attempt.Plan!;
+        var outcome = PageReader.Read(response, plan.Units);
+        var entityType = string.Join('+', plan.Units.Select(u => FetchKinds.Name(u.Checkpoint.Kind)).Distinct().Order());
+        var page = new ExtractedPage(run.Id, run.TenantId, run.IntegrationId, entityType, Hash(plan.Text), plan.Variables.ToJsonString(),
+            response.Body, outcome, response.Cost ?? plan.Points, plan.Requests);
+        var result = await checkpoints.CommitPageAsync(page, ct);
+        await checkpoints.ReleaseAsync(Ids(attempt.Dropped), new CheckpointRelease(), ct);
+        load.Succeeded();
+        foreach (var item in result.TransformItemsToQueue)
+            await queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, run.Id, item), ct);
+    }
+
+    /// <summary>Keeps the run's extraction going: one message per batch, while work remains.</summary>
+    private async Task ContinueAsync(RunRecord run, CancellationToken ct)
+    {
+        if (await checkpoints.CountPendingAsync(run.Id, ct) > 0)
+            await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, 0), ct);
+    }
+
+    private static List<long> Ids(IEnumerable<Checkpoint> cps) => cps.Select(c => c.Id).ToList();
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>The checkpoints of one message across its retries.</summary>
+    private sealed class Attempt(List<Checkpoint> claimed)
+    {
+        public List<Checkpoint> All { get; } = claimed;
+        public List<Checkpoint> Current { get; private set; } = claimed;
+        public List<Checkpoint> Dropped => All.Where(c => !Current.Any(k => k.Id == c.Id)).ToList();
+        public PlannedQuery? Plan { get; set; }
+
+        public void Keep(List<Checkpoint> kept) => Current = kept;
+
+        public void Shrink(Checkpoint cp) => Current = Current.Select(c => c.Id == cp.Id ? c with { PageSize = Math.Max(1, c.PageSize / 2) } : c).ToList();
+    }
+
+    /// <summary>Shows RATE_LIMITED (with the resume time) while the budget waits, then RUNNING again.</summary>
+    private sealed class PauseListener(IJobStore jobs, RunCoordinator coordinator, RunRecord run) : IRateLimitPauseListener
+    {
+        public async Task PausedAsync(DateTimeOffset resumeAt, CancellationToken ct)
+        {
+            if (await jobs.SetOverallAsync(run.JobId, OverallStatus.RateLimited, resumeAt, null, ct))
+                await coordinator.PublishStatusAsync(run.JobId, run.TenantId, ct);
+        }
+
+        public async Task ResumedAsync(CancellationToken ct)
+        {
+            if (await jobs.SetOverallAsync(run.JobId, OverallStatus.Running, null, null, ct))
+                await coordinator.PublishStatusAsync(run.JobId, run.TenantId, ct);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Pulse.Core.Jobs;
+
+namespace Pulse.Core.Extract;
+
+/// <summary>What one answer means for the checkpoints: each unit's advance, and the new work it reveals.</summary>
+public sealed record PageOutcome(
+    IReadOnlyList<CheckpointAdvance> Advances,
+    IReadOnlyList<NewCheckpoint> NewCheckpoints,
+    IReadOnlyList<RawUnit> Units,
+    /// <summary>Items GitHub reports per step (totalCount), added to the run's progress totals.</summary>
+    IReadOnlyDictionary<string, long> StepTotals,
+    IReadOnlyList<string> Errors)
+{
+    /// <summary>Steps with data in this answer: each gets one transform work item.</summary>
+    public IEnumerable<PipelineStep> StepsWithData =>
+        Units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead).Select(u => FetchKinds.StepOf(u.Kind)).Distinct().OrderBy(s => s.Order);
+}
+
+/// <summary>
+/// A checkpoint after its page: the next cursor, or Done. <see cref="Failed"/> means GitHub
+/// answered this alias with an error: the cursor stays and the attempt counts.
+/// </summary>
+public sealed record CheckpointAdvance(long CheckpointId, string? Cursor, bool Done, long ItemsFetched, long Remaining, bool Failed, string? Error)
+{
+    /// <summary>The page width for the next page: a width that had to shrink grows back after a success.</summary>
+    public int? PageSize { get; init; }
+}
+
+public sealed record NewCheckpoint(
+    long RepositoryId, FetchKind Kind, string ParentNodeId, string? PullRequestNodeId, string? Cursor, long Remaining, DateTimeOffset? Since);

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Pulse.Core.GitHub;
+using Pulse.Core.Jobs;
+using Pulse.Core.Transform;
+
+namespace Pulse.Core.Extract;
+
+/// <summary>
+/// Reads an answer unit by unit: where each checkpoint goes next, and which connections the
+/// answer reveals that still need fetching (every non-empty connection of every PR listed, and
+/// every review thread with more comments than its first page).
+/// </summary>
+public static class PageReader
+{
+    public static PageOutcome Read(GraphQLResponse response, IReadOnlyList<FetchUnit> units)
+    {
+        var advances = new List<CheckpointAdvance>();
+        var discovered = new List<NewCheckpoint>();
+        var rawUnits = new List<RawUnit>();
+        var totals = new Dictionary<string, long>();
+        var errors = new List<string>();
+
+        foreach (var unit in units)
+        {
+            var cp = unit.Checkpoint;
+            var unitErrors = response.Errors.Where(e => e.Path.Count > 0 && e.Path[0] == unit.Alias).ToList();
+            var data = response.Data.Prop(unit.Alias);
+            var notFound = unitErrors.Any(e => e.Type == "NOT_FOUND");
+
+            if (data is null || (unitErrors.Count > 0 && !notFound))
+            {
+                if (notFound || (data is null && unitErrors.Count == 0))
+                {
+                    // The repository, PR or thread is gone: nothing more to fetch for this checkpoint.
+                    advances.Add(new CheckpointAdvance(cp.Id, cp.Cursor, true, 0, 0, false, $"{FetchKinds.Name(cp.Kind)} {cp.ParentNodeId} not found"));
+                    rawUnits.Add(Raw(unit, ok: false));
+                    continue;
+                }
+                var message = unitErrors.Count > 0 ? unitErrors[0].Message : "no data";
+                errors.Add(message);
+                advances.Add(new CheckpointAdvance(cp.Id, cp.Cursor, false, 0, cp.Remaining, true, message));
+                rawUnits.Add(Raw(unit, ok: false));
+                continue;
+            }
+
+            var connection = Connection(data.Value, cp.Kind);
+            if (connection is null)
+            {
+                // The node resolved to another type: the id no longer names what we asked for.
+                advances.Add(new CheckpointAdvance(cp.Id, cp.Cursor, true, 0, 0, false, $"{cp.ParentNodeId} has no {FetchKinds.Name(cp.Kind)}"));
+                rawUnits.Add(Raw(unit, ok: false));
+                continue;
+            }
+
+            var nodes = connection.Value.Nodes().ToList();
+            var pageInfo = connection.Value.Prop("pageInfo");
+            var hasNext = pageInfo?.Bool("hasNextPage") ?? false;
+            var endCursor = pageInfo?.Str("endCursor") ?? cp.Cursor;
+            var total = connection.Value.Int("totalCount") ?? nodes.Count;
+            rawUnits.Add(Raw(unit, ok: true));
+
+            switch (cp.Kind)
+            {
+                case FetchKind.RepositoryHead:
+                    var newest = nodes.FirstOrDefault();
+                    var changed = newest.ValueKind == JsonValueKind.Object && (cp.Since is null || newest.ReqDate("updatedAt") >= cp.Since);
+                    if (changed)
+                        discovered.Add(new NewCheckpoint(cp.RepositoryId, FetchKind.PullRequests, cp.ParentNodeId, null, null, total, cp.Since));
+                    advances.Add(new CheckpointAdvance(cp.Id, null, true, nodes.Count, 0, false, null));
+                    break;
+
+                case FetchKind.PullRequests:
+                    var included = nodes.TakeWhile(pr => cp.Since is null || pr.ReqDate("updatedAt") >= cp.Since).ToList();
+                    var reachedOlder = included.Count < nodes.Count;
+                    foreach (var pr in included) DiscoverPullRequestConnections(pr, cp, discovered, totals);
+                    Add(totals, GitHubPrJob.PullRequests.Name, included.Count);
+                    var listingDone = !hasNext || reachedOlder;
+                    advances.Add(new CheckpointAdvance(cp.Id, endCursor, listingDone, included.Count, Math.Max(0, total - included.Count), false, null)
+                        { PageSize = Math.Min(100, cp.PageSize * 2) });
+                    break;
+
+                case FetchKind.ReviewThreads:
+                    foreach (var thread in nodes) DiscoverThreadComments(thread, cp, discovered, totals);
+                    advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total));
+                    break;
+
+                default:
+                    advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total));
+                    break;
+            }
+        }
+        return new PageOutcome(advances, discovered, rawUnits, totals, errors);
+    }
+
+    private static CheckpointAdvance Advance(Checkpoint cp, string? endCursor, bool hasNext, int fetched, int total) =>
+        new(cp.Id, endCursor, !hasNext, fetched, Math.Max(0, cp.Remaining - fetched), false, null) { PageSize = Math.Min(100, cp.PageSize * 2) };
+
+    private static RawUnit Raw(FetchUnit unit, bool ok) =>
+        new(unit.Alias, unit.Checkpoint.Kind, unit.Checkpoint.RepositoryId, unit.Checkpoint.ParentNodeId, unit.Checkpoint.PullRequestNodeId, unit.Checkpoint.Since, ok);
+
+    /// <summary>The connection a unit pages through, inside its alias.</summary>
+    public static JsonElement? Connection(JsonElement aliasData, FetchKind kind) => kind switch
+    {
+        FetchKind.RepositoryHead or FetchKind.PullRequests => aliasData.Prop("pullRequests"),
+        FetchKind.Commits => aliasData.Prop("commits"),
+        FetchKind.Reviews => aliasData.Prop("reviews"),
+        FetchKind.IssueComments => aliasData.Prop("comments"),
+        FetchKind.ReviewThreads => aliasData.Prop("reviewThreads"),
+        FetchKind.ThreadComments => aliasData.Prop("comments"),
+        _ => null,
+    };
+
+    private static void DiscoverPullRequestConnections(JsonElement pr, Checkpoint listing, List<NewCheckpoint> discovered, Dictionary<string, long> totals)
+    {
+        var prId = pr.ReqStr("id");
+        foreach (var (field, kind) in new[] { ("commits", FetchKind.Commits), ("reviews", FetchKind.Reviews), ("comments", FetchKind.IssueComments), ("reviewThreads", FetchKind.ReviewThreads) })
+        {
+            var count = pr.TotalCount(field);
+            if (kind != FetchKind.ReviewThreads) Add(totals, FetchKinds.StepOf(kind).Name, count);
+            // An empty connection costs nothing to skip: only non-empty ones are fetched.
+            if (count > 0) discovered.Add(new NewCheckpoint(listing.RepositoryId, kind, prId, prId, null, count, null));
+        }
+    }
+
+    private static void DiscoverThreadComments(JsonElement thread, Checkpoint threads, List<NewCheckpoint> discovered, Dictionary<string, long> totals)
+    {
+        if (thread.Prop("comments") is not { } comments) return;
+        var total = comments.Int("totalCount") ?? 0;
+        Add(totals, GitHubPrJob.Comments.Name, total);
+        var pageInfo = comments.Prop("pageInfo");
+        if (pageInfo?.Bool("hasNextPage") == true)
+        {
+            var fetched = comments.Nodes().Count();
+            discovered.Add(new NewCheckpoint(threads.RepositoryId, FetchKind.ThreadComments, thread.ReqStr("id"), threads.PullRequestNodeId,
+                pageInfo.Value.Str("endCursor"), total - fetched, null));
+        }
+    }
+
+    private static void Add(Dictionary<string, long> totals, string step, long count) =>
+        totals[step] = totals.GetValueOrDefault(step) + count;
+}

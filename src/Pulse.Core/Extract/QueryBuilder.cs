@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Pulse.Core.Extract;
+
+/// <summary>
+/// Renders fetch units as one aliased query. Ids and cursors travel as variables so that queries
+/// of the same shape have the same text (and the same hash in the raw store).
+/// </summary>
+public static class QueryBuilder
+{
+    private const string PageInfo = "totalCount pageInfo { hasNextPage endCursor }";
+
+    public static PlannedQuery Build(IReadOnlyList<FetchUnit> units)
+    {
+        var declarations = new List<string>();
+        var variables = new JsonObject();
+        var body = new StringBuilder();
+        var fragments = new SortedSet<string>(StringComparer.Ordinal);
+
+        for (var i = 0; i < units.Count; i++)
+        {
+            var unit = units[i];
+            var cp = unit.Checkpoint;
+            var first = unit.First.ToString(CultureInfo.InvariantCulture);
+            switch (cp.Kind)
+            {
+                case FetchKind.RepositoryHead:
+                    Declare(declarations, variables, $"o{i}", "String!", cp.RepositoryOwner);
+                    Declare(declarations, variables, $"n{i}", "String!", cp.RepositoryName);
+                    body.Append($"  {unit.Alias}: repository(owner: $o{i}, name: $n{i}) {{ pullRequests(first: 1, orderBy: {{field: UPDATED_AT, direction: DESC}}) {{ totalCount nodes {{ id updatedAt }} }} }}\n");
+                    break;
+                case FetchKind.PullRequests:
+                    Declare(declarations, variables, $"o{i}", "String!", cp.RepositoryOwner);
+                    Declare(declarations, variables, $"n{i}", "String!", cp.RepositoryName);
+                    Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
+                    body.Append($"  {unit.Alias}: repository(owner: $o{i}, name: $n{i}) {{ pullRequests(first: {first}, after: $c{i}, orderBy: {{field: UPDATED_AT, direction: DESC}}) {{ {PageInfo} nodes {{ ...PullRequestFields }} }} }}\n");
+                    fragments.Add("PullRequestFields");
+                    break;
+                case FetchKind.ThreadComments:
+                    Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
+                    Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequestReviewThread {{ ...ReviewThreadFields comments(first: {first}, after: $c{i}) {{ {PageInfo} nodes {{ ...ReviewCommentFields }} }} }} }}\n");
+                    fragments.Add("ReviewThreadFields");
+                    fragments.Add("ReviewCommentFields");
+                    break;
+                default:
+                    Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
+                    Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
+                    var (connection, selection, fragment) = PullRequestConnection(cp.Kind);
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ {connection}(first: {first}, after: $c{i}) {{ {PageInfo} nodes {{ {selection} }} }} }} }}\n");
+                    foreach (var f in fragment) fragments.Add(f);
+                    break;
+            }
+        }
+        body.Append("  rateLimit { cost limit remaining used resetAt nodeCount }\n");
+
+        var text = new StringBuilder();
+        text.Append("query Pulse");
+        if (declarations.Count > 0) text.Append('(').Append(string.Join(", ", declarations)).Append(')');
+        text.Append(" {\n").Append(body).Append("}\n");
+        foreach (var f in fragments) text.Append(QueryFragments.Get(f)).Append('\n');
+
+        return new PlannedQuery(text.ToString(), variables, units, units.Sum(u => u.Requests), units.Sum(u => u.PossibleNodes));
+    }
+
+    private static (string Connection, string Selection, string[] Fragments) PullRequestConnection(FetchKind kind) => kind switch
+    {
+        FetchKind.Commits => ("commits", "...CommitFields", ["CommitFields"]),
+        FetchKind.Reviews => ("reviews", "...ReviewFields", ["ReviewFields"]),
+        FetchKind.IssueComments => ("comments", "...IssueCommentFields", ["IssueCommentFields"]),
+        FetchKind.ReviewThreads => ("reviewThreads",
+            $"...ReviewThreadFields comments(first: {FetchUnit.ThreadCommentsWidth}) {{ {PageInfo} nodes {{ ...ReviewCommentFields }} }}",
+            ["ReviewThreadFields", "ReviewCommentFields"]),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a pull request connection."),
+    };
+
+    private static void Declare(List<string> declarations, JsonObject variables, string name, string type, string? value)
+    {
+        declarations.Add($"${name}: {type}");
+        variables[name] = value;
+    }
+}

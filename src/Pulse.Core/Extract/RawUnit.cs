@@ -1,0 +1,15 @@
+namespace Pulse.Core.Extract;
+
+/// <summary>
+/// What one alias of a stored answer holds, kept beside the raw payload so the transform can
+/// read the answer without the query: its kind, repository, parent and the incremental cut-off.
+/// </summary>
+public sealed record RawUnit(
+    string Alias,
+    FetchKind Kind,
+    long RepositoryId,
+    string ParentNodeId,
+    string? PullRequestNodeId,
+    DateTimeOffset? Since,
+    /// <summary>False when GitHub returned an error for this alias: the transform skips it, the checkpoint retries.</summary>
+    bool Ok);
