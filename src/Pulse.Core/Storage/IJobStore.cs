@@ -25,6 +25,9 @@ public interface IJobStore
     /// <summary>Sets the overall status (and resume time / error); returns false if it already was that.</summary>
     Task<bool> SetOverallAsync(long jobId, string overall, DateTimeOffset? resumeAt, string? error, CancellationToken ct);
 
+    /// <summary>Reopens a failed run that still has open work (its checkpoints and items go back to pending); false if nothing is left.</summary>
+    Task<bool> ReopenRunAsync(long runId, CancellationToken ct);
+
     /// <summary>Ends a run; on success the job's last_sync_date becomes <paramref name="syncedUpTo"/>.</summary>
     Task FinishRunAsync(long runId, bool succeeded, string? error, DateTimeOffset? syncedUpTo, CancellationToken ct);
 }

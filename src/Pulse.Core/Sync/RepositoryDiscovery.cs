@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Pulse.Core.GitHub;
+using Pulse.Core.Storage;
+using Pulse.Core.Transform;
+
+namespace Pulse.Core.Sync;
+
+/// <summary>The <c>github_repositories</c> job: the owner's repositories, filtered by the integration's name rules.</summary>
+public sealed class RepositoryDiscovery(IRepositoryStore repositories)
+{
+    private const string Query = """
+        query Discover($owner: String!, $cursor: String) {
+          repositoryOwner(login: $owner) {
+            login
+            repositories(first: 100, after: $cursor) {
+              totalCount
+              pageInfo { hasNextPage endCursor }
+              nodes {
+                id databaseId name owner { login } description isPrivate isArchived isFork
+                defaultBranchRef { name } primaryLanguage { name } createdAt updatedAt pushedAt
+              }
+            }
+          }
+          rateLimit { cost remaining resetAt }
+        }
+        """;
+
+    public async Task<int> DiscoverAsync(Integration integration, GitHubConnection connection, IRateLimitPauseListener pause, CancellationToken ct)
+    {
+        string? cursor = null;
+        var found = new List<RepositoryRow>();
+        do
+        {
+            await connection.Budget.WaitForAsync(1, pause, ct);
+            using var response = await connection.Client.SendAsync(Query, new JsonObject { ["owner"] = integration.Owner, ["cursor"] = cursor }, ct);
+            if (response.RateLimit is { } info) connection.Budget.Observe(info);
+            var owner = response.Data.Prop("repositoryOwner")
+                ?? throw new GitHubQueryException($"GitHub has no user or organisation named '{integration.Owner}'.");
+            var page = owner.Prop("repositories") ?? throw new GitHubQueryException($"GitHub listed no repositories for '{integration.Owner}'.");
+            foreach (var r in page.Nodes())
+            {
+                var name = r.ReqStr("name");
+                if (!integration.Settings.Includes(name)) continue;
+                found.Add(new RepositoryRow(r.ReqStr("id"), r.Long("databaseId"), r.Prop("owner")?.Str("login") ?? integration.Owner, name,
+                    TextNormalizer.Clean(r.Str("description")), r.Bool("isPrivate"), r.Bool("isArchived"), r.Bool("isFork"),
+                    r.Prop("defaultBranchRef")?.Str("name"), r.Prop("primaryLanguage")?.Str("name"), r.Date("createdAt"), r.Date("updatedAt"), r.Date("pushedAt")));
+            }
+            var pageInfo = page.Prop("pageInfo");
+            cursor = pageInfo?.Bool("hasNextPage") == true ? pageInfo.Value.Str("endCursor") : null;
+        }
+        while (cursor is not null);
+        await repositories.UpsertAsync(integration.TenantId, integration.Id, found, ct);
+        return found.Count;
+    }
+}

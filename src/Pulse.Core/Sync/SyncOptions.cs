@@ -1,0 +1,25 @@
+namespace Pulse.Core.Sync;
+
+/// <summary>What one <c>pulse sync</c> does.</summary>
+public sealed record SyncOptions
+{
+    public required Uri GraphQLUrl { get; init; }
+    public required string Owner { get; init; }
+    public required string Token { get; init; }
+    public string TenantName { get; init; } = "default";
+    public IReadOnlyList<string> Repositories { get; init; } = [];
+
+    /// <summary>Overrides the incremental window: only PRs updated since then.</summary>
+    public DateTimeOffset? Since { get; init; }
+    public bool Embeddings { get; init; } = true;
+
+    public int ExtractionWorkers { get; init; } = 2;
+    public int TransformWorkers { get; init; } = 2;
+    public int EmbeddingWorkers { get; init; } = 1;
+
+    /// <summary>How often progress is reported. Default 1 s.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>How a sync ended.</summary>
+public sealed record SyncResult(bool Succeeded, long RunId, string? Error, int Repositories);

@@ -1,0 +1,138 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+using Pulse.Core.Extract;
+using Pulse.Core.Jobs;
+using Pulse.Core.Storage;
+
+namespace Pulse.Storage.Sqlite;
+
+public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
+{
+    private const string Columns = """
+        cp.id AS Id, cp.run_id AS RunId, cp.tenant_id AS TenantId, cp.repository_id AS RepositoryId, cp.kind AS Kind,
+        cp.parent_node_id AS ParentNodeId, cp.pr_node_id AS PullRequestNodeId, cp.cursor AS Cursor, cp.remaining AS Remaining,
+        cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, r.owner AS Owner, r.name AS Name
+        """;
+
+    public Task<IReadOnlyList<Checkpoint>> ClaimAsync(long runId, long? preferred, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            // Oldest first, preferred on top; a lease that ran out belongs to a worker that died.
+            var rows = (await c.QueryAsync<Row>($"""
+                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
+                WHERE cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)
+                ORDER BY CASE WHEN cp.id = @preferred THEN 0 ELSE 1 END, cp.id LIMIT @max
+                """, new { runId, now, preferred = preferred ?? -1, max }, tx)).ToList();
+            if (rows.Count == 0) return (IReadOnlyList<Checkpoint>)[];
+            await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN @ids",
+                new { owner, leaseUntil, ids = rows.Select(r => r.Id).ToList() }, tx);
+            return rows.Select(r => r.ToCheckpoint()).ToList();
+        }, ct);
+
+    public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct)
+    {
+        if (checkpointIds.Count == 0) return Task.CompletedTask;
+        return db.WriteAsync(async (c, tx) =>
+        {
+            var ids = checkpointIds.ToList();
+            await c.ExecuteAsync("""
+                UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL,
+                  attempts = attempts + @inc, page_size = COALESCE(@pageSize, page_size), error = COALESCE(@error, error)
+                WHERE id IN @ids
+                """, new { ids, inc = release.CountAttempt ? 1 : 0, pageSize = release.PageSize, error = release.FailWith }, tx);
+            if (release.FailWith is not null)
+                await c.ExecuteAsync("UPDATE checkpoints SET status = 'failed' WHERE id IN @ids AND status = 'pending' AND attempts >= @max",
+                    new { ids, max = release.MaxAttempts }, tx);
+            return 0;
+        }, ct);
+    }
+
+    public Task<PageCommitResult> CommitPageAsync(ExtractedPage page, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        var outcome = page.Outcome;
+        var now = DateTimeOffset.UtcNow;
+        var rawId = await c.ExecuteScalarAsync<long>("""
+            INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, payload, units, status, points, requests, created_at)
+            VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, @VariablesJson, @Payload, @units, @status, @Points, @Requests, @now) RETURNING id
+            """, new
+            {
+                page.TenantId, page.IntegrationId, page.RunId, page.EntityType, page.QueryHash, page.VariablesJson, page.Payload,
+                units = JsonSerializer.Serialize(outcome.Units), status = outcome.StepsWithData.Any() ? "pending" : "done", page.Points, page.Requests, now,
+            }, tx);
+
+        foreach (var a in outcome.Advances)
+        {
+            await c.ExecuteAsync(a.Failed
+                ? "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @Error WHERE id = @CheckpointId"
+                : """
+                  UPDATE checkpoints SET cursor = @Cursor, status = CASE WHEN @Done THEN 'done' ELSE 'pending' END, remaining = @Remaining,
+                    pages = pages + 1, items = items + @ItemsFetched, attempts = 0, error = @Error, page_size = COALESCE(@PageSize, page_size),
+                    lease_owner = NULL, lease_until = NULL
+                  WHERE id = @CheckpointId AND status = 'pending'
+                  """, new { a.CheckpointId, a.Cursor, a.Done, a.Remaining, a.ItemsFetched, a.Error, a.PageSize }, tx);
+        }
+        await InsertAsync(c, tx, page.TenantId, page.RunId, outcome.NewCheckpoints, 100);
+
+        foreach (var (step, total) in outcome.StepTotals)
+            await c.ExecuteAsync("UPDATE run_steps SET items_total = items_total + @total WHERE run_id = @RunId AND step = @step", new { page.RunId, step, total }, tx);
+        foreach (var step in outcome.Units.Select(u => FetchKinds.StepOf(u.Kind).Name).Distinct())
+            await c.ExecuteAsync("UPDATE run_steps SET pages = pages + 1 WHERE run_id = @RunId AND step = @step", new { page.RunId, step }, tx);
+        await c.ExecuteAsync("UPDATE etl_job_runs SET points = points + @Points, requests = requests + @Requests, pages = pages + 1 WHERE id = @RunId", page, tx);
+
+        var toQueue = new List<long>();
+        foreach (var step in outcome.StepsWithData)
+        {
+            // A step's transform waits for the previous step's: its rows hold foreign keys to those.
+            var before = GitHubPrJob.Before(step);
+            var open = before is null || await SqliteRunLedger.StateAsync(c, tx, page.RunId, before.Name, Stage.Transform) == StageState.Finished;
+            var id = await c.ExecuteScalarAsync<long>("""
+                INSERT INTO work_items (tenant_id, run_id, step, stage, raw_id, state, created_at, updated_at)
+                VALUES (@TenantId, @RunId, @step, 'transform', @rawId, @state, @now, @now) RETURNING id
+                """, new { page.TenantId, page.RunId, step = step.Name, rawId, state = open ? "pending" : "waiting", now }, tx);
+            if (open) toQueue.Add(id);
+        }
+        return new PageCommitResult(rawId, toQueue);
+    }, ct);
+
+    public Task<int> CountPendingAsync(long runId, CancellationToken ct) => db.ReadAsync(c =>
+        c.ExecuteScalarAsync<int>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'pending'", new { runId }), ct);
+
+    public Task ClearLeasesAsync(long runId, CancellationToken ct) => db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL WHERE run_id = @runId AND lease_owner IS NOT NULL", new { runId }, tx), ct);
+
+    internal static async Task InsertAsync(IDbConnection c, IDbTransaction tx, long tenantId, long runId, IReadOnlyList<NewCheckpoint> checkpoints, int pageSize)
+    {
+        foreach (var n in checkpoints)
+        {
+            // The same connection can be revealed twice (a PR that moved between listing pages): keep the first.
+            await c.ExecuteAsync("""
+                INSERT INTO checkpoints (tenant_id, run_id, repository_id, kind, parent_node_id, pr_node_id, cursor, remaining, since, page_size)
+                VALUES (@tenantId, @runId, @RepositoryId, @kind, @ParentNodeId, @PullRequestNodeId, @Cursor, @Remaining, @Since, @pageSize)
+                ON CONFLICT (run_id, kind, parent_node_id) DO NOTHING
+                """, new { tenantId, runId, n.RepositoryId, kind = FetchKinds.Name(n.Kind), n.ParentNodeId, n.PullRequestNodeId, n.Cursor, n.Remaining, n.Since, pageSize }, tx);
+        }
+    }
+
+    private sealed class Row
+    {
+        public long Id { get; set; }
+        public long RunId { get; set; }
+        public long TenantId { get; set; }
+        public long RepositoryId { get; set; }
+        public string Kind { get; set; } = "";
+        public string ParentNodeId { get; set; } = "";
+        public string? PullRequestNodeId { get; set; }
+        public string? Cursor { get; set; }
+        public long Remaining { get; set; }
+        public long Attempts { get; set; }
+        public long PageSize { get; set; }
+        public DateTimeOffset? Since { get; set; }
+        public string Owner { get; set; } = "";
+        public string Name { get; set; } = "";
+
+        public Checkpoint ToCheckpoint() => new(Id, RunId, TenantId, RepositoryId, FetchKinds.Parse(Kind), ParentNodeId, PullRequestNodeId, Cursor,
+            Remaining, (int)Attempts, (int)PageSize, Since, Owner, Name);
+    }
+}
