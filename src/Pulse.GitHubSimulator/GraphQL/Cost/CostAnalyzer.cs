@@ -69,10 +69,10 @@ internal sealed class CostAnalyzer
     private void VisitField(GraphQLField field, string typeName, long parents, List<string> path)
     {
         var name = (string)field.Name.Value;
-        var definition = SchemaTypes.Field(typeName, name);
+        var definition = GitHubTypes.Field(typeName, name);
         if (definition is null) return;
         List<string> here = [.. path, field.Alias is { } a ? (string)a.Name.Value : name];
-        var fieldType = SchemaTypes.Unwrap(definition.ResolvedType!).Name;
+        var fieldType = GitHubTypes.Unwrap(definition.ResolvedType!).Name;
         if (typeName == "Query" && name == "rateLimit")
         {
             DryRun |= QueryValues.Argument(field, "dryRun", _variables) is JsonValue v && v.TryGetValue<bool>(out var dry) && dry;
@@ -84,7 +84,7 @@ internal sealed class CostAnalyzer
             Walk(field.SelectionSet, fieldType, parents * Math.Max(1, ids?.Count ?? 1), here);
             return;
         }
-        if (!SchemaTypes.IsConnection(definition))
+        if (!GitHubTypes.IsConnection(definition))
         {
             Walk(field.SelectionSet, fieldType, parents, here);
             return;

@@ -3,7 +3,7 @@ using GraphQL.Types;
 namespace Pulse.GitHubSimulator.GraphQL.Schema;
 
 /// <summary>Type lookups over the shared schema for the cost walk and the executor.</summary>
-internal static class SchemaTypes
+internal static class GitHubTypes
 {
     public static IGraphType? Named(string name) => GitHubSchema.Instance.AllTypes[name];
 
