@@ -59,7 +59,7 @@ internal sealed partial class ErrorTranslator(RubyPathIndex paths, LineMap lines
                     break;
                 case VariablesInAllowedPositionError when Match(MismatchRegex(), message) is [var name, var varType, var argType]:
                     var variable = nodes.OfType<GraphQLVariable>().LastOrDefault() ?? node;
-                    var argName = variable is null ? "" : paths.Find(variable)?.ArgumentName ?? "";
+                    var argName = (variable is null ? null : paths.Find(variable)?.ArgumentName) ?? paths.ArgumentUsing(name) ?? "";
                     result.Add(Error(variable, $"Type mismatch on variable ${name} and argument {argName} ({varType} / {argType})",
                         new() { ["code"] = "variableMismatch", ["variableName"] = name, ["typeName"] = varType, ["argumentName"] = argName, ["errorMessage"] = "Type mismatch" }));
                     break;
@@ -136,7 +136,7 @@ internal sealed partial class ErrorTranslator(RubyPathIndex paths, LineMap lines
     [GeneratedRegex(@"^Variable '\$([^']+)' of type '([^']+)' used in position expecting type '([^']+)'")]
     private static partial Regex MismatchRegex();
 
-    [GeneratedRegex("^Unknown type '([^']+)'")]
+    [GeneratedRegex("^Unknown type '?([^'.]+)")]
     private static partial Regex TypeRegex();
 
     [GeneratedRegex("^(?:Unknown fragment|Fragment) '([^']+)'")]

@@ -14,6 +14,7 @@ internal sealed class RubyPathIndex
     public enum NodeRole { Other, FragmentCondition, VariableType }
 
     private readonly Dictionary<ASTNode, Entry> _entries = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, string> _variableArguments = [];
 
     public RubyPathIndex(GraphQLDocument document)
     {
@@ -44,6 +45,9 @@ internal sealed class RubyPathIndex
     }
 
     public Entry? Find(ASTNode node) => _entries.GetValueOrDefault(node);
+
+    /// <summary>The first argument that takes <c>$variable</c>.</summary>
+    public string? ArgumentUsing(string variable) => _variableArguments.GetValueOrDefault(variable);
 
     public static string OperationLabel(GraphQLOperationDefinition op) =>
         op.Name is { } n ? Kind(op) + " " + n.Value : Kind(op);
@@ -102,6 +106,9 @@ internal sealed class RubyPathIndex
         Add(value, path, field, arg, op);
         switch (value)
         {
+            case GraphQLVariable variable:
+                _variableArguments.TryAdd((string)variable.Name.Value, arg);
+                break;
             case GraphQLListValue list:
                 foreach (var v in list.Values ?? []) AddValues(v, path, field, arg, op);
                 break;
