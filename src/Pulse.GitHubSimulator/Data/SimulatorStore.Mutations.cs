@@ -91,10 +91,15 @@ internal sealed partial class SimulatorStore
         }
     }
 
-    /// <summary>Advances the clock past everything in the data, so every change is seen by an updatedAt filter.</summary>
+    /// <summary>
+    /// GitHub stamps a change with its own clock: the wall clock, or one second past everything in
+    /// the data when the data set's times lie ahead of it, so every change is seen by an updatedAt filter.
+    /// </summary>
     private string Tick()
     {
-        _latest = (_latest > _now ? _latest : _now).AddSeconds(1);
+        var next = (_latest > _now ? _latest : _now).AddSeconds(1);
+        var wall = DateTimeOffset.UtcNow;
+        _latest = wall > next ? new DateTimeOffset(wall.Ticks - wall.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero) : next;
         _now = _latest;
         return Format(_now);
     }

@@ -7,7 +7,11 @@ public static class PulseCommandLine
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Pulse: a GitHub organisation's pull requests, commits, reviews and comments, kept fresh and searchable.");
+        var root = new RootCommand("Pulse: a GitHub organisation's pull requests, commits, reviews and comments, kept fresh and searchable.")
+        {
+            SyncCommand.Create(),
+            SearchCommand.Create(),
+        };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();
     }
