@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Pulse.GitHubSimulator.Data;
+
+internal sealed partial class SimulatorStore
+{
+    private long _nextSimId;
+
+    /// <inheritdoc />
+    public JsonObject Apply(JsonObject mutation)
+    {
+        var op = (string?)(mutation["op"] ?? mutation["type"] ?? mutation["operation"])
+            ?? throw new ArgumentException("Mutation has no \"op\".");
+        Lock.EnterWriteLock();
+        try
+        {
+            var repo = FindRepository((string?)mutation["owner"] ?? "", (string?)mutation["repo"] ?? "")
+                ?? throw new ArgumentException($"Mutation {op}: no repository {mutation["owner"]}/{mutation["repo"]}.");
+            var number = mutation["number"]?.GetValue<long>() ?? 0;
+            var pr = repo.ByNumber.GetValueOrDefault(number)
+                ?? throw new ArgumentException($"Mutation {op}: no pull request #{number} in {repo.NameWithOwner}.");
+            var stamp = Tick();
+            var result = new JsonObject { ["op"] = op, ["updatedAt"] = stamp };
+            switch (op)
+            {
+                case "edit_pr":
+                    foreach (var (key, value) in (mutation["fields"] as JsonObject ?? []).ToList())
+                        pr[key] = value?.DeepClone();
+                    break;
+                case "close_pr":
+                    pr["state"] = "CLOSED";
+                    pr["closedAt"] = stamp;
+                    break;
+                case "reopen_pr":
+                    pr["state"] = "OPEN";
+                    pr["closedAt"] = null;
+                    break;
+                case "merge_pr":
+                    pr["state"] = "MERGED";
+                    pr["mergedAt"] = stamp;
+                    pr["closedAt"] = stamp;
+                    pr["mergedBy"] = mutation["mergedBy"] is JsonObject by ? by.DeepClone()
+                        : new JsonObject { ["__typename"] = "User", ["login"] = (string?)mutation["mergedBy"] ?? "simulator" };
+                    break;
+                case "delete_pr":
+                    repo.PullRequests.Remove(pr);
+                    repo.ByNumber.Remove(number);
+                    _repoOfRoot.Remove(pr);
+                    Unindex(pr);
+                    return result;
+                case "add_commit":
+                    var commit = Required(mutation, "commit", op);
+                    result["id"] = AddChild(pr, "commits", commit["commit"] is JsonObject ? commit : new JsonObject { ["commit"] = commit }, "PURC", stamp);
+                    break;
+                case "add_comment":
+                    result["id"] = AddChild(pr, "comments", Required(mutation, "comment", op), "IC", stamp);
+                    break;
+                case "add_review":
+                    result["id"] = AddChild(pr, "reviews", Required(mutation, "review", op), "PRR", stamp);
+                    break;
+                case "add_thread":
+                    var thread = Required(mutation, "thread", op);
+                    var comments = thread["comments"] as JsonArray ?? [];
+                    thread.Remove("comments");
+                    result["id"] = AddChild(pr, "reviewThreads", thread, "PRRT", stamp);
+                    var added = new JsonArray();
+                    foreach (var c in comments.ToList())
+                        if (c is JsonObject comment) added.Add(AddThreadComment(thread, comment.DeepClone().AsObject(), stamp));
+                    result["commentIds"] = added;
+                    break;
+                case "add_thread_comment":
+                    var threadId = (string?)mutation["threadId"] ?? throw new ArgumentException("add_thread_comment needs \"threadId\".");
+                    var target = (pr["reviewThreads"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(t => (string?)t["id"] == threadId)
+                        ?? throw new ArgumentException($"add_thread_comment: no thread {threadId} on #{number}.");
+                    result["id"] = AddThreadComment(target, Required(mutation, "comment", op), stamp);
+                    break;
+                case "delete_comment":
+                    var id = (string?)mutation["id"] ?? throw new ArgumentException("delete_comment needs \"id\".");
+                    if (!RemoveComment(pr, id)) throw new ArgumentException($"delete_comment: no comment {id} on #{number}.");
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown mutation op \"{op}\".");
+            }
+            pr["updatedAt"] = stamp;
+            return result;
+        }
+        finally
+        {
+            Lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Advances the clock past everything in the data, so every change is seen by an updatedAt filter.</summary>
+    private string Tick()
+    {
+        _latest = (_latest > _now ? _latest : _now).AddSeconds(1);
+        _now = _latest;
+        return Format(_now);
+    }
+
+    internal static string Format(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static JsonObject Required(JsonObject mutation, string name, string op) =>
+        (mutation[name] as JsonObject)?.DeepClone().AsObject() ?? throw new ArgumentException($"{op} needs an object \"{name}\".");
+
+    private string AddChild(JsonObject pr, string field, JsonObject child, string prefix, string stamp)
+    {
+        Stamp(child, prefix, stamp);
+        if (pr[field] is not JsonArray array) pr[field] = array = [];
+        array.Add(child);
+        IndexChild(child, PullRequestArrays.TypeOf[field]);
+        return (string)child["id"]!;
+    }
+
+    private string AddThreadComment(JsonObject thread, JsonObject comment, string stamp)
+    {
+        Stamp(comment, "PRRC", stamp);
+        if (thread["comments"] is not JsonArray array) thread["comments"] = array = [];
+        array.Add(comment);
+        IndexChild(comment, "PullRequestReviewComment");
+        return (string)comment["id"]!;
+    }
+
+    private void Stamp(JsonObject child, string prefix, string stamp)
+    {
+        child["id"] ??= $"{prefix}_sim_{++_nextSimId}";
+        child["databaseId"] ??= ++_maxDatabaseId;
+        if (prefix != "PURC")
+        {
+            child["createdAt"] ??= stamp;
+            child["updatedAt"] ??= stamp;
+        }
+        if (prefix == "PRR") child["submittedAt"] ??= stamp;
+    }
+
+    private bool RemoveComment(JsonObject pr, string id)
+    {
+        var arrays = new List<JsonArray?> { pr["comments"] as JsonArray };
+        arrays.AddRange((pr["reviewThreads"] as JsonArray ?? []).OfType<JsonObject>().Select(t => t["comments"] as JsonArray));
+        foreach (var array in arrays)
+        {
+            var match = array?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["id"] == id);
+            if (match is null) continue;
+            array!.Remove(match);
+            _byId.Remove(id);
+            return true;
+        }
+        return false;
+    }
+}

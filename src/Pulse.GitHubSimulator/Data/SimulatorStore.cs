@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+
+namespace Pulse.GitHubSimulator.Data;
+
+/// <summary>
+/// The in-memory data set: owners, repositories, pull requests as JSON trees in GitHub's field
+/// names, a global id index, and lookups the executor needs. Each pull request is its own JSON
+/// root, so any nested object finds its pull request (and repository) through <c>node.Root</c>.
+/// Readers hold <see cref="Lock"/> for reading; <see cref="Apply"/> takes it for writing.
+/// </summary>
+internal sealed partial class SimulatorStore : ISimulatorData
+{
+    private readonly Dictionary<string, OwnerRecord> _owners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, RepositoryRecord> _repoByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IndexedNode> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<JsonObject, RepositoryRecord> _repoOfRoot = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<JsonObject, OwnerRecord> _ownerOfJson = new(ReferenceEqualityComparer.Instance);
+    private DateTimeOffset _now;
+    private DateTimeOffset _latest;
+    private long _maxDatabaseId;
+
+    public SimulatorStore(DateTimeOffset generatedAt)
+    {
+        _now = generatedAt;
+        _latest = generatedAt;
+    }
+
+    public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.SupportsRecursion);
+
+    public List<RepositoryRecord> Repositories { get; } = [];
+
+    public DateTimeOffset Now
+    {
+        get { Lock.EnterReadLock(); try { return _now; } finally { Lock.ExitReadLock(); } }
+    }
+
+    public IReadOnlyDictionary<string, long> Counts
+    {
+        get
+        {
+            Lock.EnterReadLock();
+            try { return CountAll(); }
+            finally { Lock.ExitReadLock(); }
+        }
+    }
+
+    public OwnerRecord? FindOwner(string login) => _owners.GetValueOrDefault(login);
+
+    public RepositoryRecord? FindRepository(string owner, string name) => _repoByName.GetValueOrDefault(owner + "/" + name);
+
+    public IndexedNode? FindById(string id) => _byId.TryGetValue(id, out var node) ? node : null;
+
+    /// <summary>The repository a repository or pull-request object (or anything inside a pull request) belongs to.</summary>
+    public RepositoryRecord? RepositoryOf(JsonNode node) =>
+        node.Root is JsonObject root && _repoOfRoot.TryGetValue(root, out var repo) ? repo : null;
+
+    /// <summary>The pull request an object nested in one belongs to (the PR itself included).</summary>
+    public JsonObject? PullRequestOf(JsonNode node) =>
+        node.Root is JsonObject root && _repoOfRoot.TryGetValue(root, out var repo) && !ReferenceEquals(repo.Json, root) ? root : null;
+
+    public OwnerRecord? OwnerOf(JsonObject json) => _ownerOfJson.GetValueOrDefault(json);
+
+    public OwnerRecord AddOwner(JsonObject json)
+    {
+        var login = (string?)json["login"] ?? throw new ArgumentException("An owner has no login.");
+        if (_owners.TryGetValue(login, out var existing))
+        {
+            // An owner first seen through a repository is replaced by its own entry, keeping its repositories.
+            foreach (var (key, value) in json.ToList()) { json.Remove(key); existing.Json[key] = value; }
+            IndexObject(existing.Json, (string?)existing.Json["__typename"] ?? "Organization");
+            return existing;
+        }
+        json["__typename"] ??= "Organization";
+        var owner = new OwnerRecord(json);
+        _owners[login] = owner;
+        _ownerOfJson[json] = owner;
+        IndexObject(json, (string)json["__typename"]!);
+        return owner;
+    }
+
+    public RepositoryRecord AddRepository(JsonObject json)
+    {
+        var ownerLogin = json["owner"] switch
+        {
+            JsonObject o => (string?)o["login"],
+            JsonValue v => (string?)v,
+            _ => null,
+        } ?? throw new ArgumentException($"Repository {json["name"]} has no owner.");
+        json.Remove("owner");
+        var owner = _owners.GetValueOrDefault(ownerLogin) ?? AddOwner(new JsonObject { ["login"] = ownerLogin });
+        json["__typename"] = "Repository";
+        var repo = new RepositoryRecord(json, owner);
+        owner.Repositories.Add(repo);
+        Repositories.Add(repo);
+        _repoByName[repo.NameWithOwner] = repo;
+        _repoOfRoot[json] = repo;
+        IndexObject(json, "Repository");
+        return repo;
+    }
+
+    public void AddPullRequest(RepositoryRecord repo, JsonObject pr)
+    {
+        pr["__typename"] = "PullRequest";
+        repo.PullRequests.Add(pr);
+        if (pr["number"] is JsonValue n) repo.ByNumber[n.GetValue<long>()] = pr;
+        _repoOfRoot[pr] = repo;
+        IndexObject(pr, "PullRequest");
+        foreach (var (field, type) in PullRequestArrays.TypeOf)
+            foreach (var item in pr[field] as JsonArray ?? [])
+                if (item is JsonObject child) IndexChild(child, type);
+        if (pr["updatedAt"] is JsonValue updated && DateTimeOffset.TryParse((string?)updated, out var at) && at > _latest)
+            _latest = at;
+    }
+
+    private void IndexChild(JsonObject child, string type)
+    {
+        child["__typename"] ??= type;
+        IndexObject(child, type);
+        if (type == "PullRequestReviewThread")
+            foreach (var comment in child["comments"] as JsonArray ?? [])
+                if (comment is JsonObject c) IndexChild(c, "PullRequestReviewComment");
+    }
+
+    private void IndexObject(JsonObject json, string type)
+    {
+        if (json["id"] is JsonValue id && (string?)id is { } key) _byId[key] = new IndexedNode(json, type);
+        if (json["databaseId"] is JsonValue db && db.TryGetValue<long>(out var value) && value > _maxDatabaseId)
+            _maxDatabaseId = value;
+    }
+
+    private void Unindex(JsonObject json)
+    {
+        if ((string?)json["id"] is { } key) _byId.Remove(key);
+        foreach (var (_, value) in json)
+            switch (value)
+            {
+                case JsonArray array:
+                    foreach (var item in array) if (item is JsonObject o && o["id"] is not null) Unindex(o);
+                    break;
+            }
+    }
+
+    private Dictionary<string, long> CountAll()
+    {
+        var prs = Repositories.SelectMany(r => r.PullRequests).ToList();
+        long Sum(string field) => prs.Sum(p => (long)((p[field] as JsonArray)?.Count ?? 0));
+        return new Dictionary<string, long>
+        {
+            ["owners"] = _owners.Count,
+            ["repositories"] = Repositories.Count,
+            ["pullRequests"] = prs.Count,
+            ["commits"] = Sum("commits"),
+            ["reviews"] = Sum("reviews"),
+            ["comments"] = Sum("comments"),
+            ["reviewThreads"] = Sum("reviewThreads"),
+        };
+    }
+}
