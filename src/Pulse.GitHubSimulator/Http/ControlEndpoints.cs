@@ -44,5 +44,5 @@ internal static class ControlEndpoints
     private static JsonObject Message(string text) => new() { ["message"] = text };
 
     private static IResult Json(JsonNode node, int status = 200) =>
-        Results.Text(node.ToJsonString(), "application/json; charset=utf-8", statusCode: status);
+        Results.Text(node.ToJsonString(GitHubBodies.Relaxed), "application/json; charset=utf-8", statusCode: status);
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Pulse.GitHubSimulator.Http;
@@ -40,5 +42,8 @@ internal static class GitHubBodies
         ["message"] = TimeoutMessage, ["documentation_url"] = "https://docs.github.com/graphql",
     });
 
-    public static byte[] Json(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
+    /// <summary>GitHub writes apostrophes and non-ASCII text unescaped.</summary>
+    public static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Json(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString(Relaxed));
 }

@@ -15,8 +15,8 @@ internal sealed class SecondaryRateLimit(SimulatorOptions options)
     {
         public int InFlight;
         public readonly Queue<DateTimeOffset> Requests = new();
-        public readonly Queue<(DateTimeOffset At, TimeSpan Spent)> Processing = new();
-        public TimeSpan ProcessingTotal;
+        /// <summary>Intervals of real processing; only their overlap with the window counts.</summary>
+        public readonly Queue<(DateTimeOffset Start, DateTimeOffset End)> Processing = new();
     }
 
     /// <summary>Admits a request, or returns the seconds GitHub would put in retry-after.</summary>
@@ -32,8 +32,8 @@ internal sealed class SecondaryRateLimit(SimulatorOptions options)
                 retryAfterSeconds = 60;
             else if (state.Requests.Count >= options.RequestsPerMinutePerToken)
                 retryAfterSeconds = SecondsUntil(state.Requests.Peek() + options.CpuWindow, now);
-            else if (state.ProcessingTotal >= options.CpuBudget)
-                retryAfterSeconds = SecondsUntil(state.Processing.Peek().At + options.CpuWindow, now);
+            else if (ProcessingInWindow(state, now) > options.CpuBudget)
+                retryAfterSeconds = SecondsUntil(state.Processing.Peek().End + options.CpuWindow, now);
             if (retryAfterSeconds > 0) return false;
 
             state.InFlight++;
@@ -51,8 +51,8 @@ internal sealed class SecondaryRateLimit(SimulatorOptions options)
             state.InFlight = Math.Max(0, state.InFlight - 1);
             if (scaledProcessing > TimeSpan.Zero)
             {
-                state.Processing.Enqueue((options.TimeProvider.GetUtcNow(), scaledProcessing));
-                state.ProcessingTotal += scaledProcessing;
+                var now = options.TimeProvider.GetUtcNow();
+                state.Processing.Enqueue((now - scaledProcessing, now));
             }
         }
     }
@@ -66,7 +66,6 @@ internal sealed class SecondaryRateLimit(SimulatorOptions options)
             {
                 state.Requests.Clear();
                 state.Processing.Clear();
-                state.ProcessingTotal = TimeSpan.Zero;
             }
         }
     }
@@ -80,8 +79,17 @@ internal sealed class SecondaryRateLimit(SimulatorOptions options)
     private void Expire(TokenState state, DateTimeOffset now)
     {
         while (state.Requests.Count > 0 && state.Requests.Peek() + options.CpuWindow <= now) state.Requests.Dequeue();
-        while (state.Processing.Count > 0 && state.Processing.Peek().At + options.CpuWindow <= now)
-            state.ProcessingTotal -= state.Processing.Dequeue().Spent;
+        while (state.Processing.Count > 0 && state.Processing.Peek().End + options.CpuWindow <= now) state.Processing.Dequeue();
+    }
+
+    /// <summary>Processing inside [now - window, now]: a sequential client's intervals never overlap, so it stays within the window's length.</summary>
+    private TimeSpan ProcessingInWindow(TokenState state, DateTimeOffset now)
+    {
+        var from = now - options.CpuWindow;
+        var total = TimeSpan.Zero;
+        foreach (var (start, end) in state.Processing)
+            if (end > from) total += end - (start > from ? start : from);
+        return total;
     }
 
     private static int SecondsUntil(DateTimeOffset at, DateTimeOffset now) =>
