@@ -1,0 +1,182 @@
+using System.Text.Json.Nodes;
+using GraphQL.Types;
+using GraphQLParser.AST;
+using Pulse.GitHubSimulator.Data;
+using Pulse.GitHubSimulator.GraphQL.Schema;
+
+namespace Pulse.GitHubSimulator.GraphQL.Execution;
+
+internal sealed partial class Executor
+{
+    private object? ResolveField(object parent, string typeName, GraphQLField field, FieldType definition, List<object> path, out bool errored)
+    {
+        errored = false;
+        var name = (string)field.Name.Value;
+        switch (parent)
+        {
+            case RootValue:
+                return ResolveQuery(field, name, path, out errored);
+            case Connection c:
+                return name switch
+                {
+                    "totalCount" => c.TotalCount,
+                    "nodes" => c.Positions.Select(p => (object?)Deref(c.All[p])).ToList(),
+                    "edges" => c.Positions.Select(p => (object?)new Edge(c, p)).ToList(),
+                    "pageInfo" => new PageInfo(c),
+                    _ => null,
+                };
+            case Edge e:
+                return name switch
+                {
+                    "cursor" => Connection.Cursor(e.Position),
+                    "node" => Deref(e.Connection.All[e.Position]),
+                    _ => null,
+                };
+            case PageInfo p:
+                var empty = p.Connection.End <= p.Connection.Start;
+                return name switch
+                {
+                    "hasNextPage" => p.Connection.HasNextPage,
+                    "hasPreviousPage" => p.Connection.HasPreviousPage,
+                    "startCursor" => empty ? null : Connection.Cursor(p.Connection.Start),
+                    "endCursor" => empty ? null : Connection.Cursor(p.Connection.End - 1),
+                    _ => null,
+                };
+            case JsonObject json:
+                return ResolveData(json, typeName, field, name, definition, path, out errored);
+            default:
+                return null;
+        }
+    }
+
+    private object? ResolveData(JsonObject json, string typeName, GraphQLField field, string name, FieldType definition, List<object> path, out bool errored)
+    {
+        errored = false;
+        var repo = _store.RepositoryOf(json);
+        switch (typeName, name)
+        {
+            case ("Repository", "owner") when repo is not null: return repo.Owner.Json;
+            case ("Repository", "nameWithOwner") when repo is not null: return repo.NameWithOwner;
+            case ("Repository", "url") when repo is not null && json["url"] is null: return "https://github.com/" + repo.NameWithOwner;
+            case ("Repository", "pullRequests") when repo is not null: return PageOf(PullRequests.Select(repo, field, _plan.Variables), field, path, out errored);
+            case ("Repository", "pullRequest") when repo is not null:
+                var number = QueryValues.IntArgument(field, "number", _plan.Variables) ?? 0;
+                if (repo.ByNumber.TryGetValue(number, out var pr)) return pr;
+                AddError("NOT_FOUND", $"Could not resolve to a PullRequest with the number of {number}.", path, field);
+                errored = true;
+                return null;
+            case ("Organization" or "User", "repositories") when _store.OwnerOf(json) is { } owner:
+                return PageOf(PullRequests.Repositories(owner, field, _plan.Variables), field, path, out errored);
+            case ("Organization" or "User", "repository") when _store.OwnerOf(json) is { } owner:
+                return _store.FindRepository(owner.Login, (string?)QueryValues.Argument(field, "name", _plan.Variables) ?? "")?.Json;
+            case ("PullRequest", "repository" or "baseRepository"): return repo?.Json;
+            case ("PullRequest", "headRepository") when json["headRepository"] is null: return repo?.Json;
+            case ("PullRequest", "merged"): return (string?)json["state"] == "MERGED";
+            case ("PullRequest", "closed"): return (string?)json["state"] is "MERGED" or "CLOSED";
+            case ("PullRequestReview", "comments"): return PageOf(ReviewComments(json), field, path, out errored);
+            case (_, "pullRequest") when _store.PullRequestOf(json) is { } owning && !ReferenceEquals(owning, json): return owning;
+            case (_, "repository") when repo is not null && json["repository"] is null: return repo.Json;
+        }
+        var isConnection = GitHubTypes.IsConnection(definition);
+        if (!json.TryGetPropertyValue(name, out var value))
+            return isConnection ? PageOf([], field, path, out errored) : null;
+        if (isConnection) return PageOf((value as JsonArray)?.ToList() ?? [], field, path, out errored);
+        return Deref(value);
+    }
+
+    private object? ResolveQuery(GraphQLField field, string name, List<object> path, out bool errored)
+    {
+        errored = false;
+        string? Arg(string arg) => (string?)QueryValues.Argument(field, arg, _plan.Variables);
+        object? NotFound(string message)
+        {
+            AddError("NOT_FOUND", message, path, field);
+            return null;
+        }
+        object? result;
+        switch (name)
+        {
+            case "repository":
+                result = _store.FindRepository(Arg("owner") ?? "", Arg("name") ?? "")?.Json
+                    ?? NotFound($"Could not resolve to a Repository with the name '{Arg("owner")}/{Arg("name")}'.");
+                break;
+            case "organization":
+                result = _store.FindOwner(Arg("login") ?? "") is { } org && (string?)org.Json["__typename"] == "Organization" ? org.Json
+                    : NotFound($"Could not resolve to an Organization with the login of '{Arg("login")}'.");
+                break;
+            case "user":
+                result = _store.FindOwner(Arg("login") ?? "") is { } user && (string?)user.Json["__typename"] == "User" ? user.Json
+                    : NotFound($"Could not resolve to a User with the login of '{Arg("login")}'.");
+                break;
+            case "repositoryOwner":
+                return _store.FindOwner(Arg("login") ?? "")?.Json;
+            case "viewer":
+                return _store.FindOwner(_context.ViewerLogin)?.Json
+                    ?? new JsonObject { ["__typename"] = "User", ["login"] = _context.ViewerLogin };
+            case "node":
+                result = _store.FindById(Arg("id") ?? "")?.Json ?? NotFound($"Could not resolve to a node with the global id of '{Arg("id")}'.");
+                break;
+            case "nodes":
+                var ids = QueryValues.Argument(field, "ids", _plan.Variables) as JsonArray ?? [];
+                return ids.Select((id, i) =>
+                {
+                    if (_store.FindById((string?)id ?? "") is { } found) return (object?)found.Json;
+                    AddError("NOT_FOUND", $"Could not resolve to a node with the global id of '{id}'.", [.. path, i], field);
+                    return null;
+                }).ToList();
+            case "rateLimit":
+                var limit = _context.RateLimit;
+                return new JsonObject
+                {
+                    ["cost"] = limit.Cost, ["limit"] = limit.Limit, ["remaining"] = limit.Remaining, ["used"] = limit.Used,
+                    ["resetAt"] = SimulatorStore.Format(limit.ResetAt), ["nodeCount"] = limit.NodeCount,
+                };
+            default:
+                return null;
+        }
+        errored = result is null;
+        return result;
+    }
+
+    private string NotFoundMessage(GraphQLField field)
+    {
+        string? Arg(string arg) => (string?)QueryValues.Argument(field, arg, _plan.Variables);
+        return field.Name.Value == "repository"
+            ? $"Could not resolve to a Repository with the name '{Arg("owner")}/{Arg("name")}'."
+            : $"Could not resolve to a node with the global id of '{Arg("id") ?? Arg("login") ?? (string)field.Name.Value}'.";
+    }
+
+    private Connection? PageOf(IReadOnlyList<JsonNode?> items, GraphQLField field, List<object> path, out bool errored)
+    {
+        errored = false;
+        var v = _plan.Variables;
+        var page = Connection.Page(items, QueryValues.IntArgument(field, "first", v), QueryValues.IntArgument(field, "last", v),
+            (string?)QueryValues.Argument(field, "after", v), (string?)QueryValues.Argument(field, "before", v), out var error);
+        if (error is null) return page;
+        AddError("INVALID_CURSOR_ARGUMENTS", error, path, field);
+        errored = true;
+        return null;
+    }
+
+    /// <summary>A reference stub such as <c>replyTo: {"id": ...}</c> stands for the indexed object.</summary>
+    private object? Deref(JsonNode? value)
+    {
+        if (value is JsonObject stub && stub.Count <= 2 && stub.All(p => p.Key is "id" or "__typename")
+            && (string?)stub["id"] is { } id && _store.FindById(id) is { } indexed)
+            return indexed.Json;
+        return value;
+    }
+
+    /// <summary>The review comments (in all threads of the PR) that belong to this review.</summary>
+    private List<JsonNode?> ReviewComments(JsonObject review)
+    {
+        var id = (string?)review["id"];
+        var pr = _store.PullRequestOf(review);
+        if (id is null || pr is null) return [];
+        return (pr["reviewThreads"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .SelectMany(t => t["comments"] as JsonArray ?? [])
+            .Where(c => (string?)c?["pullRequestReview"]?["id"] == id)
+            .ToList();
+    }
+}

@@ -1,0 +1,267 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphQL.Types;
+using GraphQLParser.AST;
+using Pulse.GitHubSimulator.Data;
+using Pulse.GitHubSimulator.GraphQL.Schema;
+
+namespace Pulse.GitHubSimulator.GraphQL.Execution;
+
+/// <summary>
+/// Executes one prepared operation over the store and writes GitHub's body:
+/// {"data": ...} then "errors" when some fields failed. Results are built as a light tree first
+/// so a null in a non-null position can propagate to the nearest nullable parent (spec 6.4.4).
+/// </summary>
+internal sealed partial class Executor
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly SimulatorStore _store;
+    private readonly PreparedQuery _plan;
+    private readonly ExecutionContext _context;
+    private readonly Dictionary<string, GraphQLFragmentDefinition> _fragments;
+    private readonly List<JsonObject> _errors = [];
+    private FaultMode _fault;
+    private long _touched, _pullRequests, _commits, _otherRows;
+
+    private enum FaultMode { None, PullRequest, FirstListItem, Done }
+
+    /// <summary>Thrown when a null reaches a non-null position; caught by the nearest nullable field or list item.</summary>
+    private sealed class NullPropagation : Exception;
+
+    public Executor(SimulatorStore store, PreparedQuery plan, ExecutionContext context)
+    {
+        _store = store;
+        _plan = plan;
+        _context = context;
+        _fragments = plan.Document!.Definitions.OfType<GraphQLFragmentDefinition>()
+            .GroupBy(f => (string)f.FragmentName.Name.Value).ToDictionary(g => g.Key, g => g.First());
+    }
+
+    public ExecutionResult Run()
+    {
+        _fault = _context.Fault == PartialFault.NullNodeWithError ? FaultMode.PullRequest : FaultMode.None;
+        var data = RunOnce();
+        if (_fault == FaultMode.PullRequest)
+        {
+            // No pull request in the answer: fault the first object of any list instead.
+            _errors.Clear();
+            _touched = _pullRequests = _commits = _otherRows = 0;
+            _fault = FaultMode.FirstListItem;
+            data = RunOnce();
+        }
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("data");
+            Write(writer, data);
+            if (_errors.Count > 0)
+            {
+                writer.WritePropertyName("errors");
+                writer.WriteStartArray();
+                foreach (var error in _errors) error.WriteTo(writer);
+                writer.WriteEndArray();
+            }
+            writer.WriteEndObject();
+        }
+        var body = buffer.ToArray();
+        var time = ProcessingModel.GitHub.Estimate(_pullRequests, _commits, _otherRows, body.Length);
+        return new ExecutionResult(body, _touched, time);
+    }
+
+    private List<KeyValuePair<string, object?>>? RunOnce()
+    {
+        var rootType = _plan.Operation!.Operation == OperationType.Mutation ? "Mutation" : "Query";
+        try
+        {
+            return CompleteObject(RootValue.Instance, rootType, [_plan.Operation.SelectionSet], [], isRoot: true);
+        }
+        catch (NullPropagation)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The value standing for the Query type.</summary>
+    private sealed class RootValue
+    {
+        public static readonly RootValue Instance = new();
+    }
+
+    private List<KeyValuePair<string, object?>> CompleteObject(object value, string typeName, IReadOnlyList<GraphQLSelectionSet> sets, List<object> path, bool isRoot = false)
+    {
+        CountObject(value, typeName);
+        var result = new List<KeyValuePair<string, object?>>();
+        var first = true;
+        foreach (var (key, fields) in CollectFields(typeName, sets))
+        {
+            var field = fields[0];
+            List<object> fieldPath = [.. path, key];
+            if (field.Name.Value == "__typename") { result.Add(new(key, typeName)); continue; }
+            var definition = GitHubTypes.Field(typeName, (string)field.Name.Value);
+            if (definition is null) continue;
+            var notFound = isRoot && first && _context.Fault == PartialFault.NotFound;
+            first = false;
+            object? resolved;
+            if (notFound)
+            {
+                AddError("NOT_FOUND", NotFoundMessage(field), fieldPath, field);
+                resolved = null;
+                result.Add(new(key, CompleteValue(definition.ResolvedType!, null, fields, fieldPath, typeName, errored: true)));
+                continue;
+            }
+            resolved = ResolveField(value, typeName, field, definition, fieldPath, out var errored);
+            result.Add(new(key, CompleteValue(definition.ResolvedType!, resolved, fields, fieldPath, typeName, errored)));
+        }
+        return result;
+    }
+
+    /// <summary>Turns a resolved value into output for its declared type; errored nulls propagate, missing data becomes zero.</summary>
+    private object? CompleteValue(IGraphType type, object? value, List<GraphQLField> fields, List<object> path, string parentType, bool errored)
+    {
+        if (type is NonNullGraphType nonNull)
+        {
+            var inner = nonNull.ResolvedType!;
+            if (value is null && !errored)
+            {
+                MissingFieldLog.Report(parentType, (string)fields[0].Name.Value);
+                value = ZeroValue(inner);
+            }
+            var completed = CompleteValue(inner, value, fields, path, parentType, errored);
+            return completed ?? throw new NullPropagation();
+        }
+        if (value is null) return null;
+        try
+        {
+            return type switch
+            {
+                ListGraphType list => CompleteList(list.ResolvedType!, value, fields, path, parentType),
+                ScalarGraphType or EnumerationGraphType => value,
+                _ => CompleteComposite(type, value, fields, path),
+            };
+        }
+        catch (NullPropagation)
+        {
+            return null;
+        }
+    }
+
+    private List<object?> CompleteList(IGraphType itemType, object value, List<GraphQLField> fields, List<object> path, string parentType)
+    {
+        var items = value switch
+        {
+            JsonArray array => array.Select(n => (object?)n).ToList(),
+            IEnumerable<object?> list => list.ToList(),
+            _ => [value],
+        };
+        var result = new List<object?>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            List<object> itemPath = [.. path, i];
+            var item = items[i];
+            var errored = false;
+            if (item is not null && ShouldFault(item, itemType))
+            {
+                AddError(null, SomethingWentWrong(), itemPath, fields[0]);
+                item = null;
+                errored = true;
+            }
+            result.Add(CompleteValue(itemType, item, fields, itemPath, parentType, errored));
+        }
+        return result;
+    }
+
+    private object? CompleteComposite(IGraphType type, object value, List<GraphQLField> fields, List<object> path)
+    {
+        var typeName = ConcreteType(type, value);
+        var sets = fields.Where(f => f.SelectionSet is not null).Select(f => f.SelectionSet!).ToList();
+        return CompleteObject(value, typeName, sets, path);
+    }
+
+    private bool ShouldFault(object item, IGraphType itemType)
+    {
+        if (_fault == FaultMode.FirstListItem) { _fault = FaultMode.Done; return true; }
+        if (_fault == FaultMode.PullRequest && GitHubTypes.Unwrap(itemType).Name == "PullRequest") { _fault = FaultMode.Done; return true; }
+        return false;
+    }
+
+    private string ConcreteType(IGraphType type, object value)
+    {
+        if (!GitHubTypes.IsAbstract(type)) return type.Name;
+        if (value is JsonObject json)
+        {
+            if ((string?)json["__typename"] is { } name) return name;
+            if ((string?)json["id"] is { } id && _store.FindById(id) is { } indexed) return indexed.TypeName;
+        }
+        // Embedded actors without __typename are users, by far the most common.
+        return ((IAbstractGraphType)type).PossibleTypes.Any(t => t.Name == "User") ? "User"
+            : ((IAbstractGraphType)type).PossibleTypes.First().Name;
+    }
+
+    private static object? ZeroValue(IGraphType type) => type switch
+    {
+        ListGraphType => new JsonArray(),
+        EnumerationGraphType e => JsonValue.Create(e.Values.First().Name),
+        IntGraphType or FloatGraphType or LongGraphType => JsonValue.Create(0),
+        BooleanGraphType => JsonValue.Create(false),
+        ScalarGraphType => JsonValue.Create(""),
+        _ => new JsonObject(),
+    };
+
+    private void CountObject(object value, string typeName)
+    {
+        if (value is not JsonObject json) return;
+        _touched++;
+        switch (typeName)
+        {
+            case "PullRequest": _pullRequests++; break;
+            case "PullRequestCommit": _commits++; break;
+            case "Commit" when json.Parent?.Parent is null: _commits++; break;
+            case "Commit": break;
+            default: if (json["id"] is not null) _otherRows++; break;
+        }
+    }
+
+    private void AddError(string? type, string message, List<object> path, GraphQLField field)
+    {
+        var error = new JsonObject();
+        if (type is not null) error["type"] = type;
+        error["path"] = new JsonArray(path.Select(p => p is int i ? JsonValue.Create(i) : (JsonNode?)JsonValue.Create((string)p)).ToArray());
+        error["locations"] = _plan.Lines!.Locations(field);
+        error["message"] = message;
+        _errors.Add(error);
+    }
+
+    private string SomethingWentWrong()
+    {
+        var random = new Random(_context.FaultSeed);
+        var id = $"{random.Next(0x1000, 0xFFFF):X4}:{random.Next(0x1000, 0xFFFF):X4}:{random.Next(0x100000, 0xFFFFFF):X6}:{random.Next(0x100000, 0xFFFFFF):X6}:{random.Next(0x10000000, int.MaxValue):X8}";
+        return $"Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `{id}` when reporting this issue.";
+    }
+
+    private static void Write(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case int i: writer.WriteNumberValue(i); break;
+            case long l: writer.WriteNumberValue(l); break;
+            case JsonNode node: node.WriteTo(writer); break;
+            case List<KeyValuePair<string, object?>> obj:
+                writer.WriteStartObject();
+                foreach (var (k, v) in obj) { writer.WritePropertyName(k); Write(writer, v); }
+                writer.WriteEndObject();
+                break;
+            case List<object?> list:
+                writer.WriteStartArray();
+                foreach (var v in list) Write(writer, v);
+                writer.WriteEndArray();
+                break;
+            default: writer.WriteStringValue(value.ToString()); break;
+        }
+    }
+}
