@@ -46,6 +46,18 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     /// <summary>e.g. http://127.0.0.1:5099/graphql</summary>
     public Uri GraphQLUrl => new(BaseUrl, "graphql");
 
+    /// <summary>Starts GitHub's engine over <see cref="SimulatorOptions.DatasetPath"/>, or over the synthetic data of <see cref="SimulatorOptions.Synthetic"/>.</summary>
+    public static Task<GitHubSimulatorServer> StartAsync(SimulatorOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return StartAsync(options, LoadData(options), ct);
+    }
+
+    /// <summary>Starts GitHub's engine over <paramref name="data"/>.</summary>
+    public static Task<GitHubSimulatorServer> StartAsync(SimulatorOptions options, ISimulatorData data, CancellationToken ct = default) =>
+        StartAsync(options, data, new GitHubGraphQLEngine(data), ct);
+
     /// <summary>Starts serving <paramref name="engine"/> over <paramref name="data"/>; returns once the port is bound.</summary>
     public static async Task<GitHubSimulatorServer> StartAsync(
         SimulatorOptions options, ISimulatorData data, IGraphQLEngine engine, CancellationToken ct = default)
@@ -71,6 +83,22 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)), "/");
         return server;
+    }
+
+    private static ISimulatorData LoadData(SimulatorOptions options)
+    {
+        if (options.DatasetPath is not null) return SimulatorDataLoader.LoadFile(options.DatasetPath);
+        // Generated into a temporary file, not memory: synthetic sets may hold 10,000+ pull requests.
+        var path = Path.Combine(Path.GetTempPath(), $"pulse-synthetic-{Guid.NewGuid():N}.json");
+        try
+        {
+            using (var file = File.Create(path)) Synthetic.SyntheticDataset.Generate(options.Synthetic, file);
+            return SimulatorDataLoader.LoadFile(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Forgets every bucket, budget, counter and the fault sequence (restarted from the seed).</summary>

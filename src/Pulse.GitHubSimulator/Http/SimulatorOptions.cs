@@ -6,6 +6,12 @@ public sealed record SimulatorOptions
     /// <summary>TCP port on 127.0.0.1; 0 (the default) picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>Data set file (DATASET.md format, optionally gzip) served by <c>StartAsync(options)</c>; null uses <see cref="Synthetic"/>.</summary>
+    public string? DatasetPath { get; init; }
+
+    /// <summary>Synthetic data served when <see cref="DatasetPath"/> is null. Default: repos=3,prs=50,seed=1.</summary>
+    public Synthetic.SyntheticSpec Synthetic { get; init; } = new();
+
     /// <summary>Accepted tokens, each with its own buckets. Default: one token, "sim-token".</summary>
     public IReadOnlyList<string> Tokens { get; init; } = ["sim-token"];
 
@@ -55,6 +61,7 @@ public sealed record SimulatorOptions
     public void Validate()
     {
         Require(Port is >= 0 and <= 65535, $"Port must be 0..65535, got {Port}.");
+        Require(DatasetPath is null || File.Exists(DatasetPath), $"Data set file '{DatasetPath}' does not exist.");
         Require(Tokens.Count > 0, "At least one token is required.");
         Require(Tokens.All(t => !string.IsNullOrWhiteSpace(t) && !t.Any(char.IsWhiteSpace)), "Tokens must be non-empty and contain no whitespace.");
         Require(PointsPerHour > 0, $"PointsPerHour must be positive, got {PointsPerHour}.");

@@ -31,7 +31,7 @@ internal sealed class FakeEngine : IGraphQLEngine
         return new Plan(errors, new QueryCost(points * 100L, points, points * 10L), words.Contains("dryRun"), TimeSpan.FromMilliseconds(Number("ms", 0)));
     }
 
-    public ExecutionResult Execute(QueryPlan plan, GraphQL.ExecutionContext context)
+    public ExecutionResult Execute(QueryPlan plan, Pulse.GitHubSimulator.GraphQL.ExecutionContext context)
     {
         var limit = context.RateLimit;
         var body = new JsonObject
