@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pulse.GitHubSimulator.Data;
+using Pulse.GitHubSimulator.GraphQL;
+
+namespace Pulse.GitHubSimulator.Http;
+
+/// <summary>
+/// The simulator over HTTP on 127.0.0.1: <c>POST /graphql</c> as GitHub answers it, plus the
+/// control surface under <c>/_sim/</c>. Usable in-process: <c>await using var sim = await GitHubSimulatorServer.StartAsync(...)</c>.
+/// </summary>
+public sealed class GitHubSimulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly PrimaryRateLimit _primary;
+    private readonly SecondaryRateLimit _secondary;
+    private readonly FaultInjector _faults;
+
+    private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data,
+        PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats)
+    {
+        _app = app;
+        Options = options;
+        Data = data;
+        _primary = primary;
+        _secondary = secondary;
+        _faults = faults;
+        Stats = stats;
+    }
+
+    public SimulatorOptions Options { get; }
+
+    public ISimulatorData Data { get; }
+
+    public SimulatorStats Stats { get; }
+
+    /// <summary>e.g. http://127.0.0.1:5099/ (with the port really bound).</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>e.g. http://127.0.0.1:5099/graphql</summary>
+    public Uri GraphQLUrl => new(BaseUrl, "graphql");
+
+    /// <summary>Starts GitHub's engine over <see cref="SimulatorOptions.DatasetPath"/>, or over the synthetic data of <see cref="SimulatorOptions.Synthetic"/>.</summary>
+    public static Task<GitHubSimulatorServer> StartAsync(SimulatorOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return StartAsync(options, LoadData(options), ct);
+    }
+
+    /// <summary>Starts GitHub's engine over <paramref name="data"/>.</summary>
+    public static Task<GitHubSimulatorServer> StartAsync(SimulatorOptions options, ISimulatorData data, CancellationToken ct = default) =>
+        StartAsync(options, data, new GitHubGraphQLEngine(data), ct);
+
+    /// <summary>Starts serving <paramref name="engine"/> over <paramref name="data"/>; returns once the port is bound.</summary>
+    public static async Task<GitHubSimulatorServer> StartAsync(
+        SimulatorOptions options, ISimulatorData data, IGraphQLEngine engine, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        var app = builder.Build();
+
+        var primary = new PrimaryRateLimit(options);
+        var secondary = new SecondaryRateLimit(options);
+        var faults = new FaultInjector(options);
+        var stats = new SimulatorStats();
+        var server = new GitHubSimulatorServer(app, options, data, primary, secondary, faults, stats);
+        var pipeline = new GraphQLPipeline(options, engine, primary, secondary, faults, stats);
+
+        app.MapPost("/graphql", pipeline.HandleAsync);
+        ControlEndpoints.Map(app, server);
+
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = new Uri(new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)), "/");
+        return server;
+    }
+
+    private static ISimulatorData LoadData(SimulatorOptions options)
+    {
+        if (options.DatasetPath is not null) return SimulatorDataLoader.LoadFile(options.DatasetPath);
+        // Generated into a temporary file, not memory: synthetic sets may hold 10,000+ pull requests.
+        var path = Path.Combine(Path.GetTempPath(), $"pulse-synthetic-{Guid.NewGuid():N}.json");
+        try
+        {
+            using (var file = File.Create(path)) Synthetic.SyntheticDataset.Generate(options.Synthetic, file);
+            return SimulatorDataLoader.LoadFile(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Forgets every bucket, budget, counter and the fault sequence (restarted from the seed).</summary>
+    public void Reset()
+    {
+        _primary.Reset();
+        _secondary.Reset();
+        _faults.Reset();
+        Stats.Reset();
+    }
+
+    /// <summary>Applies one data mutation (see <see cref="ISimulatorData.Apply"/>); throws <see cref="ArgumentException"/> on bad input.</summary>
+    public JsonObject Mutate(JsonObject mutation) => Data.Apply(mutation);
+
+    public IReadOnlyDictionary<string, long> DataCounts => Data.Counts;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,87 @@
+namespace Pulse.GitHubSimulator.Http;
+
+/// <summary>How the simulator host behaves: port, tokens, limits, pacing and faults. Every value is typed and in units.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 (the default) picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Data set file (DATASET.md format, optionally gzip) served by <c>StartAsync(options)</c>; null uses <see cref="Synthetic"/>.</summary>
+    public string? DatasetPath { get; init; }
+
+    /// <summary>Synthetic data served when <see cref="DatasetPath"/> is null. Default: repos=3,prs=50,seed=1.</summary>
+    public Synthetic.SyntheticSpec Synthetic { get; init; } = new();
+
+    /// <summary>Accepted tokens, each with its own buckets. Default: one token, "sim-token".</summary>
+    public IReadOnlyList<string> Tokens { get; init; } = ["sim-token"];
+
+    /// <summary>Primary limit: points per rate window per token. Default 5,000 (GitHub's for users).</summary>
+    public int PointsPerHour { get; init; } = 5_000;
+
+    /// <summary>Length of the primary-limit window, from a token's first request. Default 1 hour; tests use seconds.</summary>
+    public TimeSpan RateWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Secondary limit: requests in flight per token. Default 100.</summary>
+    public int MaxConcurrentRequestsPerToken { get; init; } = 100;
+
+    /// <summary>Secondary limit: requests per minute per token. Default 2,000.</summary>
+    public int RequestsPerMinutePerToken { get; init; } = 2_000;
+
+    /// <summary>Secondary limit: scaled processing time a token may use per <see cref="CpuWindow"/>. Default 60 s.</summary>
+    public TimeSpan CpuBudget { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The sliding window of the CPU budget and of the per-minute count. Default 60 s.</summary>
+    public TimeSpan CpuWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Real sleep = simulated processing × this. Default 1.0 (CLI); tests use 0 or small values.</summary>
+    public double ProcessingTimeScale { get; init; } = 1.0;
+
+    /// <summary>GitHub's limit on processing one request; over it the answer is a 502/504. Default 10 s.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Real delay added to every answered request. Default zero.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Real delay of the "slow" fault. Default 3 s.</summary>
+    public TimeSpan SlowAnswerDelay { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Fault rates in [0, 1] per request; their sum may not exceed 1. Default none.</summary>
+    public IReadOnlyDictionary<FaultKind, double> Faults { get; init; } = new Dictionary<FaultKind, double>();
+
+    /// <summary>Seed of the fault draws: the same seed and request sequence give the same faults. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The login served as <c>viewer</c>. Default "sim-user".</summary>
+    public string ViewerLogin { get; init; } = "sim-user";
+
+    /// <summary>The clock of every window and wait. Default the system clock; tests inject a fake one.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        Require(Port is >= 0 and <= 65535, $"Port must be 0..65535, got {Port}.");
+        Require(DatasetPath is null || File.Exists(DatasetPath), $"Data set file '{DatasetPath}' does not exist.");
+        Require(Tokens.Count > 0, "At least one token is required.");
+        Require(Tokens.All(t => !string.IsNullOrWhiteSpace(t) && !t.Any(char.IsWhiteSpace)), "Tokens must be non-empty and contain no whitespace.");
+        Require(PointsPerHour > 0, $"PointsPerHour must be positive, got {PointsPerHour}.");
+        Require(RateWindow > TimeSpan.Zero, $"RateWindow must be positive, got {RateWindow}.");
+        Require(MaxConcurrentRequestsPerToken > 0, $"MaxConcurrentRequestsPerToken must be positive, got {MaxConcurrentRequestsPerToken}.");
+        Require(RequestsPerMinutePerToken > 0, $"RequestsPerMinutePerToken must be positive, got {RequestsPerMinutePerToken}.");
+        Require(CpuBudget > TimeSpan.Zero, $"CpuBudget must be positive, got {CpuBudget}.");
+        Require(CpuWindow > TimeSpan.Zero, $"CpuWindow must be positive, got {CpuWindow}.");
+        Require(ProcessingTimeScale >= 0 && double.IsFinite(ProcessingTimeScale), $"ProcessingTimeScale must be a finite number >= 0, got {ProcessingTimeScale}.");
+        Require(Timeout > TimeSpan.Zero, $"Timeout must be positive, got {Timeout}.");
+        Require(Latency >= TimeSpan.Zero, $"Latency must not be negative, got {Latency}.");
+        Require(SlowAnswerDelay >= TimeSpan.Zero, $"SlowAnswerDelay must not be negative, got {SlowAnswerDelay}.");
+        foreach (var (kind, rate) in Faults)
+            Require(rate is >= 0 and <= 1, $"Fault rate of '{FaultKinds.Name(kind)}' must be in [0, 1], got {rate}.");
+        Require(Faults.Values.Sum() <= 1.0 + 1e-9, $"Fault rates must add up to at most 1, got {Faults.Values.Sum()}.");
+        Require(!string.IsNullOrEmpty(ViewerLogin), "ViewerLogin must not be empty.");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) throw new ArgumentException(message);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+
+namespace Pulse.GitHubSimulator.Http;
+
+/// <summary>Counters of the control surface: per token requests, points, nodes and errors by kind, and totals.</summary>
+public sealed class SimulatorStats
+{
+    /// <summary>Error kinds as they appear in <c>/_sim/stats</c>.</summary>
+    public static class Kinds
+    {
+        public const string Unauthorized = "unauthorized";
+        public const string BadRequest = "bad_request";
+        public const string Validation = "validation";
+        public const string RateLimited = "rate_limited";
+        public const string Secondary = "secondary";
+        public const string Timeout = "timeout";
+        public static string Fault(FaultKind kind) => "fault_" + FaultKinds.Name(kind);
+    }
+
+    private readonly Dictionary<string, TokenCounters> _tokens = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public sealed class TokenCounters
+    {
+        public long Requests { get; internal set; }
+        public long Points { get; internal set; }
+        public long Nodes { get; internal set; }
+        public Dictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
+    }
+
+    internal void Request(string token) => Update(token, c => c.Requests++);
+
+    internal void Charged(string token, int points) => Update(token, c => c.Points += points);
+
+    internal void Nodes(string token, long nodes) => Update(token, c => c.Nodes += nodes);
+
+    internal void Error(string token, string kind) =>
+        Update(token, c => c.Errors[kind] = c.Errors.GetValueOrDefault(kind) + 1);
+
+    /// <summary>A copy of the counters of one token (zeros when it made no request).</summary>
+    public TokenCounters For(string token)
+    {
+        lock (_lock)
+        {
+            var copy = new TokenCounters();
+            if (_tokens.TryGetValue(token, out var c))
+            {
+                copy.Requests = c.Requests; copy.Points = c.Points; copy.Nodes = c.Nodes;
+                foreach (var (k, v) in c.Errors) copy.Errors[k] = v;
+            }
+            return copy;
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_lock) _tokens.Clear();
+    }
+
+    /// <summary>{"tokens": {token: {...}}, "totals": {...}}; the missing-token bucket is "(none)".</summary>
+    public JsonObject ToJson()
+    {
+        lock (_lock)
+        {
+            var tokens = new JsonObject();
+            var total = new TokenCounters();
+            foreach (var (token, c) in _tokens.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                tokens[token] = Json(c);
+                total.Requests += c.Requests; total.Points += c.Points; total.Nodes += c.Nodes;
+                foreach (var (k, v) in c.Errors) total.Errors[k] = total.Errors.GetValueOrDefault(k) + v;
+            }
+            return new JsonObject { ["tokens"] = tokens, ["totals"] = Json(total) };
+        }
+    }
+
+    private static JsonObject Json(TokenCounters c)
+    {
+        var errors = new JsonObject();
+        foreach (var (k, v) in c.Errors.OrderBy(e => e.Key, StringComparer.Ordinal)) errors[k] = v;
+        return new JsonObject
+        {
+            ["requests"] = c.Requests, ["points"] = c.Points, ["nodes"] = c.Nodes,
+            ["errors"] = errors, ["errorsTotal"] = c.Errors.Values.Sum(),
+        };
+    }
+
+    private void Update(string token, Action<TokenCounters> change)
+    {
+        lock (_lock)
+        {
+            if (!_tokens.TryGetValue(token, out var c)) _tokens[token] = c = new TokenCounters();
+            change(c);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Pulse.GitHubSimulator.Synthetic;
+
+/// <summary>Plans and writes one pull request with its commits, reviews, comments and review threads, oldest first.</summary>
+internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticSpec spec, Random random)
+{
+    private const long Above2To31 = 2_200_000_000L;
+    private static readonly string[] Users = [.. Enumerable.Range(1, 40).Select(i => $"dev{i:D2}")];
+    private static readonly string[] LabelNames = ["bug", "enhancement", "docs", "dependencies", "breaking", "good first issue"];
+    private static string? _huge;
+    private long _ids;
+    private long _prDatabaseId = 100_000_000;
+    private long _childDatabaseId = 1_500_000_000;
+    private string? _previousFirstOid;
+
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    public PullRequestShape Plan(Action<PullRequestShape, int>? tail)
+    {
+        var heavy = spec.Tails == TailProfile.Heavy;
+        var shape = new PullRequestShape
+        {
+            Commits = Math.Min(spec.CommitsMax, 1 + Geometric(0.3) + (heavy && random.NextDouble() < 0.02 ? random.Next(100, 300) : 0)),
+            Reviews = Geometric(0.5),
+            Comments = Geometric(0.45) + (heavy && random.NextDouble() < 0.01 ? random.Next(100, 160) : 0),
+            Threads = random.NextDouble() < 0.4 ? 1 + Geometric(0.5) : 0,
+            FirstThreadComments = 1 + Geometric(0.6),
+            Labels = random.Next(0, 4),
+            LargeDatabaseIds = random.NextDouble() < 0.25,
+        };
+        var state = random.NextDouble();
+        (shape.State, shape.IsDraft) = state < 0.7 ? ("MERGED", false) : state < 0.85 ? ("CLOSED", false) : ("OPEN", random.NextDouble() < 0.3);
+        if (shape.Threads > 0) shape.Reviews = Math.Max(1, shape.Reviews);
+        tail?.Invoke(shape, spec.CommitsMax);
+        shape.Commits = Math.Max(1, Math.Min(spec.CommitsMax, shape.Commits));
+        return shape;
+    }
+
+    public void Write(string owner, string repo, int number, DateTimeOffset created, PullRequestShape shape)
+    {
+        // Lifetimes are heavy-tailed too: most close within a day, a few stay open for weeks.
+        var lifetime = TimeSpan.FromMinutes(5 + Math.Min(60 * 24 * 30, -Math.Log(1 - random.NextDouble()) * 60 * 20));
+        var updated = created + lifetime;
+        var url = $"https://github.com/{owner}/{repo}/pull/{number}";
+        var author = AuthorFor(shape.Author);
+        var n = ++_ids;
+
+        json.WriteStartObject();
+        json.WriteString("id", $"PR_kwDOSy{n:D8}");
+        json.WriteNumber("databaseId", shape.LargeDatabaseIds ? Above2To31 + n : ++_prDatabaseId);
+        if (shape.LargeDatabaseIds) json.WriteString("fullDatabaseId", (Above2To31 + n).ToString(CultureInfo.InvariantCulture));
+        json.WriteNumber("number", number);
+        json.WriteString("title", shape.Body == BodyKind.Unicode ? SyntheticText.Awkward : SyntheticText.Title(random));
+        json.WriteString("body", Body(shape.Body));
+        json.WriteString("url", url);
+        json.WriteString("state", shape.State);
+        json.WriteBoolean("isDraft", shape.IsDraft);
+        json.WriteBoolean("closed", shape.State != "OPEN");
+        json.WriteBoolean("merged", shape.State == "MERGED");
+        json.WriteBoolean("locked", false);
+        json.WriteString("createdAt", Time(created));
+        json.WriteString("updatedAt", Time(updated));
+        json.WriteString("closedAt", shape.State == "OPEN" ? null : Time(updated - lifetime / 20));
+        json.WriteString("mergedAt", shape.State == "MERGED" ? Time(updated - lifetime / 20) : null);
+        WriteActor("author", author);
+        if (shape.State == "MERGED") WriteActor("mergedBy", (Users[random.Next(Users.Length)], "User"));
+        else json.WriteNull("mergedBy");
+        json.WriteString("baseRefName", "main");
+        json.WriteString("headRefName", $"feature/{number}-{SyntheticText.Hex(random, 4)}");
+        json.WriteString("baseRefOid", SyntheticText.Hex(random, 40));
+
+        var commits = new List<(string Id, string Oid, DateTimeOffset At, int Additions, int Deletions)>();
+        for (var i = 0; i < shape.Commits; i++)
+        {
+            var oid = i == 0 && shape.SharesCommitWithPrevious && _previousFirstOid is not null ? _previousFirstOid : SyntheticText.Hex(random, 40);
+            commits.Add(($"PURC_kwDOSy{++_ids:D8}", oid, Between(created.AddDays(-1), created, i, shape.Commits), random.Next(0, 200), random.Next(0, 80)));
+        }
+        _previousFirstOid = commits[0].Oid;
+        json.WriteString("headRefOid", commits[^1].Oid);
+        if (shape.State == "MERGED") { json.WriteStartObject("mergeCommit"); json.WriteString("oid", SyntheticText.Hex(random, 40)); json.WriteEndObject(); }
+        else json.WriteNull("mergeCommit");
+        json.WriteNumber("additions", commits.Sum(c => c.Additions));
+        json.WriteNumber("deletions", commits.Sum(c => c.Deletions));
+        json.WriteNumber("changedFiles", Math.Max(1, commits.Count * 2 / 3));
+
+        json.WriteStartArray("labels");
+        foreach (var label in LabelNames.Take(shape.Labels)) { json.WriteStartObject(); json.WriteString("id", $"LA_kwDOSy{Array.IndexOf(LabelNames, label):D4}"); json.WriteString("name", label); json.WriteEndObject(); }
+        json.WriteEndArray();
+
+        json.WriteStartArray("commits");
+        foreach (var c in commits) WriteCommit(owner, repo, c.Id, c.Oid, c.At, c.Additions, c.Deletions, author.Login);
+        json.WriteEndArray();
+
+        var reviewIds = new List<string>();
+        json.WriteStartArray("reviews");
+        for (var i = 0; i < shape.Reviews; i++)
+        {
+            var at = Between(created, updated, i, shape.Reviews);
+            var id = $"PRR_kwDOSy{++_ids:D8}";
+            reviewIds.Add(id);
+            json.WriteStartObject();
+            json.WriteString("id", id);
+            json.WriteNumber("databaseId", ChildDatabaseId(shape));
+            WriteActor("author", (Users[random.Next(Users.Length)], "User"));
+            json.WriteString("state", i == shape.Reviews - 1 && shape.State == "MERGED" ? "APPROVED" : random.NextDouble() < 0.2 ? "CHANGES_REQUESTED" : "COMMENTED");
+            json.WriteString("body", random.NextDouble() < 0.5 ? "" : SyntheticText.Sentence(random));
+            json.WriteString("createdAt", Time(at)); json.WriteString("submittedAt", Time(at)); json.WriteString("updatedAt", Time(at));
+            json.WriteStartObject("commit"); json.WriteString("oid", commits[^1].Oid); json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+
+        json.WriteStartArray("comments");
+        for (var i = 0; i < shape.Comments; i++)
+        {
+            var at = Between(created, updated, i, shape.Comments);
+            json.WriteStartObject();
+            json.WriteString("id", $"IC_kwDOSy{++_ids:D8}");
+            json.WriteNumber("databaseId", ChildDatabaseId(shape));
+            var commenter = i == 0 && shape.Reopened ? author : (Users[random.Next(Users.Length)], "User");
+            WriteActor("author", commenter);
+            json.WriteString("body", i == 0 && shape.Reopened ? "Reopening: the fix was reverted upstream." : SyntheticText.Sentence(random));
+            json.WriteString("createdAt", Time(at)); json.WriteString("updatedAt", Time(at));
+            json.WriteBoolean("isMinimized", random.NextDouble() < 0.02);
+            json.WriteString("url", $"{url}#issuecomment-{_childDatabaseId}");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+
+        json.WriteStartArray("reviewThreads");
+        for (var t = 0; t < shape.Threads; t++) WriteThread(shape, t, created, updated, reviewIds, commits[^1].Oid);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private void WriteThread(PullRequestShape shape, int index, DateTimeOffset created, DateTimeOffset updated, List<string> reviewIds, string oid)
+    {
+        var path = $"src/module{random.Next(20)}/file{random.Next(50)}.go";
+        var line = random.Next(1, 400);
+        var resolved = random.NextDouble() < 0.5;
+        var count = index == 0 ? shape.FirstThreadComments : 1 + Geometric(0.6);
+        json.WriteStartObject();
+        json.WriteString("id", $"PRRT_kwDOSy{++_ids:D8}");
+        json.WriteBoolean("isResolved", resolved);
+        json.WriteBoolean("isOutdated", random.NextDouble() < 0.2);
+        json.WriteBoolean("isCollapsed", resolved);
+        json.WriteString("path", path);
+        json.WriteNumber("line", line);
+        json.WriteNull("startLine");
+        json.WriteString("diffSide", "RIGHT");
+        if (resolved) WriteActor("resolvedBy", (Users[random.Next(Users.Length)], "User")); else json.WriteNull("resolvedBy");
+        json.WriteStartArray("comments");
+        string? first = null;
+        for (var i = 0; i < count; i++)
+        {
+            var id = $"PRRC_kwDOSy{++_ids:D8}";
+            var at = Between(created, updated, i, count);
+            json.WriteStartObject();
+            json.WriteString("id", id);
+            json.WriteNumber("databaseId", ChildDatabaseId(shape));
+            WriteActor("author", (Users[random.Next(Users.Length)], "User"));
+            json.WriteString("body", SyntheticText.Sentence(random));
+            json.WriteString("createdAt", Time(at)); json.WriteString("updatedAt", Time(at));
+            json.WriteString("path", path); json.WriteNumber("line", line); json.WriteNumber("originalLine", line);
+            json.WriteString("diffHunk", $"@@ -{line},3 +{line},4 @@\n context\n+added line");
+            json.WriteStartObject("commit"); json.WriteString("oid", oid); json.WriteEndObject();
+            // Replies point at the thread's first comment, as GitHub's replyTo does.
+            if (first is null) json.WriteNull("replyTo");
+            else { json.WriteStartObject("replyTo"); json.WriteString("id", first); json.WriteEndObject(); }
+            json.WriteStartObject("pullRequestReview"); json.WriteString("id", reviewIds[(index + i) % reviewIds.Count]); json.WriteEndObject();
+            json.WriteEndObject();
+            first ??= id;
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private void WriteCommit(string owner, string repo, string id, string oid, DateTimeOffset at, int additions, int deletions, string? login)
+    {
+        var name = login ?? "Former Contributor";
+        json.WriteStartObject();
+        json.WriteString("id", id);
+        json.WriteString("url", $"https://github.com/{owner}/{repo}/commit/{oid}");
+        json.WriteStartObject("commit");
+        json.WriteString("oid", oid);
+        json.WriteString("message", $"{SyntheticText.Title(random)}\n\n{SyntheticText.Sentence(random)}");
+        json.WriteNumber("additions", additions); json.WriteNumber("deletions", deletions);
+        json.WriteNumber("changedFiles", 1 + random.Next(5));
+        json.WriteString("authoredDate", Time(at)); json.WriteString("committedDate", Time(at));
+        json.WriteString("url", $"https://github.com/{owner}/{repo}/commit/{oid}");
+        foreach (var role in new[] { "author", "committer" })
+        {
+            json.WriteStartObject(role);
+            json.WriteString("name", role == "author" ? name : "GitHub");
+            json.WriteString("email", role == "author" ? $"{name}@users.noreply.github.com" : "noreply@github.com");
+            json.WriteString("date", Time(at));
+            if (role == "author" && login is not null) { json.WriteStartObject("user"); json.WriteString("login", login); json.WriteEndObject(); }
+            else json.WriteNull("user");
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private (string? Login, string Type) AuthorFor(AuthorKind kind) => kind switch
+    {
+        AuthorKind.Ghost => (null, "User"),
+        AuthorKind.Bot => ("dependabot", "Bot"),           // GraphQL logins have no [bot] suffix
+        AuthorKind.Mannequin => ("imported-user-7", "Mannequin"),
+        _ => (Users[random.Next(Users.Length)], "User"),
+    };
+
+    private void WriteActor(string property, (string? Login, string Type) actor)
+    {
+        if (actor.Login is null) { json.WriteNull(property); return; }   // a deleted user ("ghost")
+        json.WriteStartObject(property);
+        json.WriteString("__typename", actor.Type);
+        json.WriteString("login", actor.Login);
+        json.WriteString("url", $"https://github.com/{(actor.Type == "Bot" ? "apps/" : "")}{actor.Login}");
+        json.WriteEndObject();
+    }
+
+    private string Body(BodyKind kind) => kind switch
+    {
+        BodyKind.Empty => "",
+        BodyKind.Huge => _huge ??= SyntheticText.Huge(),
+        BodyKind.Unicode => SyntheticText.Awkward + "\n\n" + SyntheticText.Paragraphs(random, 1),
+        _ => SyntheticText.Paragraphs(random, 1 + random.Next(3)),
+    };
+
+    private long ChildDatabaseId(PullRequestShape shape) => shape.LargeDatabaseIds ? Above2To31 + ++_childDatabaseId : ++_childDatabaseId;
+
+    /// <summary>The i-th of n timestamps spread in order inside (from, to].</summary>
+    private DateTimeOffset Between(DateTimeOffset from, DateTimeOffset to, int i, int n) =>
+        from + (to - from) * ((i + 0.5 + 0.4 * (random.NextDouble() - 0.5)) / Math.Max(1, n));
+
+    private int Geometric(double p)
+    {
+        var k = 0;
+        while (random.NextDouble() > p && k < 50) k++;
+        return k;
+    }
+}
