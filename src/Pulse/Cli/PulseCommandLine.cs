@@ -11,6 +11,7 @@ public static class PulseCommandLine
         {
             SyncCommand.Create(),
             SearchCommand.Create(),
+            DemoCommand.Create(),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync();
