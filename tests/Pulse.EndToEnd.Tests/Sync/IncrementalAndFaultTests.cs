@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Pulse.Core.Extract;
+using Pulse.Core.GitHub;
+using Pulse.GitHubSimulator.Http;
+using Pulse.GitHubSimulator.Synthetic;
+
+namespace Pulse.EndToEnd.Tests.Sync;
+
+public sealed class IncrementalAndFaultTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task IncrementalSync_AfterMutations_EqualsAFreshFullSync()
+    {
+        var spec = SyntheticSpec.Parse("repos=2,prs=30,seed=11,big_body=false");
+        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0 }, Ct);
+        await using var incremental = new SyncHarness();
+        Assert.True((await incremental.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
+
+        await using var c = await incremental.OpenAsync();
+        var prs = (await c.QueryAsync<(string Repo, int Number, string State)>(
+            "SELECT r.name, p.number, p.state FROM prs p JOIN repositories r ON r.id = p.repository_id ORDER BY p.number LIMIT 6")).ToList();
+        var closedOrMerged = prs.First(p => p.State != "OPEN");
+        var open = prs.FirstOrDefault(p => p.State == "OPEN");
+        await MutateAsync(sim, new JsonObject { ["op"] = "edit_pr", ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = prs[0].Repo, ["number"] = prs[0].Number,
+            ["fields"] = new JsonObject { ["title"] = "Edited title after the first sync" } });
+        await MutateAsync(sim, new JsonObject { ["op"] = "add_comment", ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = closedOrMerged.Repo, ["number"] = closedOrMerged.Number,
+            ["comment"] = new JsonObject { ["body"] = "A new comment on a closed PR", ["author"] = new JsonObject { ["__typename"] = "User", ["login"] = "late-reviewer" } } });
+        if (open != default)
+            await MutateAsync(sim, new JsonObject { ["op"] = "merge_pr", ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = open.Repo, ["number"] = open.Number });
+
+        var second = await incremental.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct);
+        Assert.True(second.Succeeded, second.Error);
+        await using var fresh = new SyncHarness();
+        Assert.True((await fresh.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
+
+        Assert.Equal(await fresh.CanonicalDumpAsync(), await incremental.CanonicalDumpAsync());
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs_comments WHERE body = 'A new comment on a closed PR'"));
+        // The incremental run fetched only what changed: far fewer pages than the first, full run.
+        var pages = (await c.QueryAsync<long>("SELECT pages FROM etl_job_runs ORDER BY id")).ToList();
+        Assert.True(pages[1] < pages[0], $"incremental run fetched {pages[1]} pages, the full run {pages[0]}");
+    }
+
+    [Fact]
+    public async Task Sync_With502sResetsTruncationAndPartialErrors_CompletesWithTheSameRows()
+    {
+        var spec = SyntheticSpec.Parse("repos=2,prs=25,seed=13,big_body=false");
+        await using var clean = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0 }, Ct);
+        await using var faulty = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
+        {
+            Synthetic = spec, ProcessingTimeScale = 0, Seed = 7,
+            Faults = new Dictionary<FaultKind, double> { [FaultKind.BadGateway502] = 0.1, [FaultKind.ConnectionReset] = 0.05, [FaultKind.Partial] = 0.05, [FaultKind.Truncated] = 0.05 },
+        }, Ct);
+        await using var expected = new SyncHarness();
+        await using var actual = new SyncHarness();
+
+        Assert.True((await expected.SyncAsync(clean, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
+        var result = await actual.SyncAsync(faulty, SyntheticDataset.OrganizationLogin, ct: Ct);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(await expected.CanonicalDumpAsync(), await actual.CanonicalDumpAsync());
+        var stats = await faulty.HttpClient().GetFromJsonAsync<JsonObject>("/_sim/stats", Ct);
+        Assert.Contains("fault", stats!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sync_WhenThePrimaryLimitRunsOut_PausesUntilResetAndFinishes()
+    {
+        var spec = SyntheticSpec.Parse("repos=2,prs=25,seed=17,big_body=false");
+        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
+        {
+            Synthetic = spec, ProcessingTimeScale = 0, PointsPerHour = 3, RateWindow = TimeSpan.FromSeconds(3),
+        }, Ct);
+        await using var harness = new SyncHarness();
+
+        var result = await harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin,
+            budget: new RateLimitBudgetOptions { ReserveFraction = 0, ResetMargin = TimeSpan.FromMilliseconds(200), Window = TimeSpan.FromSeconds(3) }, ct: Ct);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Contains(harness.Events, e => e.Status.Overall == "RATE_LIMITED" && e.Status.RateLimitResumeAt is not null);
+        await using var c = await harness.OpenAsync();
+        var expected = await SimulatorQueries.PullRequestCountAsync(sim, SyntheticDataset.OrganizationLogin, Ct);
+        Assert.Equal(expected, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs"));
+    }
+
+    private static async Task MutateAsync(GitHubSimulatorServer sim, JsonObject mutation)
+    {
+        using var http = sim.HttpClient();
+        using var response = await http.PostAsync("/_sim/mutate", new StringContent(mutation.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+}
+
+internal static class SimulatorHttp
+{
+    public static HttpClient HttpClient(this GitHubSimulatorServer sim) => new() { BaseAddress = sim.BaseUrl };
+}
