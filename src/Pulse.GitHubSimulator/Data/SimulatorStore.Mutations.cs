@@ -17,7 +17,7 @@ internal sealed partial class SimulatorStore
         {
             var repo = FindRepository((string?)mutation["owner"] ?? "", (string?)mutation["repo"] ?? "")
                 ?? throw new ArgumentException($"Mutation {op}: no repository {mutation["owner"]}/{mutation["repo"]}.");
-            var number = mutation["number"]?.GetValue<long>() ?? 0;
+            var number = GraphQL.Execution.QueryValues.AsLong(mutation["number"]) ?? 0;
             var pr = repo.ByNumber.GetValueOrDefault(number)
                 ?? throw new ArgumentException($"Mutation {op}: no pull request #{number} in {repo.NameWithOwner}.");
             var stamp = Tick();

@@ -102,7 +102,7 @@ internal sealed partial class SimulatorStore : ISimulatorData
     {
         pr["__typename"] = "PullRequest";
         repo.PullRequests.Add(pr);
-        if (pr["number"] is JsonValue n) repo.ByNumber[n.GetValue<long>()] = pr;
+        if (GraphQL.Execution.QueryValues.AsLong(pr["number"]) is { } number) repo.ByNumber[number] = pr;
         _repoOfRoot[pr] = repo;
         IndexObject(pr, "PullRequest");
         foreach (var (field, type) in PullRequestArrays.TypeOf)
@@ -124,7 +124,7 @@ internal sealed partial class SimulatorStore : ISimulatorData
     private void IndexObject(JsonObject json, string type)
     {
         if (json["id"] is JsonValue id && (string?)id is { } key) _byId[key] = new IndexedNode(json, type);
-        if (json["databaseId"] is JsonValue db && db.TryGetValue<long>(out var value) && value > _maxDatabaseId)
+        if (GraphQL.Execution.QueryValues.AsLong(json["databaseId"]) is { } value && value > _maxDatabaseId)
             _maxDatabaseId = value;
     }
 

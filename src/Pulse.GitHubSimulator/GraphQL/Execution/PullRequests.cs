@@ -39,7 +39,7 @@ internal static class PullRequests
 
     private static IEnumerable<JsonObject> Order(IEnumerable<JsonObject> items, string key, bool descending)
     {
-        var keyed = items.Select(j => (Json: j, Key: SortKey(j[key]), Id: j["databaseId"] is JsonValue v && v.TryGetValue<long>(out var id) ? id : 0));
+        var keyed = items.Select(j => (Json: j, Key: SortKey(j[key]), Id: QueryValues.AsLong(j["databaseId"]) ?? 0));
         var ordered = descending
             ? keyed.OrderByDescending(x => x.Key, Comparer<IComparable?>.Default).ThenByDescending(x => x.Id)
             : keyed.OrderBy(x => x.Key, Comparer<IComparable?>.Default).ThenBy(x => x.Id);
@@ -48,7 +48,7 @@ internal static class PullRequests
 
     private static IComparable? SortKey(JsonNode? value) => value switch
     {
-        JsonValue v when v.TryGetValue<long>(out var n) => n,
+        JsonValue v when QueryValues.AsLong(v) is { } n => n,
         JsonValue v when v.TryGetValue<string>(out var s) && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var at) => at,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         _ => null,

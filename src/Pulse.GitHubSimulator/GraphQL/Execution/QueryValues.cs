@@ -28,8 +28,12 @@ internal static class QueryValues
         return null;
     }
 
-    public static long? IntArgument(GraphQLField field, string name, JsonObject variables) =>
-        Argument(field, name, variables) is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+    public static long? IntArgument(GraphQLField field, string name, JsonObject variables) => AsLong(Argument(field, name, variables));
+
+    /// <summary>A JSON number as long, whatever CLR type backs the node (parsed JSON or a boxed int).</summary>
+    public static long? AsLong(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+        && long.TryParse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>False when @skip(if: true) or @include(if: false) removes the selection.</summary>
     public static bool Included(IHasDirectivesNode node, JsonObject variables)

@@ -1,0 +1,178 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Pulse.GitHubSimulator.GraphQL;
+using ExecutionContext = Pulse.GitHubSimulator.GraphQL.ExecutionContext;
+
+namespace Pulse.GitHubSimulator.Tests.GraphQL.Execution;
+
+public class ExecutorTests
+{
+    private const string Repo = "repository(owner: \"acme\", name: \"widgets\")";
+
+    [Fact]
+    public void Execute_RepositoryAndRateLimit_GitHubShape()
+    {
+        var body = TestDataSet.Run($"{{ rateLimit {{ cost remaining resetAt nodeCount }} {Repo} {{ nameWithOwner owner {{ login __typename }} }} }}");
+        Assert.Equal("""{"data":{"rateLimit":{"cost":1,"remaining":4999,"resetAt":"2022-06-20T21:19:17Z","nodeCount":3},"repository":{"nameWithOwner":"acme/widgets","owner":{"login":"acme","__typename":"Organization"}}}}""", body.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_UnknownRepository_NullWithNotFound()
+    {
+        var body = TestDataSet.Run("{ repository(owner: \"whoisthis\", name: \"x\") { name } }");
+        Assert.Null(body["data"]!["repository"]);
+        var error = body["errors"]![0]!;
+        Assert.Equal("NOT_FOUND", (string?)error["type"]);
+        Assert.Equal("Could not resolve to a Repository with the name 'whoisthis/x'.", (string?)error["message"]);
+        Assert.Equal("""["repository"]""", error["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_UnknownPullRequestNumber_NotFound()
+    {
+        var body = TestDataSet.Run($"{{ {Repo} {{ pullRequest(number: 0) {{ id }} }} }}");
+        Assert.Equal("""{"pullRequest":null}""", body["data"]!["repository"]!.ToJsonString());
+        Assert.Equal("Could not resolve to a PullRequest with the number of 0.", (string?)body["errors"]![0]!["message"]);
+    }
+
+    [Fact]
+    public void Execute_FirstAfterPaging_CursorsAndPageInfo()
+    {
+        var q = $"query($after: String) {{ {Repo} {{ pullRequests(first: 2, after: $after) {{ totalCount pageInfo {{ hasNextPage hasPreviousPage endCursor }} nodes {{ number }} }} }} }}";
+        var page1 = TestDataSet.Run(q)["data"]!["repository"]!["pullRequests"]!;
+        Assert.Equal("[{\"number\":1},{\"number\":2}]", page1["nodes"]!.ToJsonString());
+        Assert.True((bool)page1["pageInfo"]!["hasNextPage"]!);
+        Assert.False((bool)page1["pageInfo"]!["hasPreviousPage"]!);
+        var page2 = TestDataSet.Run(q, new JsonObject { ["after"] = (string?)page1["pageInfo"]!["endCursor"] })["data"]!["repository"]!["pullRequests"]!;
+        Assert.Equal("[{\"number\":3}]", page2["nodes"]!.ToJsonString());
+        Assert.False((bool)page2["pageInfo"]!["hasNextPage"]!);
+        Assert.True((bool)page2["pageInfo"]!["hasPreviousPage"]!);
+        Assert.Equal(3, (int)page2["totalCount"]!);
+    }
+
+    [Fact]
+    public void Execute_LastBefore_PagesBackwards()
+    {
+        var body = TestDataSet.Run($"{{ {Repo} {{ pullRequests(last: 2) {{ pageInfo {{ hasPreviousPage hasNextPage }} edges {{ cursor node {{ number }} }} }} }} }}");
+        var conn = body["data"]!["repository"]!["pullRequests"]!;
+        Assert.Equal(2, (int)conn["edges"]![0]!["node"]!["number"]!);
+        Assert.True((bool)conn["pageInfo"]!["hasPreviousPage"]!);
+        Assert.False((bool)conn["pageInfo"]!["hasNextPage"]!);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes("cursor:v2:2")), (string?)conn["edges"]![0]!["cursor"]);
+    }
+
+    [Fact]
+    public void Execute_OrderByUpdatedDescAndStates_FiltersAndOrders()
+    {
+        var body = TestDataSet.Run($"{{ {Repo} {{ a: pullRequests(first: 10, orderBy: {{field: UPDATED_AT, direction: DESC}}) {{ nodes {{ number }} }} b: pullRequests(first: 10, states: [OPEN, CLOSED]) {{ nodes {{ number state merged closed }} }} }} }}");
+        var repo = body["data"]!["repository"]!;
+        Assert.Equal("[{\"number\":1},{\"number\":3},{\"number\":2}]", repo["a"]!["nodes"]!.ToJsonString());
+        Assert.Equal("""[{"number":2,"state":"OPEN","merged":false,"closed":false},{"number":3,"state":"CLOSED","merged":false,"closed":true}]""", repo["b"]!["nodes"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_NodeAndNodes_ResolveAnyIdAndStubs()
+    {
+        var body = TestDataSet.Run("{ node(id: \"PRRC_2\") { __typename ... on PullRequestReviewComment { body replyTo { body } pullRequest { number } } } nodes(ids: [\"PR_2\", \"LA_1\"]) { id ... on Label { name } } }");
+        Assert.Equal("""{"node":{"__typename":"PullRequestReviewComment","body":"c2","replyTo":{"body":"c1"},"pullRequest":{"number":1}},"nodes":[{"id":"PR_2"},{"id":"LA_1","name":"bug"}]}""", body["data"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_NestedConnectionsFragmentsAliasesInclude_AsGitHub()
+    {
+        var q = $$"""
+            query($withBody: Boolean!) { {{Repo}} { pullRequest(number: 1) { ...Pr } } }
+            fragment Pr on PullRequest {
+              databaseId
+              author { login ... on User { __typename } }
+              mergedBy { ... on Bot { login } }
+              c: commits(first: 5) { totalCount nodes { commit { oid } } }
+              reviews(first: 5) { nodes { state comments(first: 5) { nodes { body } } } }
+              comments(first: 5) { nodes { body @include(if: $withBody) author { login } } }
+              reviewThreads(first: 5) { nodes { path comments(first: 5) { nodes { databaseId } } } }
+              labels { totalCount }
+            }
+            """;
+        var pr = TestDataSet.Run(q, new JsonObject { ["withBody"] = false })["data"]!["repository"]!["pullRequest"]!;
+        Assert.Equal(3000000001L, (long)pr["databaseId"]!);
+        Assert.Equal("""{"login":"jane","__typename":"User"}""", pr["author"]!.ToJsonString());
+        Assert.Equal("""{"login":"bot"}""", pr["mergedBy"]!.ToJsonString());
+        Assert.Equal("""{"totalCount":2,"nodes":[{"commit":{"oid":"aaa"}},{"commit":{"oid":"bbb"}}]}""", pr["c"]!.ToJsonString());
+        Assert.Equal("""[{"state":"APPROVED","comments":{"nodes":[{"body":"c1"}]}}]""", pr["reviews"]!["nodes"]!.ToJsonString());
+        Assert.Equal("""[{"author":null}]""", pr["comments"]!["nodes"]!.ToJsonString());
+        Assert.Equal("""[{"path":"a.go","comments":{"nodes":[{"databaseId":31},{"databaseId":32}]}}]""", pr["reviewThreads"]!["nodes"]!.ToJsonString());
+        Assert.Equal(1, (int)pr["labels"]!["totalCount"]!);
+    }
+
+    [Fact]
+    public void Execute_MissingNonNullField_ZeroValue()
+    {
+        var body = TestDataSet.Run($"{{ {Repo} {{ pullRequest(number: 2) {{ changedFiles isDraft body closedAt }} }} }}");
+        Assert.Equal("""{"changedFiles":0,"isDraft":false,"body":"","closedAt":null}""", body["data"]!["repository"]!["pullRequest"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_NullNodeFault_NullsOnePullRequestWithGitHubError()
+    {
+        var context = TestDataSet.Context with { Fault = PartialFault.NullNodeWithError, FaultSeed = 7 };
+        var body = TestDataSet.Run($"{{ {Repo} {{ pullRequests(first: 3) {{ nodes {{ number }} }} }} }}", context: context);
+        Assert.Equal("[null,{\"number\":2},{\"number\":3}]", body["data"]!["repository"]!["pullRequests"]!["nodes"]!.ToJsonString());
+        var error = body["errors"]![0]!;
+        Assert.StartsWith("Something went wrong while executing your query.", (string?)error["message"]);
+        Assert.Equal("""["repository","pullRequests","nodes",0]""", error["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_NullInNonNullPosition_PropagatesToNullableParent()
+    {
+        // edges: [PullRequestEdge]; node inside is nullable, but commit on PullRequestCommit is non-null.
+        var context = TestDataSet.Context with { Fault = PartialFault.NullNodeWithError };
+        var body = TestDataSet.Run($"{{ {Repo} {{ pullRequest(number: 1) {{ labels(first: 1) {{ nodes {{ name }} }} }} }} }}", context: context);
+        Assert.Equal("[null]", body["data"]!["repository"]!["pullRequest"]!["labels"]!["nodes"]!.ToJsonString());
+        var notFound = TestDataSet.Run("{ viewer { login } }", context: TestDataSet.Context with { Fault = PartialFault.NotFound });
+        // viewer is User!: the null propagates to data.
+        Assert.Null(notFound["data"]);
+        Assert.Equal("NOT_FOUND", (string?)notFound["errors"]![0]!["type"]);
+    }
+
+    [Fact]
+    public void Execute_ViewerAndOrganizationRepositories_Served()
+    {
+        var body = TestDataSet.Run("{ viewer { login } organization(login: \"acme\") { repositories(first: 5) { nodes { name } } } }");
+        Assert.Equal("""{"viewer":{"login":"jane"},"organization":{"repositories":{"nodes":[{"name":"widgets"}]}}}""", body["data"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_ProcessingModel_HundredHeavyPrsTimeOutTenDoNot()
+    {
+        var data = Pulse.GitHubSimulator.Data.SimulatorDataLoader.FromJson(HeavyDataSet(100));
+        var engine = new GitHubGraphQLEngine(data);
+        string Query(int n) => $"{{ {Repo} {{ pullRequests(first: {n}) {{ nodes {{ title body commits(first: 100) {{ nodes {{ commit {{ oid message }} }} }} reviews(first: 100) {{ nodes {{ body state }} }} comments(first: 100) {{ nodes {{ body }} }} labels(first: 100) {{ nodes {{ name }} }} }} }} }} }}";
+        var heavy = engine.Execute(engine.Prepare(new GraphQLRequest(Query(100), null, null)), TestDataSet.Context);
+        var light = engine.Execute(engine.Prepare(new GraphQLRequest(Query(10), null, null)), TestDataSet.Context);
+        Assert.True(heavy.SimulatedProcessing > TimeSpan.FromSeconds(10), heavy.SimulatedProcessing.ToString());
+        Assert.True(light.SimulatedProcessing < TimeSpan.FromSeconds(7), light.SimulatedProcessing.ToString());
+        Assert.True(heavy.NodesTouched > 100 * 400);
+    }
+
+    private static string HeavyDataSet(int prs)
+    {
+        JsonArray Items(string prefix, int pr, Func<int, JsonObject> make) =>
+            new(Enumerable.Range(0, 100).Select(i => { var o = make(i); o["id"] = $"{prefix}_{pr}_{i}"; return (JsonNode?)o; }).ToArray());
+        var pulls = new JsonArray(Enumerable.Range(1, prs).Select(n => (JsonNode?)new JsonObject
+        {
+            ["id"] = $"PR_{n}", ["databaseId"] = n, ["number"] = n, ["title"] = "t", ["body"] = new string('x', 200),
+            ["createdAt"] = "2024-01-01T00:00:00Z", ["updatedAt"] = "2024-01-01T00:00:00Z",
+            ["commits"] = Items("PURC", n, i => new JsonObject { ["commit"] = new JsonObject { ["oid"] = "abc", ["message"] = "m" } }),
+            ["reviews"] = Items("PRR", n, i => new JsonObject { ["body"] = "r", ["state"] = "COMMENTED" }),
+            ["comments"] = Items("IC", n, i => new JsonObject { ["body"] = "c" }),
+            ["labels"] = Items("LA", n, i => new JsonObject { ["name"] = "l" }),
+        }).ToArray());
+        return new JsonObject
+        {
+            ["generatedAt"] = "2024-02-01T00:00:00Z",
+            ["owners"] = new JsonArray(new JsonObject { ["login"] = "acme", ["__typename"] = "Organization" }),
+            ["repositories"] = new JsonArray(new JsonObject { ["id"] = "R_1", ["owner"] = "acme", ["name"] = "widgets", ["pullRequests"] = pulls }),
+        }.ToJsonString();
+    }
+}
