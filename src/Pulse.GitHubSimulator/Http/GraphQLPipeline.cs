@@ -87,7 +87,9 @@ internal sealed class GraphQLPipeline(
             stats.Charged(token, cost.Points);
 
         var partial = fault switch { FaultKind.Partial => PartialFault.NullNodeWithError, FaultKind.NotFound => PartialFault.NotFound, _ => PartialFault.None };
-        var result = engine.Execute(plan, new GraphQL.ExecutionContext(snapshot, options.ViewerLogin, partial, options.Seed));
+        // The engine's own choice (which node fails) is drawn from the same seeded sequence.
+        var faultSeed = partial == PartialFault.None ? 0 : faults.NextInt(int.MaxValue);
+        var result = engine.Execute(plan, new GraphQL.ExecutionContext(snapshot, options.ViewerLogin, partial, faultSeed));
         stats.Nodes(token, result.NodesTouched);
 
         if (result.SimulatedProcessing > options.Timeout)

@@ -12,8 +12,11 @@ public static class PulseCommandLine
             SyncCommand.Create(),
             SearchCommand.Create(),
             DemoCommand.Create(),
+            SimulateCommand.Create(),
         };
         var parse = root.Parse(args);
+        // A bad flag gets its one-line error, not the whole help page.
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction error) error.ShowHelp = false;
         return await parse.InvokeAsync();
     }
 }

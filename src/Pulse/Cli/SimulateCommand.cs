@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Pulse.GitHubSimulator.Fixtures;
+using Pulse.GitHubSimulator.Http;
+using Pulse.GitHubSimulator.Synthetic;
+
+namespace Pulse.Cli;
+
+/// <summary><c>pulse simulate</c>: serves the GitHub GraphQL simulator until Ctrl+C; <c>pulse simulate convert-fixtures</c> writes data sets.</summary>
+public static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 5099 };
+        var dataset = new Option<FileInfo?>("--dataset") { Description = "Data set file (DATASET.md format, optionally gzip)." };
+        var synthetic = new Option<string?>("--synthetic") { Description = "Generate the data: repos=N,prs=N,seed=N[,tails=none|normal|heavy][,commits_max=N][,big_body=BOOL]." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the fault draws (and of --synthetic unless it names one).", DefaultValueFactory = _ => 1 };
+        var faults = new Option<string?>("--faults") { Description = $"Fault rates KIND=RATE,... with KIND one of {string.Join(", ", FaultKinds.Names)}." };
+        var latency = new Option<int>("--latency-ms") { Description = "Real delay added to every answer, in milliseconds." };
+        var tokens = new Option<string>("--tokens") { Description = "Accepted tokens, comma-separated.", DefaultValueFactory = _ => "sim-token" };
+        var points = new Option<int>("--points-per-hour") { Description = "Primary limit per token and window.", DefaultValueFactory = _ => 5_000 };
+        var window = new Option<double>("--rate-window-seconds") { Description = "Length of the primary-limit window in seconds.", DefaultValueFactory = _ => 3600 };
+        var scale = new Option<double>("--time-scale") { Description = "Real sleep = simulated processing × this.", DefaultValueFactory = _ => 1.0 };
+
+        var command = new Command("simulate", "Serve a GitHub GraphQL API look-alike on http://127.0.0.1:PORT/graphql.")
+        {
+            port, dataset, synthetic, seed, faults, latency, tokens, points, window, scale,
+        };
+        command.Subcommands.Add(ConvertFixtures());
+        command.SetAction(async (parse, ct) =>
+        {
+            SimulatorOptions options;
+            try
+            {
+                if (parse.GetValue(dataset) is not null && parse.GetValue(synthetic) is not null)
+                    throw new ArgumentException("Give either --dataset or --synthetic, not both.");
+                var spec = parse.GetValue(synthetic) is { } text
+                    ? SyntheticSpec.Parse(text.Contains("seed=", StringComparison.OrdinalIgnoreCase) ? text : $"seed={parse.GetValue(seed)},{text}")
+                    : new SyntheticSpec { Seed = parse.GetValue(seed) };
+                if (parse.GetValue(latency) < 0) throw new ArgumentException("--latency-ms must not be negative.");
+                if (!(parse.GetValue(window) > 0)) throw new ArgumentException("--rate-window-seconds must be positive.");
+                options = new SimulatorOptions
+                {
+                    Port = parse.GetValue(port),
+                    DatasetPath = parse.GetValue(dataset)?.FullName,
+                    Synthetic = spec,
+                    Seed = parse.GetValue(seed),
+                    Faults = parse.GetValue(faults) is { } f ? FaultKinds.ParseRates(f) : new Dictionary<FaultKind, double>(),
+                    Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
+                    Tokens = parse.GetValue(tokens)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    PointsPerHour = parse.GetValue(points),
+                    RateWindow = TimeSpan.FromSeconds(parse.GetValue(window)),
+                    ProcessingTimeScale = parse.GetValue(scale),
+                };
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync("pulse simulate: " + e.Message);
+                return 2;
+            }
+
+            await using var sim = await GitHubSimulatorServer.StartAsync(options, ct);
+            Console.WriteLine($"GitHub simulator listening on {sim.GraphQLUrl}");
+            Console.WriteLine($"data: {string.Join(", ", sim.DataCounts.Select(c => $"{c.Key}={c.Value}"))}; control: {sim.BaseUrl}_sim/stats");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);   // System.CommandLine cancels on Ctrl+C and SIGTERM
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ConvertFixtures()
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for <kind>.json data sets.", Required = true };
+        var fixtures = new Option<DirectoryInfo?>("--fixtures") { Description = "Fixture root (default: third_party/github-fixtures of this checkout)." };
+        var command = new Command("convert-fixtures", "Convert the recorded GitHub fixtures into data sets.") { output, fixtures };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(fixtures)?.FullName ?? FindFixtures();
+            if (root is null || !Directory.Exists(root))
+            {
+                Console.Error.WriteLine("pulse simulate convert-fixtures: fixture folder not found; pass --fixtures DIR.");
+                return 2;
+            }
+            foreach (var file in FixtureConverter.ConvertAll(root, parse.GetValue(output)!.FullName))
+                Console.WriteLine($"wrote {file}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string? FindFixtures()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, "third_party", "github-fixtures")))
+                    return Path.Combine(dir.FullName, "third_party", "github-fixtures");
+        return null;
+    }
+}
