@@ -41,12 +41,35 @@ internal static class DevLakeRawTables
             {
                 var (owner, name) = Split((string)JsonNode.Parse(row["params"])!["Name"]!);
                 var pr = (JsonObject)RecordedConnections.Flatten(CamelCase(JsonNode.Parse(row["data"])))!;
+                AddMissingIds(pr);
                 builder.MergePullRequest(owner, name, pr);
                 if (DateTimeOffset.TryParse((string?)pr["updatedAt"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var updated) && updated > latest)
                     latest = updated;
             }
         }
         return latest.AddMinutes(1);
+    }
+
+    /// <summary>
+    /// DevLake's query selected databaseIds but not node ids, while GitHub gives every node an id and
+    /// node(id:) needs one: derive a stable id from what was recorded (marked "recorded" so it is never
+    /// mistaken for a real GitHub id).
+    /// </summary>
+    private static void AddMissingIds(JsonObject pr)
+    {
+        static string Key(JsonNode? n) => n?.ToJsonString().Trim('"') ?? Guid.NewGuid().ToString("N");
+        pr["id"] ??= $"PR_recorded_{Key(pr["databaseId"])}";
+        foreach (var (field, prefix) in new[] { ("commits", "PURC"), ("reviews", "PRR"), ("comments", "IC"), ("reviewThreads", "PRRT") })
+        {
+            if (pr[field] is not JsonArray items) continue;
+            var i = 0;
+            foreach (var item in items.OfType<JsonObject>())
+            {
+                var key = item["databaseId"] ?? item["commit"]?["oid"];
+                item["id"] ??= $"{prefix}_recorded_{Key(pr["databaseId"])}_{(key is null ? i.ToString(CultureInfo.InvariantCulture) : Key(key))}";
+                i++;
+            }
+        }
     }
 
     /// <summary>PascalCase keys to GitHub's camelCase (DatabaseId → databaseId), recursively.</summary>
