@@ -12,6 +12,7 @@ const int rounds = 3;
 
 string output = args.Length > 0 ? args[0] : Path.Combine(FindRepositoryRoot(), "bench", "results", "embeddings.json");
 string[] texts = SyntheticTexts.Create(textCount);
+string loadAverageAtStart = ReadLoadAverage();
 
 var loadWatch = Stopwatch.StartNew();
 using var raw = new SentenceEncoder(null!);
@@ -54,6 +55,9 @@ var result = new
         os = RuntimeInformation.OSDescription,
         runtime = RuntimeInformation.FrameworkDescription,
         architecture = RuntimeInformation.ProcessArchitecture.ToString(),
+        // The machine is shared with other builds; 1/5/15-minute load says how much CPU was free.
+        loadAverageAtStart,
+        loadAverageAtEnd = ReadLoadAverage(),
     },
     model = EmbeddingModelInfo.Id,
     dimensions = EmbeddingModelInfo.Dimensions,
@@ -84,6 +88,7 @@ foreach (var v in result.variants)
 }
 Console.WriteLine();
 Console.WriteLine($"generator / raw = {result.generatorVersusRaw:F3}; max |Δ| between their vectors = {maxDifference:E1}; peak RSS {result.peakWorkingSetMegabytes} MB");
+Console.WriteLine($"load average {loadAverageAtStart} at start, {result.machine.loadAverageAtEnd} at end");
 Console.WriteLine($"written to {output}");
 
 static double Median(List<double> values)
@@ -91,6 +96,9 @@ static double Median(List<double> values)
     var sorted = values.Order().ToArray();
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }
+
+static string ReadLoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 static string FindRepositoryRoot()
 {
