@@ -1,0 +1,70 @@
+using Microsoft.Extensions.AI;
+using Pulse.Core.Embed;
+using Pulse.Core.Extract;
+using Pulse.Core.GitHub;
+using Pulse.Core.Jobs;
+using Pulse.Core.Queue;
+using Pulse.Core.Storage;
+using Pulse.Core.Transform;
+
+namespace Pulse.Core.Sync;
+
+/// <summary>
+/// The stage workers of one process: extraction, transform and embedding consumers over a queue.
+/// <c>sync</c> and <c>serve</c> run one in-process; <c>worker</c> processes run them against a shared broker.
+/// </summary>
+public sealed class PipelineHost
+{
+    private readonly PulseStorage _storage;
+    private readonly IWorkQueue _queue;
+    private readonly PipelineWorkers _workers;
+
+    public PipelineHost(PulseStorage storage, IWorkQueue queue, IGitHubConnections connections, RunCoordinator coordinator,
+        IEmbeddingGenerator<string, Embedding<float>>? generator, string embeddingModel, ExtractionOptions extraction, TimeProvider time,
+        PipelineHostOptions options, Action<string> log)
+    {
+        _storage = storage;
+        _queue = queue;
+        var handlers = new Dictionary<string, (int, Func<WorkMessage, CancellationToken, Task>)>();
+        if (options.Stages.Contains(Stage.Extraction))
+        {
+            var extract = new ExtractionHandler(storage.Jobs, storage.Checkpoints, connections, queue, coordinator, new AdaptiveLoad(extraction), extraction, time);
+            handlers[QueueNames.Extract] = (options.ExtractionWorkers, extract.HandleAsync);
+        }
+        if (options.Stages.Contains(Stage.Transform))
+            handlers[QueueNames.Transform] = (options.TransformWorkers, new TransformHandler(storage.Jobs, storage.Transforms, queue, coordinator).HandleAsync);
+        if (options.Stages.Contains(Stage.Embedding) && generator is not null)
+            handlers[QueueNames.Embed] = (options.EmbeddingWorkers, new EmbeddingHandler(storage.Jobs, storage.Embeddings, generator, embeddingModel, coordinator).HandleAsync);
+        _workers = new PipelineWorkers(queue, handlers, log);
+        ExtractionWorkers = options.ExtractionWorkers;
+    }
+
+    public int ExtractionWorkers { get; }
+
+    /// <summary>Handlers running right now in this process.</summary>
+    public int Busy => _workers.Busy;
+
+    public IReadOnlyList<Task> Start(CancellationToken ct) => _workers.Start(ct);
+
+    /// <summary>Queues again what the database says is open for the run (after a restart, or when work went quiet).</summary>
+    public async Task QueueOutstandingAsync(RunRecord run, CancellationToken ct)
+    {
+        var open = await _storage.Ledger.OutstandingAsync(run.Id, ct);
+        // Extraction messages only start claim loops: a few are enough, each batch queues its successor.
+        foreach (var id in open.Checkpoints.Take(ExtractionWorkers))
+            await _queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, id), ct);
+        foreach (var id in open.TransformItems)
+            await _queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, run.Id, id), ct);
+        foreach (var id in open.EmbeddingItems)
+            await _queue.PublishAsync(new WorkMessage(QueueNames.Embed, run.TenantId, run.Id, id), ct);
+    }
+}
+
+/// <summary>Which stages a process runs, and how many workers each.</summary>
+public sealed record PipelineHostOptions
+{
+    public IReadOnlySet<Stage> Stages { get; init; } = new HashSet<Stage> { Stage.Extraction, Stage.Transform, Stage.Embedding };
+    public int ExtractionWorkers { get; init; } = 2;
+    public int TransformWorkers { get; init; } = 2;
+    public int EmbeddingWorkers { get; init; } = 1;
+}
