@@ -1,0 +1,81 @@
+using System.Data;
+using Dapper;
+using Npgsql;
+using Pgvector.Npgsql;
+
+namespace Pulse.Storage.Postgres;
+
+/// <summary>
+/// A shared PostgreSQL server: many workers in many processes write at once, so every
+/// check-and-flip of a run first locks the run's row (<see cref="LockRunAsync"/>), and a
+/// transaction that loses a deadlock or serialization race is run again from the start.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private const int MaxTransactionAttempts = 5;
+    private NpgsqlDataSource _source;
+
+    static PostgresDatabase() => PgTypeHandlers.Register();
+
+    public PostgresDatabase(string connectionString)
+    {
+        ConnectionString = connectionString;
+        _source = Build(connectionString);
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The database name, for the key file beside nothing: PostgreSQL keeps no local file.</summary>
+    public string DatabaseName => new NpgsqlConnectionStringBuilder(ConnectionString).Database ?? "postgres";
+
+    private static NpgsqlDataSource Build(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
+        return builder.Build();
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await PostgresMigrations.ApplyAsync(this, ct);
+        // The vector type may have just been created: a fresh data source learns its OID.
+        var old = _source;
+        _source = Build(ConnectionString);
+        await old.DisposeAsync();
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one READ COMMITTED transaction, retried whole on deadlock or serialization failure.</summary>
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            try
+            {
+                var result = await work(connection, tx);
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (PostgresException e) when (attempt < MaxTransactionAttempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt + Random.Shared.Next(20)), ct);
+            }
+        }
+    }
+
+    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await work(connection);
+    }
+
+    /// <summary>Serialises the run's check-and-flips (ledger, gates, run end) across every worker of every process.</summary>
+    public static Task<(string Status, bool EmbeddingsEnabled)> LockRunAsync(IDbConnection c, IDbTransaction tx, long runId) =>
+        c.QuerySingleAsync<(string, bool)>("SELECT status, embeddings_enabled FROM etl_job_runs WHERE id = @runId FOR UPDATE", new { runId }, tx);
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+}
