@@ -21,7 +21,11 @@ public sealed class PostgresRunLedger(PostgresDatabase db) : IRunLedger
         var changed = await c.ExecuteAsync("""
             UPDATE run_stages SET state = 'running', started_at = now() WHERE run_id = @runId AND step = @step AND stage = @stage AND state = 'idle'
             """, new { runId, step, stage = StageNames.Of(stage) }, tx);
-        if (changed > 0) await RefreshJobAsync(c, tx, runId);
+        if (changed > 0)
+        {
+            await LogAsync(c, tx, runId, step, StageNames.Of(stage), StageState.Running);
+            await RefreshJobAsync(c, tx, runId);
+        }
         return changed > 0;
     }, ct);
 
@@ -99,8 +103,16 @@ public sealed class PostgresRunLedger(PostgresDatabase db) : IRunLedger
             UPDATE run_stages SET state = @state, finished_at = now(), started_at = COALESCE(started_at, now())
             WHERE run_id = @runId AND step = @step AND stage = @stage AND state NOT IN ('finished', 'failed')
             """, new { runId, step, stage = StageNames.Of(stage), state }, tx);
-        if (changed > 0) changes.Add(new StageChange(runId, step, stage, state));
+        if (changed > 0)
+        {
+            await LogAsync(c, tx, runId, step, StageNames.Of(stage), state);
+            changes.Add(new StageChange(runId, step, stage, state));
+        }
     }
+
+    private static Task LogAsync(IDbConnection c, IDbTransaction tx, long runId, string step, string stage, string state) => c.ExecuteAsync("""
+        INSERT INTO run_stage_events (tenant_id, run_id, step, stage, state) SELECT tenant_id, id, @step, @stage, @state FROM etl_job_runs WHERE id = @runId
+        """, new { runId, step, stage, state }, tx);
 
     private static async Task RefreshJobAsync(IDbConnection c, IDbTransaction tx, long runId)
     {
