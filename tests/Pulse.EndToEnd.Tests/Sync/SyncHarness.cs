@@ -19,7 +19,7 @@ namespace Pulse.EndToEnd.Tests.Sync;
 /// Runs the pipeline (no embeddings) against a simulator over real HTTP, on either backend:
 /// SQLite + in-process queue, or PostgreSQL + RabbitMQ with this process's workers consuming from the broker.
 /// </summary>
-public sealed class SyncHarness(Backend backend = Backend.Sqlite) : IAsyncDisposable
+public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("pulse-e2e-").FullName;
     private readonly string _name = $"pulse_e2e_{Guid.NewGuid():N}";
@@ -93,9 +93,15 @@ public sealed class SyncHarness(Backend backend = Backend.Sqlite) : IAsyncDispos
         DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
         DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
         bool b => b ? "1" : "0",
+        // SQLite keeps timestamps as text: the same instant in one form, whatever form it was written in.
+        string t when LooksLikeTimestamp().IsMatch(t) => DateTimeOffset.Parse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+            .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex LooksLikeTimestamp();
 
     private static readonly string[] CanonicalQueries =
     [
