@@ -47,7 +47,7 @@ public sealed class SqliteIntegrationStore(SqliteDatabase db) : IIntegrationStor
     public Task<IntegrationSummary?> GetAsync(long tenantId, long integrationId, CancellationToken ct) =>
         db.ReadAsync(c => ReadAsync(c, null, tenantId, integrationId), ct);
 
-    public Task<IntegrationSummary?> CreateAsync(long tenantId, Uri graphQLUrl, string owner, string protectedToken, IntegrationSettings settings, CancellationToken ct) =>
+    public Task<IntegrationSummary?> CreateAsync(long tenantId, Uri graphQLUrl, string owner, string protectedToken, IntegrationSettings settings, DateTimeOffset firstRun, CancellationToken ct) =>
         db.WriteAsync(async (c, tx) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -59,8 +59,8 @@ public sealed class SqliteIntegrationStore(SqliteDatabase db) : IIntegrationStor
             if (id is null) return null;
             await c.ExecuteAsync("""
                 INSERT INTO etl_jobs (tenant_id, integration_id, job_name, status, overall, next_run)
-                VALUES (@tenantId, @id, @name, '{}', 'READY', @now) ON CONFLICT (tenant_id, integration_id, job_name) DO NOTHING
-                """, new { tenantId, id, name = GitHubPrJob.Name, now }, tx);
+                VALUES (@tenantId, @id, @name, '{}', 'READY', @firstRun) ON CONFLICT (tenant_id, integration_id, job_name) DO NOTHING
+                """, new { tenantId, id, name = GitHubPrJob.Name, firstRun }, tx);
             var jobId = await c.ExecuteScalarAsync<long>("SELECT id FROM etl_jobs WHERE integration_id = @id AND job_name = @name", new { id, name = GitHubPrJob.Name }, tx);
             await SqliteJobStore.RefreshStatusAsync(c, tx, jobId);
             return await ReadAsync(c, tx, tenantId, id.Value);

@@ -8,7 +8,7 @@ public interface IIntegrationStore
     Task<IntegrationSummary?> GetAsync(long tenantId, long integrationId, CancellationToken ct);
 
     /// <summary>Creates the integration and its <c>github_prs</c> job; null when (url, owner) already exists for the tenant.</summary>
-    Task<IntegrationSummary?> CreateAsync(long tenantId, Uri graphQLUrl, string owner, string protectedToken, IntegrationSettings settings, CancellationToken ct);
+    Task<IntegrationSummary?> CreateAsync(long tenantId, Uri graphQLUrl, string owner, string protectedToken, IntegrationSettings settings, DateTimeOffset firstRun, CancellationToken ct);
 
     /// <summary>Applies the change; false when the integration does not exist for the tenant.</summary>
     Task<bool> UpdateAsync(long tenantId, long integrationId, IntegrationChange change, CancellationToken ct);
