@@ -73,7 +73,7 @@ function show() {
   document.querySelectorAll(".page").forEach((p) => { p.hidden = !signedIn || p.id !== "page-" + page; });
   document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", a.dataset.page === page));
   if (!signedIn) return;
-  const loaders = { jobs: loadJobs, integrations: loadIntegrations, repositories: loadRepositories, prs: loadPrs, search: () => {} };
+  const loaders = { jobs: loadJobs, integrations: loadIntegrations, repositories: loadRepositories, prs: loadPrs, search: async () => {} };
   (loaders[page] || loadJobs)().catch((err) => toast(err.message));
 }
 window.addEventListener("hashchange", show);

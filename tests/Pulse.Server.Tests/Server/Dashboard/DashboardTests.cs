@@ -61,7 +61,7 @@ public sealed class DashboardTests
         await Assertions.Expect(page.Locator("#search-results li").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "4-search.png"), FullPage = true });
 
-        Assert.Empty(consoleErrors);
+        Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
     }
 
     private static string FindRoot()
