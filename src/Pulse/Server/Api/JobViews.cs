@@ -23,7 +23,9 @@ public sealed class JobViews(PulseStorage storage, JobRunner runner)
         var done = status.Steps.Values.Sum(s => s.Progress.Done);
         var total = status.Steps.Values.Sum(s => s.Progress.Total);
         double? seconds = job.LastRunStartedAt is { } s && job.LastRunFinishedAt is { } f && f >= s ? (f - s).TotalSeconds : null;
-        var running = runner.IsRunning(job.Id) || job.Overall is OverallStatus.Running or OverallStatus.RateLimited;
+        // The overall status decides, not the runner: its last event goes out while it is still winding down.
+        var running = job.Overall is OverallStatus.Running or OverallStatus.RateLimited
+            || (runner.IsRunning(job.Id) && job.Overall is not (OverallStatus.Finished or OverallStatus.Failed));
         return new JobView(job.Id, job.IntegrationId, job.JobName, integration?.Owner ?? "", integration?.Active ?? false, job.Active, running, status,
             (long)job.ScheduleInterval.TotalMinutes, (long)job.RetryInterval.TotalMinutes, job.LastSyncDate, job.LastRunStartedAt, job.LastRunFinishedAt,
             seconds, running ? null : job.NextRun, job.Error, job.RetryCount, status.RateLimitResumeAt,
