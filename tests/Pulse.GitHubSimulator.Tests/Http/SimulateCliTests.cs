@@ -93,6 +93,38 @@ public sealed class SimulateCliTests
     }
 
     [Fact]
+    public async Task Generate_ThenServeDataset_AnswersFromTheFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pulse-generated-{Guid.NewGuid():N}.json");
+        var port = FreePort();
+        try
+        {
+            using (var generate = Start("simulate", "generate", "--synthetic", "repos=2,prs=12,seed=4,big_body=false", "--out", file))
+            {
+                await generate.WaitForExitAsync(Ct);
+                Assert.Equal(0, generate.ExitCode);
+            }
+            using var serve = Start("simulate", "--dataset", file, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--time-scale", "0");
+            try
+            {
+                Assert.StartsWith("GitHub simulator listening on", await serve.StandardOutput.ReadLineAsync(Ct));
+                using var client = new HttpClient();
+                var counts = JsonNode.Parse(await client.GetStringAsync($"http://127.0.0.1:{port}/_sim/data/counts", Ct))!;
+                Assert.Equal(12, (int)counts["pullRequests"]!);
+            }
+            finally
+            {
+                serve.Kill(entireProcessTree: true);
+                await serve.WaitForExitAsync(Ct);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task ConvertFixtures_OutFolder_WritesEveryKind()
     {
         var output = Path.Combine(Path.GetTempPath(), $"pulse-fixtures-{Guid.NewGuid():N}");
