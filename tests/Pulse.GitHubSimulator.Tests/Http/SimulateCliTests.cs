@@ -73,6 +73,27 @@ public sealed class SimulateCliTests
         }
     }
 
+    [Fact]
+    public async Task Simulate_Sigterm_StopsPromptly()
+    {
+        using var process = Start("simulate", "--synthetic", "repos=1,prs=3,seed=1", "--port", "0");
+        try
+        {
+            Assert.StartsWith("GitHub simulator listening on", await process.StandardOutput.ReadLineAsync(Ct));
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(Ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(timeout.Token);
+
+            Assert.Contains(process.ExitCode, new[] { 0, 143 });   // 143 = 128 + SIGTERM, System.CommandLine's convention
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
     [Theory]
     [InlineData("--synthetic", "colour=red", "Unknown synthetic setting 'colour'")]
     [InlineData("--faults", "503=0.1", "Unknown fault kind '503'")]
