@@ -28,12 +28,12 @@ public sealed class WorkerProcessTests
         var database = await distributed.PostgresAsync(Ct);
         var queue = TestServers.RabbitMqWithPrefix(distributed.QueuePrefix);
         var env = new Dictionary<string, string> { ["PULSE_SECRET_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-        var workers = new List<PulseProcess>();
+        var workers = new List<PulseCliProcess>();
         try
         {
             for (var i = 0; i < 3; i++)
-                workers.Add(await PulseProcess.StartAsync(["worker", "--database", database, "--queue", queue, "--stages", "extract,transform", "--concurrency", "2", "--lease-seconds", "5"], env, Ct));
-            await using var sync = await PulseProcess.StartAsync(["sync", "--github-url", sim.GraphQLUrl.ToString(), "--token", "sim-token", "--owner", SyntheticDataset.OrganizationLogin,
+                workers.Add(await PulseCliProcess.StartAsync(["worker", "--database", database, "--queue", queue, "--stages", "extract,transform", "--concurrency", "2", "--lease-seconds", "5"], env, Ct));
+            await using var sync = await PulseCliProcess.StartAsync(["sync", "--github-url", sim.GraphQLUrl.ToString(), "--token", "sim-token", "--owner", SyntheticDataset.OrganizationLogin,
                 "--database", database, "--queue", queue, "--no-embeddings", "--quiet", "--requeue-after-seconds", "5"], env, Ct);
 
             // SIGKILL one worker once the run is under way (every answer takes 1 s, so workers hold claims and unacked messages):

@@ -89,8 +89,9 @@ public sealed class IncrementalAndFaultTests
         Assert.Equal(expected, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs"));
     }
 
-    [Fact]
-    public async Task Sync_AgainstASecondaryLimit_HonoursRetryAfterAndCompletes()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task Sync_AgainstASecondaryLimit_HonoursRetryAfterAndCompletes(Backend backend)
     {
         var spec = SyntheticSpec.Parse("repos=2,prs=20,seed=23,big_body=false");
         // Four requests per two-second window: the pipeline hits GitHub's secondary limit and must wait as told.
@@ -99,8 +100,8 @@ public sealed class IncrementalAndFaultTests
             Synthetic = spec, ProcessingTimeScale = 0, RequestsPerMinutePerToken = 4, CpuWindow = TimeSpan.FromSeconds(2),
         }, Ct);
         await using var clean = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0 }, Ct);
-        await using var expected = new SyncHarness();
-        await using var actual = new SyncHarness();
+        await using var expected = new SyncHarness(backend);
+        await using var actual = new SyncHarness(backend);
         Assert.True((await expected.SyncAsync(clean, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
 
         var result = await actual.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct);

@@ -4,14 +4,14 @@ using System.Text;
 namespace Pulse.EndToEnd.Tests.Distributed;
 
 /// <summary>The built CLI (<c>.build/pulse/pulse.dll</c>, built by the <c>./pulse</c> front door) run as a child process, output kept.</summary>
-public sealed class PulseProcess : IAsyncDisposable
+public sealed class PulseCliProcess : IAsyncDisposable
 {
     private static readonly SemaphoreSlim BuildGate = new(1, 1);
     private static string? _dll;
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private PulseProcess(Process process)
+    private PulseCliProcess(Process process)
     {
         _process = process;
         process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
@@ -25,13 +25,13 @@ public sealed class PulseProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static async Task<PulseProcess> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    public static async Task<PulseCliProcess> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(await CliAsync(ct));
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (k, v) in environment) start.Environment[k] = v;
-        return new PulseProcess(Process.Start(start)!);
+        return new PulseCliProcess(Process.Start(start)!);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, in-flight messages and transactions are abandoned.</summary>
