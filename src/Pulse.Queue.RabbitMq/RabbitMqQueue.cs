@@ -39,7 +39,7 @@ public sealed class RabbitMqQueue : IWorkQueue, IAsyncDisposable
             AutomaticRecoveryEnabled = true,
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-            ClientProvidedName = $"pulse:{Environment.MachineName}:{Environment.ProcessId}",
+            ClientProvidedName = $"pulse:{Environment.MachineName}:{Environment.ProcessId}:{options.Prefix}",
         };
         IConnection connection;
         try

@@ -12,7 +12,7 @@ namespace Pulse.Storage.Postgres;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
-    private const int MaxTransactionAttempts = 5;
+    private const int MaxTransactionAttempts = 8;
     private NpgsqlDataSource _source;
 
     static PostgresDatabase() => PgTypeHandlers.Register();
@@ -46,31 +46,61 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await old.DisposeAsync();
     }
 
-    /// <summary>Runs <paramref name="work"/> in one READ COMMITTED transaction, retried whole on deadlock or serialization failure.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one READ COMMITTED transaction, retried whole on deadlock or
+    /// serialization failure, and on a lost connection (a server restart, a killed session) as long
+    /// as the commit was not yet sent, so the outcome is never in doubt.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            var committing = false;
             try
             {
+                await using var connection = await OpenAsync(ct);
+                await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
                 var result = await work(connection, tx);
+                committing = true;
                 await tx.CommitAsync(ct);
                 return result;
             }
-            catch (PostgresException e) when (attempt < MaxTransactionAttempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            catch (Exception e) when (attempt < MaxTransactionAttempts && !committing && IsRetryable(e) && !ct.IsCancellationRequested)
             {
-                await tx.RollbackAsync(CancellationToken.None);
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt + Random.Shared.Next(20)), ct);
+                await BackOffAsync(e, attempt, ct);
             }
         }
     }
 
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
-        return await work(connection);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenAsync(ct);
+                return await work(connection);
+            }
+            catch (Exception e) when (attempt < MaxTransactionAttempts && IsRetryable(e) && !ct.IsCancellationRequested)
+            {
+                await BackOffAsync(e, attempt, ct);
+            }
+        }
+    }
+
+    private static bool IsRetryable(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+            or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException n => n.IsTransient,
+        _ => false,
+    };
+
+    private async Task BackOffAsync(Exception e, int attempt, CancellationToken ct)
+    {
+        // Pooled connections of a restarted server are all dead: drop them rather than meet them one by one.
+        if (e is not PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }) _source.Clear();
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt) + Random.Shared.Next(50)), ct);
     }
 
     /// <summary>Serialises the run's check-and-flips (ledger, gates, run end) across every worker of every process.</summary>
