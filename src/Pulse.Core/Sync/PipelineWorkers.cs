@@ -38,7 +38,12 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
                 catch (Exception e)
                 {
                     log($"{name} item {delivery.Message.ItemId} failed (attempt {delivery.Attempt}): {e.GetType().Name}: {e.Message}");
-                    if (delivery.Attempt < MaxAttempts) await delivery.RetryAsync(ct);
+                    if (delivery.Attempt < MaxAttempts)
+                    {
+                        // Back off before the next attempt, so a passing fault (a busy database, a restart) is not counted five times at once.
+                        await Task.Delay(TimeSpan.FromMilliseconds(100 << Math.Min(delivery.Attempt, 5)), ct);
+                        await delivery.RetryAsync(ct);
+                    }
                     else await GiveUpAsync(delivery, $"{e.GetType().Name}: {e.Message}", ct);
                 }
                 finally
