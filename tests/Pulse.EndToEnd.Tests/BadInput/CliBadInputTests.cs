@@ -36,6 +36,7 @@ public sealed class CliBadInputTests
     public async Task Cli_BadInput_ExitsWithOneClearLine(string[] args, int exitCode, string message)
     {
         var (code, output) = await RunAsync(args);
+        FaultSuite.FaultSuiteLog.BadInput(string.Join(' ', args));
 
         Assert.Equal(exitCode, code);
         Assert.Contains(message, output.Split('\n').Select(l => l.TrimEnd('\r')));

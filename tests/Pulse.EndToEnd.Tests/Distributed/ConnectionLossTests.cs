@@ -43,7 +43,10 @@ public sealed class ConnectionLossTests
         Assert.True(closed > 0, "no broker connection of the run was found to close");
         Assert.True(terminated > 0, "no database session of the run was found to terminate");
         NpgsqlConnection.ClearAllPools();   // this test's own pooled sessions were terminated too
-        Assert.Equal(await clean.CanonicalDumpAsync(), await harness.CanonicalDumpAsync());
+        var (expected, actual) = (await clean.CanonicalDumpAsync(), await harness.CanonicalDumpAsync());
+        FaultSuite.FaultSuiteLog.Compare(nameof(ConnectionLossTests), expected, actual);
+        FaultSuite.FaultSuiteLog.Faults(nameof(ConnectionLossTests), 1);
+        Assert.Equal(expected, actual);
     }
 
     private static async Task<long> RawPagesAsync(string database)

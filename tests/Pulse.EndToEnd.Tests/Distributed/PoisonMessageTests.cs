@@ -67,6 +67,9 @@ public sealed class PoisonMessageTests
         Assert.Contains("FAILED", await db.ExecuteScalarAsync<string>("SELECT overall FROM etl_jobs WHERE job_name = 'github_prs'"));
         // Every other item completed: the rows equal a clean run's.
         Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM work_items WHERE state <> 'done'"));
-        Assert.Equal(await clean.CanonicalDumpAsync(), await harness.CanonicalDumpAsync());
+        var (expected, actual) = (await clean.CanonicalDumpAsync(), await harness.CanonicalDumpAsync());
+        FaultSuite.FaultSuiteLog.Compare(nameof(PoisonMessageTests), expected, actual);
+        FaultSuite.FaultSuiteLog.Faults(nameof(PoisonMessageTests), 1);
+        Assert.Equal(expected, actual);
     }
 }

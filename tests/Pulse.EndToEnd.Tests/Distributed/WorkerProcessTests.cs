@@ -41,6 +41,7 @@ public sealed class WorkerProcessTests
             await WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
             Assert.False(sync.HasExited, $"the run ended before a worker could be killed:\n{sync.Output}");
             workers[0].KillHard();
+            FaultSuite.FaultSuiteLog.Kills(nameof(WorkerProcessTests), 1);
 
             var code = await sync.WaitAsync(TimeSpan.FromMinutes(5), Ct);
             Assert.True(code == 0, $"sync exited {code}:\n{sync.Output}\nworker 2:\n{workers[1].Output}");
@@ -50,7 +51,9 @@ public sealed class WorkerProcessTests
             foreach (var w in workers) await w.DisposeAsync();
         }
 
-        Assert.Equal(await embedded.CanonicalDumpAsync(), await distributed.CanonicalDumpAsync());
+        var (expected, actual) = (await embedded.CanonicalDumpAsync(), await distributed.CanonicalDumpAsync());
+        FaultSuite.FaultSuiteLog.Compare(nameof(WorkerProcessTests), expected, actual);
+        Assert.Equal(expected, actual);
         await using var c = new NpgsqlConnection(database);
         Assert.Equal("succeeded", await c.ExecuteScalarAsync<string>("SELECT status FROM etl_job_runs"));
         var ends = (await c.QueryAsync<(string Step, string Stage, string State, long Count)>(

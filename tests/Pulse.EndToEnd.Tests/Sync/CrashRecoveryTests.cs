@@ -12,7 +12,9 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task Sync_KilledRepeatedlyThenCompleted_EqualsAnUninterruptedRunAndRefetchesNoCommittedPage()
     {
-        var spec = SyntheticSpec.Parse("repos=4,prs=120,seed=29,big_body=false");
+        // CI deals six kills; a soak run (scripts/fault-suite.sh --soak) twenty, over a larger organisation.
+        var wanted = FaultSuite.FaultSuiteLog.KillsWanted(ciDefault: 6);
+        var spec = SyntheticSpec.Parse($"repos=4,prs={Math.Max(120, 40 * wanted)},seed=29,big_body=false");
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(120) }, Ct);
         await using var clean = new SyncHarness();
         Assert.True((await clean.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
@@ -22,7 +24,7 @@ public sealed class CrashRecoveryTests
             "--database", $"sqlite:{crashed.DatabasePath}", "--no-embeddings", "--quiet"];
         var random = new Random(29);
         var kills = 0;
-        for (var attempt = 0; attempt < 8; attempt++)
+        for (var attempt = 0; attempt < 2 * wanted && kills < wanted; attempt++)
         {
             using var child = PulseProcess.Start(args);
             // Kill at a seeded moment: after one more committed page (mid-extraction), or after a random delay
@@ -38,7 +40,8 @@ public sealed class CrashRecoveryTests
             await child.WaitForExitAsync(Ct);
             kills++;
         }
-        Assert.True(kills >= 4, $"only {kills} kills landed before the sync finished");
+        Assert.True(kills >= Math.Min(wanted, 4), $"only {kills} of {wanted} kills landed before the sync finished");
+        FaultSuite.FaultSuiteLog.Kills(nameof(CrashRecoveryTests), kills);
 
         using (var final = PulseProcess.Start(args))
         {
@@ -46,7 +49,9 @@ public sealed class CrashRecoveryTests
             Assert.Equal(0, final.ExitCode);
         }
 
-        Assert.Equal(await clean.CanonicalDumpAsync(), await crashed.CanonicalDumpAsync());
+        var (expected, actual) = (await clean.CanonicalDumpAsync(), await crashed.CanonicalDumpAsync());
+        FaultSuite.FaultSuiteLog.Compare(nameof(CrashRecoveryTests), expected, actual);
+        Assert.Equal(expected, actual);
         await using var c = await crashed.OpenAsync();
         await using var cc = await clean.OpenAsync();
         // Every kill before the end resumed the one full run; a kill that lands after the run finished (or the

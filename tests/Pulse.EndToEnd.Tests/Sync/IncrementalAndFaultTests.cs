@@ -63,9 +63,12 @@ public sealed class IncrementalAndFaultTests
         var result = await actual.SyncAsync(faulty, SyntheticDataset.OrganizationLogin, ct: Ct);
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Equal(await expected.CanonicalDumpAsync(), await actual.CanonicalDumpAsync());
+        var (clean_, actual_) = (await expected.CanonicalDumpAsync(), await actual.CanonicalDumpAsync());
+        FaultSuite.FaultSuiteLog.Compare($"faults-{backend}", clean_, actual_);
+        Assert.Equal(clean_, actual_);
         var stats = await faulty.HttpClient().GetFromJsonAsync<JsonObject>("/_sim/stats", Ct);
         Assert.Contains("fault", stats!.ToJsonString(), StringComparison.Ordinal);
+        FaultSuite.FaultSuiteLog.Faults($"faults-{backend}", Errors(stats));
     }
 
     [Theory]
@@ -107,10 +110,17 @@ public sealed class IncrementalAndFaultTests
         var result = await actual.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct);
 
         Assert.True(result.Succeeded, result.Error);
-        Assert.Equal(await expected.CanonicalDumpAsync(), await actual.CanonicalDumpAsync());
+        var (clean_, actual_) = (await expected.CanonicalDumpAsync(), await actual.CanonicalDumpAsync());
+        FaultSuite.FaultSuiteLog.Compare($"secondary-{backend}", clean_, actual_);
+        Assert.Equal(clean_, actual_);
         var stats = await sim.HttpClient().GetFromJsonAsync<JsonObject>("/_sim/stats", Ct);
         Assert.Contains("secondary", stats!.ToJsonString(), StringComparison.Ordinal);
+        FaultSuite.FaultSuiteLog.Faults($"secondary-{backend}", Errors(stats));
     }
+
+    /// <summary>Errors the simulator answered with (faults, limits), summed over its counters.</summary>
+    private static long Errors(JsonObject stats) =>
+        stats["totals"]?["errors"] is JsonObject errors ? errors.Sum(e => e.Value?.GetValue<long>() ?? 0) : 0;
 
     private static async Task MutateAsync(GitHubSimulatorServer sim, JsonObject mutation)
     {
