@@ -7,11 +7,8 @@ namespace Pulse.Storage.Sqlite;
 public sealed class SqliteJobControlStore(SqliteDatabase db) : IJobControlStore
 {
     public Task<IReadOnlyList<JobRecord>> ListAsync(long? tenantId, string jobName, CancellationToken ct) => db.ReadAsync(async c =>
-        (IReadOnlyList<JobRecord>)(await c.QueryAsync<JobRow>("""
-            SELECT id AS Id, tenant_id AS TenantId, integration_id AS IntegrationId, job_name AS JobName, overall AS Overall, active AS Active,
-              schedule_interval_minutes AS ScheduleMinutes, retry_interval_minutes AS RetryMinutes, last_sync_date AS LastSyncDate,
-              last_run_started_at AS LastRunStartedAt, last_run_finished_at AS LastRunFinishedAt, next_run AS NextRun,
-              error_message AS Error, retry_count AS RetryCount, current_run_id AS CurrentRunId
+        (IReadOnlyList<JobRecord>)(await c.QueryAsync<SqliteJobRows.JobRow>($"""
+            SELECT {SqliteJobRows.Columns}
             FROM etl_jobs WHERE job_name = @jobName AND (@tenantId IS NULL OR tenant_id = @tenantId) ORDER BY id
             """, new { tenantId, jobName })).Select(r => r.ToRecord()).ToList(), ct);
 
@@ -72,8 +69,7 @@ public sealed class SqliteJobControlStore(SqliteDatabase db) : IJobControlStore
             FROM etl_job_runs WHERE job_id = @jobId ORDER BY id DESC LIMIT @limit
             """, new { jobId, limit })).Select(r => new RunSummary(r.Id, r.Status, r.StartedAt, r.FinishedAt, r.Since, r.EmbeddingsEnabled, r.Error, r.Points, r.Requests, r.Pages)).ToList(), ct);
 
-    private static DateTimeOffset? ParseLoose(string? value) =>
-        value is null ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private static DateTimeOffset? ParseLoose(string? value) => SqliteJobRows.ParseLoose(value);
 
     private sealed class RunRow
     {
@@ -87,29 +83,5 @@ public sealed class SqliteJobControlStore(SqliteDatabase db) : IJobControlStore
         public long Points { get; set; }
         public long Requests { get; set; }
         public long Pages { get; set; }
-    }
-
-    private sealed class JobRow
-    {
-        public long Id { get; set; }
-        public long TenantId { get; set; }
-        public long IntegrationId { get; set; }
-        public string JobName { get; set; } = "";
-        public string Overall { get; set; } = "";
-        public bool Active { get; set; }
-        public long ScheduleMinutes { get; set; }
-        public long RetryMinutes { get; set; }
-        public string? LastSyncDate { get; set; }
-        public string? LastRunStartedAt { get; set; }
-        public string? LastRunFinishedAt { get; set; }
-        // next_run is written both as ISO text and by SQLite's datetime() ("YYYY-MM-DD HH:MM:SS", UTC): read both.
-        public string? NextRun { get; set; }
-        public string? Error { get; set; }
-        public long RetryCount { get; set; }
-        public long? CurrentRunId { get; set; }
-
-        public JobRecord ToRecord() => new(Id, TenantId, IntegrationId, JobName, Overall, Active, TimeSpan.FromMinutes(ScheduleMinutes),
-            TimeSpan.FromMinutes(RetryMinutes), ParseLoose(LastSyncDate), ParseLoose(LastRunStartedAt), ParseLoose(LastRunFinishedAt), ParseLoose(NextRun),
-            Error, (int)RetryCount, CurrentRunId);
     }
 }

@@ -9,13 +9,6 @@ namespace Pulse.Storage.Sqlite;
 
 public sealed class SqliteJobStore(SqliteDatabase db) : IJobStore
 {
-    private const string JobColumns = """
-        id AS Id, tenant_id AS TenantId, integration_id AS IntegrationId, job_name AS JobName, overall AS Overall, active AS Active,
-        schedule_interval_minutes AS ScheduleMinutes, retry_interval_minutes AS RetryMinutes, last_sync_date AS LastSyncDate,
-        last_run_started_at AS LastRunStartedAt, last_run_finished_at AS LastRunFinishedAt, next_run AS NextRun,
-        error_message AS Error, retry_count AS RetryCount, current_run_id AS CurrentRunId
-        """;
-
     private const string RunColumns = """
         id AS Id, tenant_id AS TenantId, job_id AS JobId, integration_id AS IntegrationId, status AS Status, started_at AS StartedAt,
         finished_at AS FinishedAt, since AS Since, embeddings_enabled AS EmbeddingsEnabled, error AS Error
@@ -145,7 +138,7 @@ public sealed class SqliteJobStore(SqliteDatabase db) : IJobStore
 
     private static async Task<JobRecord?> ReadJobAsync(IDbConnection c, long id, IDbTransaction? tx)
     {
-        var row = await c.QuerySingleOrDefaultAsync<JobRow>($"SELECT {JobColumns} FROM etl_jobs WHERE id = @id", new { id }, tx);
+        var row = await c.QuerySingleOrDefaultAsync<SqliteJobRows.JobRow>($"SELECT {SqliteJobRows.Columns} FROM etl_jobs WHERE id = @id", new { id }, tx);
         return row?.ToRecord();
     }
 
@@ -166,29 +159,5 @@ public sealed class SqliteJobStore(SqliteDatabase db) : IJobStore
         public string? Error { get; set; }
 
         public RunRecord ToRecord() => new(Id, TenantId, JobId, IntegrationId, Status, StartedAt, FinishedAt, Since, EmbeddingsEnabled, Error);
-    }
-
-    private sealed class JobRow
-    {
-        public long Id { get; set; }
-        public long TenantId { get; set; }
-        public long IntegrationId { get; set; }
-        public string JobName { get; set; } = "";
-        public string Overall { get; set; } = "";
-        public bool Active { get; set; }
-        public long ScheduleMinutes { get; set; }
-        public long RetryMinutes { get; set; }
-        public DateTimeOffset? LastSyncDate { get; set; }
-        public DateTimeOffset? LastRunStartedAt { get; set; }
-        public DateTimeOffset? LastRunFinishedAt { get; set; }
-        public string? NextRun { get; set; }
-        public string? Error { get; set; }
-        public long RetryCount { get; set; }
-        public long? CurrentRunId { get; set; }
-
-        public JobRecord ToRecord() => new(Id, TenantId, IntegrationId, JobName, Overall, Active, TimeSpan.FromMinutes(ScheduleMinutes),
-            TimeSpan.FromMinutes(RetryMinutes), LastSyncDate, LastRunStartedAt, LastRunFinishedAt,
-            NextRun is null ? null : DateTimeOffset.Parse(NextRun, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal),
-            Error, (int)RetryCount, CurrentRunId);
     }
 }
