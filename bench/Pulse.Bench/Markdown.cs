@@ -47,9 +47,15 @@ public static class Markdown
         s.AppendLine($"| 300 ms latency, budget {lat["pointsPerWindow"]} points per {lat["windowSeconds"]} s window: wall time | {lat["seconds"]} s | {lat["loadAverageBefore"]} → {lat["loadAverageAfter"]} |");
         s.AppendLine($"| … points needed ÷ budget = {lat["points"]} ÷ ({lat["pointsPerWindow"]}/{lat["windowSeconds"]} s) | {lat["pointsNeededOverBudgetSeconds"]} s | |");
         s.AppendLine($"| … wall time / (points needed ÷ budget) | {lat["wallOverBudgetTime"]} | |");
+        s.AppendLine($"| … for comparison: the same full sync without latency or budget (above) | {p["seconds"]} s | |");
         s.AppendLine($"| … secondary-limit hits / primary-limit answers | {lat["secondaryLimitHits"]} / {lat["rateLimitedAnswers"]} | |");
         foreach (var size in (JsonArray?)r["peakRss"] ?? [])
             s.AppendLine($"| peak RSS, full sync of {size!["prs"]} PRs in its own process | {size["peakRssMb"]} MB ({size["prsPerSecond"]} PRs/s) | {size["loadAverageBefore"]} |");
+        if (r["pulse"]!["stageTimeline"] is JsonArray timeline)
+        {
+            s.AppendLine();
+            s.AppendLine("Full sync, stage timeline (seconds from the run's start): " + string.Join("; ", timeline.Select(t => (string)t!)) + ".");
+        }
         s.AppendLine();
         s.AppendLine("## Targets");
         s.AppendLine();

@@ -35,9 +35,9 @@ namespace Pulse.Bench
         {
             // repos=N+1: the generator gives its last repository to a user, so the organisation holds N.
             ["bench-small"] = new("bench-small", "repos=4,prs=300,seed=7,tails=heavy,big_body=false", 10,
-                "repos=51,prs=500,seed=5,tails=none", [], TimeSpan.FromSeconds(5), 3, 4),
+                "repos=51,prs=500,seed=5,tails=none", [], TimeSpan.FromSeconds(10), 3, 4),
             ["bench-org"] = new("bench-org", "repos=21,prs=10133,seed=7,tails=heavy,extreme=5", 50,
-                "repos=51,prs=2000,seed=5,tails=none", [5_000, 10_000], TimeSpan.FromSeconds(20), 4, 4),
+                "repos=51,prs=2000,seed=5,tails=none", [5_000, 10_000], TimeSpan.FromSeconds(60), 4, 4),
         };
 
         private readonly JsonObject _result = new();
@@ -135,6 +135,7 @@ namespace Pulse.Bench
                 pulseFull["rowsPerSecond"] = Round(rows.Rows / fullElapsed.TotalSeconds);
                 pulseFull["loadAverageBefore"] = load;
                 pulseFull["loadAverageAfter"] = LoadAverage();
+                pulseFull["stageTimeline"] = new JsonArray([.. (await pulse.StageTimelineAsync()).Select(t => (JsonNode)t!)]);
                 _result["pulse"] = pulseFull;
                 Say($"pulse full: {fullCounters.Points} points, {fullCounters.Requests} requests, {fullElapsed.TotalSeconds:F1} s, {rows.Totals()}, complete: {complete} {full.Error}");
 

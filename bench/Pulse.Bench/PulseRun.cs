@@ -56,6 +56,19 @@ public sealed class PulseRun : IAsyncDisposable
             await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'review'"));
     }
 
+    /// <summary>When each stage of the last run started and ended, in seconds from the run's start: where the time went.</summary>
+    public async Task<List<string>> StageTimelineAsync()
+    {
+        await using var c = new SqliteConnection($"Data Source={DatabasePath}");
+        await c.OpenAsync();
+        var run = await c.QuerySingleAsync<(long Id, string Started)>("SELECT id, started_at FROM etl_job_runs ORDER BY id DESC LIMIT 1");
+        var start = DateTimeOffset.Parse(run.Started, System.Globalization.CultureInfo.InvariantCulture);
+        var rows = await c.QueryAsync<(string Step, string Stage, string? Started, string? Finished)>(
+            "SELECT step, stage, started_at, finished_at FROM run_stages WHERE run_id = @Id AND stage <> 'embedding' ORDER BY finished_at", new { run.Id });
+        string At(string? t) => t is null ? "-" : (DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture) - start).TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        return rows.Select(r => $"{r.Step} {r.Stage}: {At(r.Started)} s → {At(r.Finished)} s").ToList();
+    }
+
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
