@@ -71,4 +71,16 @@ public static class LowerBound
         }
         return (requests, (requests + 148) / 149);
     }
+
+    /// <summary>
+    /// (c′) The same, with the two rounds no extractor can avoid: the repositories must be listed before their
+    /// PRs, and PR ids are unknown until the first listing pages answer, so the discovery query and the query of
+    /// the first listing pages carry nothing else: points ≥ 2 + ceil((R − discovery pages − first listing pages) / 149).
+    /// </summary>
+    public static long WithRounds(DataShape shape)
+    {
+        var (requests, _) = Of(shape);
+        var rest = requests - (shape.PullRequestsPerRepository.Count + 99) / 100 - shape.PullRequestsPerRepository.Count;
+        return 2 + (rest + 148) / 149;
+    }
 }

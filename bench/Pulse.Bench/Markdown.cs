@@ -27,8 +27,9 @@ public static class Markdown
         Row(s, "(b′) original + one follow-up per review thread (complete)", r["originalComplete"]!, pulse);
         var lb = r["lowerBound"]!;
         s.AppendLine($"| (c) lower bound from GitHub's cost rule | {lb["points"]} | {lb["pointsPer1000Prs"]} | {lb["requests"]} (GitHub requests) | | | {Ratio(pulse, (long)lb["points"]!)} |");
+        s.AppendLine($"| (c′) lower bound with the two unavoidable rounds (discovery, first listing pages) | {lb["pointsWithRounds"]} | | | | | {Ratio(pulse, (long)lb["pointsWithRounds"]!)} |");
         s.AppendLine();
-        s.AppendLine($"Lower bound: {lb["formula"]}. Assumptions: {lb["assumptions"]}. Pulse's data complete (row counts equal (a)'s items): {r["pulse"]!["completeVersusSeed"]} — {r["pulse"]!["rowCounts"]}.");
+        s.AppendLine($"Lower bound: {lb["formula"]}. {lb["formulaWithRounds"]}. Assumptions: {lb["assumptions"]}. Pulse's data complete (row counts equal (a)'s items): {r["pulse"]!["completeVersusSeed"]} — {r["pulse"]!["rowCounts"]}.");
         s.AppendLine();
         s.AppendLine("## Pulse");
         s.AppendLine();
