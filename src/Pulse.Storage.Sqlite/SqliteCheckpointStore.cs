@@ -73,6 +73,10 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
                   WHERE id = @CheckpointId AND status = 'pending'
                   """, new { a.CheckpointId, a.Cursor, a.Done, a.Remaining, a.ItemsFetched, a.Error, a.PageSize }, tx);
         }
+        var failed = outcome.Advances.Where(a => a.Failed).Select(a => a.CheckpointId).ToList();
+        if (failed.Count > 0)
+            await c.ExecuteAsync("UPDATE checkpoints SET status = 'failed' WHERE id IN @failed AND status = 'pending' AND attempts >= @max",
+                new { failed, max = page.MaxAttempts }, tx);
         await InsertAsync(c, tx, page.TenantId, page.RunId, outcome.NewCheckpoints, 100);
 
         foreach (var (step, total) in outcome.StepTotals)

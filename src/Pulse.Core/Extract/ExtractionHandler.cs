@@ -121,7 +121,7 @@ public sealed class ExtractionHandler(
         var outcome = PageReader.Read(response, plan.Units);
         var entityType = string.Join('+', plan.Units.Select(u => FetchKinds.Name(u.Checkpoint.Kind)).Distinct().Order());
         var page = new ExtractedPage(run.Id, run.TenantId, run.IntegrationId, entityType, Hash(plan.Text), plan.Variables.ToJsonString(),
-            response.Body, outcome, response.Cost ?? plan.Points, plan.Requests);
+            response.Body, outcome, response.Cost ?? plan.Points, plan.Requests) { MaxAttempts = options.MaxAttempts };
         var result = await checkpoints.CommitPageAsync(page, ct);
         await checkpoints.ReleaseAsync(Ids(attempt.Dropped), new CheckpointRelease(), ct);
         load.Succeeded();

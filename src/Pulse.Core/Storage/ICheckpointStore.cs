@@ -5,7 +5,11 @@ namespace Pulse.Core.Storage;
 /// <summary>An answer to store: the raw payload and what it means for the checkpoints, written in one transaction.</summary>
 public sealed record ExtractedPage(
     long RunId, long TenantId, long IntegrationId, string EntityType, string QueryHash, string VariablesJson, string Payload,
-    PageOutcome Outcome, int Points, long Requests);
+    PageOutcome Outcome, int Points, long Requests)
+{
+    /// <summary>An alias that keeps failing is recorded as failed after this many attempts, and the run goes on.</summary>
+    public int MaxAttempts { get; init; } = 8;
+}
 
 /// <summary>What to queue after the page committed.</summary>
 public sealed record PageCommitResult(long RawId, IReadOnlyList<long> TransformItemsToQueue);

@@ -22,8 +22,12 @@ internal static class Json
 
     public static bool Bool(this JsonElement e, string name) => e.Prop(name) is { ValueKind: JsonValueKind.True };
 
+    /// <summary>A timestamp, or null when absent or empty (recordings lack some; a stand-in "" is not a time).</summary>
     public static DateTimeOffset? Date(this JsonElement e, string name) =>
-        e.Str(name) is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal) : null;
+        e.Str(name) is { Length: > 0 } s
+            ? DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
+                ? d : throw new InvalidDataException($"GitHub sent '{s}' as {name}, which is not a timestamp.")
+            : null;
 
     public static DateTimeOffset ReqDate(this JsonElement e, string name) =>
         e.Date(name) ?? throw new InvalidDataException($"GitHub sent no '{name}' where its schema promises one.");

@@ -10,7 +10,10 @@ public static class ReviewMapper
         var body = TextNormalizer.Clean(review.Str("body")) ?? "";
         return new ReviewRow(
             pullRequestNodeId, review.ReqStr("id"), review.Long("databaseId"), review.Login("author"), review.ActorType("author"),
-            review.Str("state") ?? "COMMENTED", body, review.ReqDate("createdAt"), review.Date("submittedAt"), review.Date("updatedAt"),
+            review.Str("state") ?? "COMMENTED", body,
+            // Some recordings hold only submittedAt; a submitted review was created no later than that.
+            review.Date("createdAt") ?? review.Date("submittedAt") ?? throw new InvalidDataException("A review without createdAt or submittedAt."),
+            review.Date("submittedAt"), review.Date("updatedAt"),
             review.Prop("commit")?.Str("oid"), ContentHash.Of(EmbeddingText.Review(body)));
     }
 }

@@ -40,9 +40,28 @@ internal sealed class DatasetBuilder
     {
         Repository(owner, name);
         var number = pr["number"]?.GetValue<long>() ?? throw new ArgumentException($"A pull request of {owner}/{name} has no number.");
+        pr = LinkHeadRepository(owner, name, pr);
         var prs = _pullRequests[$"{owner}/{name}"];
         if (!prs.TryGetValue(number, out var existing)) { prs[number] = (JsonObject)pr.DeepClone(); return; }
         foreach (var (key, value) in pr) Merge(existing, key, value);
+    }
+
+    /// <summary>
+    /// A fork's head repository is a repository of its own: it is added to the data set and the pull
+    /// request points at it by id, so a replay serves the fork's nameWithOwner.
+    /// </summary>
+    private JsonObject LinkHeadRepository(string owner, string name, JsonObject pr)
+    {
+        if (pr["headRepository"] is not JsonObject head || (string?)head["nameWithOwner"] is not { } full || full == $"{owner}/{name}")
+            return pr;
+        var parts = full.Split('/', 2);
+        if (parts.Length != 2) return pr;
+        var fork = Repository(parts[0], parts[1], "User");
+        fork["id"] ??= (string?)head["id"] ?? $"R_converted_{parts[0]}_{parts[1]}";
+        foreach (var (key, value) in head) if (key is not ("nameWithOwner" or "id")) Merge(fork, key, value);
+        var linked = (JsonObject)pr.DeepClone();
+        linked["headRepository"] = new JsonObject { ["id"] = (string)fork["id"]! };
+        return linked;
     }
 
     /// <summary>Keeps data outside DATASET.md's core (e.g. issues) on the repository, under <paramref name="key"/>, by number.</summary>

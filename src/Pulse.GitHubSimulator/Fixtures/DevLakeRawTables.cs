@@ -28,6 +28,8 @@ internal static class DevLakeRawTables
                 builder.MergeRepositoryFields(owner, name, new JsonObject
                 {
                     ["databaseId"] = long.Parse(row["github_id"], CultureInfo.InvariantCulture),
+                    // DevLake recorded no node id: derive a stable one so every repository is its own node.
+                    ["id"] = $"R_recorded_{row["github_id"]}",
                     ["url"] = row["html_url"], ["description"] = row["description"],
                     ["createdAt"] = Time(row["created_date"]), ["updatedAt"] = Time(row["updated_date"]),
                 });
@@ -65,12 +67,23 @@ internal static class DevLakeRawTables
             var i = 0;
             foreach (var item in items.OfType<JsonObject>())
             {
+                // A placeholder past the recorded page (DevLake kept the first 100 of 115 commits): make it a
+                // commit of its own, with a derived oid, so the connection holds totalCount distinct commits.
+                if (field == "commits" && item["commit"] is null)
+                    item["commit"] = new JsonObject
+                    {
+                        ["oid"] = DerivedOid($"{Key(pr["databaseId"])}:{i}"),
+                        ["message"] = $"Commit {i + 1} of {items.Count}: not in the recording",
+                    };
                 var key = item["databaseId"] ?? item["commit"]?["oid"];
                 item["id"] ??= $"{prefix}_recorded_{Key(pr["databaseId"])}_{(key is null ? i.ToString(CultureInfo.InvariantCulture) : Key(key))}";
                 i++;
             }
         }
     }
+
+    private static string DerivedOid(string seed) =>
+        System.Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(seed)));
 
     /// <summary>PascalCase keys to GitHub's camelCase (DatabaseId → databaseId), recursively.</summary>
     internal static JsonNode? CamelCase(JsonNode? node) => node switch

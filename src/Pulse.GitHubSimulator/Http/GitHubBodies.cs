@@ -26,6 +26,15 @@ internal static class GitHubBodies
         ["errors"] = new JsonArray(new JsonObject { ["type"] = "RATE_LIMITED", ["message"] = $"API rate limit exceeded for user ID {userId}." }),
     });
 
+    public static byte[] SomethingWentWrong(string requestId) => Json(new JsonObject
+    {
+        ["data"] = null,
+        ["errors"] = new JsonArray(new JsonObject
+        {
+            ["message"] = $"Something went wrong while executing your query. Please include `{requestId}` when reporting this issue.",
+        }),
+    });
+
     public const string TimeoutMessage =
         "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.";
 

@@ -43,6 +43,13 @@ internal sealed class GraphQLPipeline(
         {
             spent = await HandleAdmittedAsync(http, token, requestId);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            // An engine bug still gets GitHub's answer to an internal error, headers included.
+            stats.Error(token, SimulatorStats.Kinds.Internal);
+            http.Response.Headers.Remove("retry-after");
+            await WriteAsync(http, StatusCodes.Status200OK, GitHubBodies.SomethingWentWrong(requestId), primary.Peek(token));
+        }
         finally
         {
             secondary.Exit(token, spent);

@@ -40,17 +40,6 @@ internal sealed class PrimaryRateLimit(SimulatorOptions options)
         }
     }
 
-    /// <summary>Charges even past the limit: timeouts cost their points whatever is left (GitHub changelog 2025-07-21).</summary>
-    public RateLimitSnapshot ForceCharge(string token, int cost)
-    {
-        lock (_lock)
-        {
-            var bucket = Current(token);
-            bucket.Used = Math.Min(options.PointsPerHour, bucket.Used + cost);
-            return Snapshot(bucket, cost, 0);
-        }
-    }
-
     public void Reset()
     {
         lock (_lock) _buckets.Clear();

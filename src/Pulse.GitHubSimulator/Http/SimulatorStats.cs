@@ -14,6 +14,7 @@ public sealed class SimulatorStats
         public const string RateLimited = "rate_limited";
         public const string Secondary = "secondary";
         public const string Timeout = "timeout";
+        public const string Internal = "internal";
         public static string Fault(FaultKind kind) => "fault_" + FaultKinds.Name(kind);
     }
 

@@ -13,6 +13,7 @@ public static class PulseCommandLine
             SearchCommand.Create(),
             DemoCommand.Create(),
             SimulateCommand.Create(),
+            ServeCommand.Create(),
         };
         var parse = root.Parse(args);
         // A bad flag gets its one-line error, not the whole help page.

@@ -26,6 +26,7 @@ public static class SimulateCommand
             port, dataset, synthetic, seed, faults, latency, tokens, points, window, scale,
         };
         command.Subcommands.Add(ConvertFixtures());
+        command.Subcommands.Add(Generate());
         command.SetAction(async (parse, ct) =>
         {
             SimulatorOptions options;
@@ -89,6 +90,31 @@ public static class SimulateCommand
             }
             foreach (var file in FixtureConverter.ConvertAll(root, parse.GetValue(output)!.FullName))
                 Console.WriteLine($"wrote {file}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Generate()
+    {
+        var spec = new Option<string>("--synthetic") { Description = "repos=N,prs=N,seed=N[,tails=...][,commits_max=N][,big_body=BOOL]", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The data set file to write.", Required = true };
+        var command = new Command("generate", "Write a synthetic data set to a file (for benchmarks and --dataset).") { spec, output };
+        command.SetAction(parse =>
+        {
+            SyntheticSpec parsed;
+            try
+            {
+                parsed = SyntheticSpec.Parse(parse.GetValue(spec)!);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("pulse simulate generate: " + e.Message);
+                return 2;
+            }
+            var file = parse.GetValue(output)!;
+            using (var stream = file.Create()) SyntheticDataset.Generate(parsed, stream);
+            Console.WriteLine($"wrote {file.FullName} ({parsed})");
             return 0;
         });
         return command;

@@ -86,6 +86,28 @@ public sealed class IncrementalAndFaultTests
         Assert.Equal(expected, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs"));
     }
 
+    [Fact]
+    public async Task Sync_AgainstASecondaryLimit_HonoursRetryAfterAndCompletes()
+    {
+        var spec = SyntheticSpec.Parse("repos=2,prs=20,seed=23,big_body=false");
+        // Four requests per two-second window: the pipeline hits GitHub's secondary limit and must wait as told.
+        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
+        {
+            Synthetic = spec, ProcessingTimeScale = 0, RequestsPerMinutePerToken = 4, CpuWindow = TimeSpan.FromSeconds(2),
+        }, Ct);
+        await using var clean = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0 }, Ct);
+        await using var expected = new SyncHarness();
+        await using var actual = new SyncHarness();
+        Assert.True((await expected.SyncAsync(clean, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
+
+        var result = await actual.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(await expected.CanonicalDumpAsync(), await actual.CanonicalDumpAsync());
+        var stats = await sim.HttpClient().GetFromJsonAsync<JsonObject>("/_sim/stats", Ct);
+        Assert.Contains("secondary", stats!.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private static async Task MutateAsync(GitHubSimulatorServer sim, JsonObject mutation)
     {
         using var http = sim.HttpClient();

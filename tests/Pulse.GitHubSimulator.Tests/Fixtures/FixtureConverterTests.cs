@@ -50,6 +50,18 @@ public sealed class FixtureConverterTests
     }
 
     [Fact]
+    public void Convert_Mergestat_ForkHeadRepositoryBecomesARepositoryLinkedById()
+    {
+        var data = Convert("mergestat");
+        var fork = Repo(data, "OutOfBrain", "gitqlite");
+
+        var linked = Repo(data, "mergestat", "mergestat")["pullRequests"]!.AsArray()
+            .Where(p => (string?)p!["headRepository"]?["id"] == (string)fork["id"]!);
+
+        Assert.NotEmpty(linked);
+    }
+
+    [Fact]
     public void Convert_DevLake_MapsPascalCaseAndKeepsEveryCommitCount()
     {
         var data = Convert("devlake");

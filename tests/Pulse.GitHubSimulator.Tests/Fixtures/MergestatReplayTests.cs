@@ -23,7 +23,7 @@ public sealed class MergestatReplayTests
 
     [Theory]
     [MemberData(nameof(Interactions))]
-    public async Task Replay_RecordedRequest_AnswersRecordedShapeCostAndNodeCount(string cassette, int index)
+    public async Task Replay_RecordedRequest_AnswersRecordedShape(string cassette, int index)
     {
         var recorded = MergestatCassettes.Read(Path.Combine(RepositoryPaths.FixtureFolder("mergestat"), cassette))[index];
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { ProcessingTimeScale = 0 }, ConvertedData(), Ct);
@@ -32,6 +32,17 @@ public sealed class MergestatReplayTests
 
         Assert.Null(answer["errors"]);
         Assert.Null(JsonShape.Difference(recorded.Response, answer));
+    }
+
+    [Theory]
+    [MemberData(nameof(Interactions))]
+    public async Task Replay_RecordedRequest_AnswersRecordedCostAndNodeCount(string cassette, int index)
+    {
+        var recorded = MergestatCassettes.Read(Path.Combine(RepositoryPaths.FixtureFolder("mergestat"), cassette))[index];
+        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { ProcessingTimeScale = 0 }, ConvertedData(), Ct);
+
+        var answer = await PostAsync(sim, recorded);
+
         var (want, got) = (recorded.Response["data"]!["rateLimit"]!, answer["data"]!["rateLimit"]!);
         Assert.Equal((int)want["cost"]!, (int)got["cost"]!);
         Assert.Equal((int)want["nodeCount"]!, (int)got["nodeCount"]!);

@@ -54,6 +54,20 @@ public sealed class HeadersTests
     }
 
     [Fact]
+    public async Task Post_EngineThrows_AnswersSomethingWentWrongWithHeaders()
+    {
+        await using var sim = await StartAsync();
+
+        var response = await sim.PostAsync("throw");
+        var body = await BodyAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("Something went wrong while executing your query.", (string)body["errors"]![0]!["message"]!);
+        Assert.Equal("5000", Header(response, "x-ratelimit-limit"));
+        Assert.Equal(1, sim.Server.Stats.For("sim-token").Errors[SimulatorStats.Kinds.Internal]);
+    }
+
+    [Fact]
     public async Task Post_TwoRequests_GetDistinctRequestIds()
     {
         await using var sim = await StartAsync();

@@ -73,6 +73,27 @@ public sealed class SimulateCliTests
         }
     }
 
+    [Fact]
+    public async Task Simulate_Sigterm_StopsPromptly()
+    {
+        using var process = Start("simulate", "--synthetic", "repos=1,prs=3,seed=1", "--port", "0");
+        try
+        {
+            Assert.StartsWith("GitHub simulator listening on", await process.StandardOutput.ReadLineAsync(Ct));
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(Ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(timeout.Token);
+
+            Assert.Contains(process.ExitCode, new[] { 0, 143 });   // 143 = 128 + SIGTERM, System.CommandLine's convention
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
     [Theory]
     [InlineData("--synthetic", "colour=red", "Unknown synthetic setting 'colour'")]
     [InlineData("--faults", "503=0.1", "Unknown fault kind '503'")]
@@ -90,6 +111,38 @@ public sealed class SimulateCliTests
         Assert.Contains(expected, stderr);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("Usage:", stdout);
+    }
+
+    [Fact]
+    public async Task Generate_ThenServeDataset_AnswersFromTheFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pulse-generated-{Guid.NewGuid():N}.json");
+        var port = FreePort();
+        try
+        {
+            using (var generate = Start("simulate", "generate", "--synthetic", "repos=2,prs=12,seed=4,big_body=false", "--out", file))
+            {
+                await generate.WaitForExitAsync(Ct);
+                Assert.Equal(0, generate.ExitCode);
+            }
+            using var serve = Start("simulate", "--dataset", file, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--time-scale", "0");
+            try
+            {
+                Assert.StartsWith("GitHub simulator listening on", await serve.StandardOutput.ReadLineAsync(Ct));
+                using var client = new HttpClient();
+                var counts = JsonNode.Parse(await client.GetStringAsync($"http://127.0.0.1:{port}/_sim/data/counts", Ct))!;
+                Assert.Equal(12, (int)counts["pullRequests"]!);
+            }
+            finally
+            {
+                serve.Kill(entireProcessTree: true);
+                await serve.WaitForExitAsync(Ct);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Pulse.GitHubSimulator.Tests.TestSupport;
 /// <summary>
 /// An engine whose plan is read from the query text, so host rules can be tested alone:
 /// "cost:N" sets the points, "ms:N" the simulated processing, "invalid" a validation error,
-/// "dryRun" a dry run. The body echoes the rateLimit snapshot and the partial fault.
+/// "dryRun" a dry run, "throw" an engine exception. The body echoes the rateLimit snapshot and the partial fault.
 /// </summary>
 internal sealed class FakeEngine : IGraphQLEngine
 {
@@ -22,6 +22,7 @@ internal sealed class FakeEngine : IGraphQLEngine
     public QueryPlan Prepare(GraphQLRequest request)
     {
         var words = request.Query.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Contains("throw")) throw new InvalidOperationException("engine bug");
         int Number(string key, int fallback) =>
             words.FirstOrDefault(w => w.StartsWith(key + ":", StringComparison.Ordinal)) is { } w ? int.Parse(w[(key.Length + 1)..]) : fallback;
         var errors = words.Contains("invalid")

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Pulse.Core.Storage;
+using Pulse.Server.Auth;
+
+namespace Pulse.Server.Api;
+
+/// <summary>The synced data of the caller's tenant: repositories, pull requests with their children, semantic search.</summary>
+public static class DataApi
+{
+    private static readonly string[] States = ["OPEN", "CLOSED", "MERGED"];
+
+    public static void MapRepositoriesApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/repositories", async (HttpContext http, IPullRequestQueryStore store, CancellationToken ct) =>
+            Results.Ok(await store.ListRepositoriesAsync(ApiKeyAuthentication.TenantOf(http), ct))).WithTags("Data");
+
+    public static void MapPullRequestsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/prs", ListAsync).WithTags("Data");
+        app.MapGet("/api/prs/{id:long}", async (long id, HttpContext http, IPullRequestQueryStore store, CancellationToken ct) =>
+            await store.GetAsync(ApiKeyAuthentication.TenantOf(http), id, ct) is { } pr ? Results.Ok(pr) : Errors.NotFound("Pull request")).WithTags("Data");
+    }
+
+    public static void MapSearchApi(this IEndpointRouteBuilder app) => app.MapGet("/api/search", SearchAsync).WithTags("Data");
+
+    private static async Task<IResult> ListAsync(HttpContext http, IPullRequestQueryStore store, CancellationToken ct)
+    {
+        var q = http.Request.Query;
+        var state = q["state"].ToString() is { Length: > 0 } s ? s.ToUpperInvariant() : null;
+        if (state is not null && !States.Contains(state)) return Errors.Bad("state must be one of OPEN, CLOSED, MERGED.");
+        DateTimeOffset? since = null;
+        if (q["updated_since"].ToString() is { Length: > 0 } u)
+        {
+            if (!DateTimeOffset.TryParse(u, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d))
+                return Errors.Bad("updated_since must be an ISO-8601 date, e.g. 2025-01-31 or 2025-01-31T12:00:00Z.");
+            since = d;
+        }
+        if (!TryInt(q["page"], 1, 1, int.MaxValue, out var page)) return Errors.Bad("page must be a whole number of at least 1.");
+        if (!TryInt(q["page_size"], 50, 1, 100, out var size)) return Errors.Bad("page_size must be between 1 and 100.");
+        var repo = q["repo"].ToString() is { Length: > 0 } r ? r : null;
+        var author = q["author"].ToString() is { Length: > 0 } a ? a : null;
+        return Results.Ok(await store.ListAsync(new PullRequestQuery(ApiKeyAuthentication.TenantOf(http), repo, state, author, since, page, size), ct));
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext http, PulseStorage storage, EmbeddingSearch search, CancellationToken ct)
+    {
+        var q = http.Request.Query;
+        var text = q["q"].ToString();
+        if (string.IsNullOrWhiteSpace(text)) return Errors.Bad("q (the text to look for) is required.");
+        if (text.Length > 2000) return Errors.Bad("q must be at most 2000 characters.");
+        if (!TryInt(q["limit"], 10, 1, 100, out var limit)) return Errors.Bad("limit must be between 1 and 100.");
+        if (search.Generator is null)
+            return Results.Json(new { error = "Search is off: this server runs with --no-embeddings." }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var vector = (await search.Generator.GenerateAsync([text], cancellationToken: ct))[0].Vector.ToArray();
+        var repo = q["repo"].ToString() is { Length: > 0 } r ? r : null;
+        var hits = await storage.Embeddings.SearchAsync(ApiKeyAuthentication.TenantOf(http), search.Model, vector, repo, limit, ct);
+        return Results.Ok(hits.Select(h => new
+        {
+            kind = h.Table switch { "prs" => "pull_request", "prs_commits" => "commit", "prs_reviews" => "review", _ => "comment" },
+            row_id = h.RowId, score = Math.Round(h.Score, 4), repository = h.Repository, pull_request_number = h.PullRequestNumber, title = h.Title, snippet = h.Snippet,
+        }));
+    }
+
+    private static bool TryInt(Microsoft.Extensions.Primitives.StringValues raw, int fallback, int min, int max, out int value)
+    {
+        value = fallback;
+        if (raw.Count == 0 || string.IsNullOrEmpty(raw.ToString())) return true;
+        return int.TryParse(raw.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+    }
+}
+
+/// <summary>The embedding generator search uses (the pipeline's), or null when embeddings are off.</summary>
+public sealed record EmbeddingSearch(IEmbeddingGenerator<string, Embedding<float>>? Generator, string Model);

@@ -1,0 +1,42 @@
+using Pulse.Core.Jobs;
+using Pulse.Core.Storage;
+
+namespace Pulse.Server.Jobs;
+
+/// <summary>
+/// Starts due jobs: every schedule interval, retries after the retry interval, rate-limited jobs
+/// at their reset time, orphaned runs at once. The runner's lease keeps a job to one process.
+/// </summary>
+public sealed class Scheduler(ServerStorage server, IJobStore jobs, JobRunner runner, ServerOptions options, TimeProvider time, ILogger<Scheduler> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.SchedulerTick, time);
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Scheduler tick failed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task TickAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var job in await server.JobControl.ListAsync(null, GitHubPrJob.Name, ct))
+        {
+            if (!job.Active || runner.IsRunning(job.Id)) continue;
+            var resumeAt = job.Overall == OverallStatus.RateLimited ? (await jobs.GetStatusAsync(job.Id, ct)).RateLimitResumeAt : null;
+            if (!JobSchedule.IsDue(job, resumeAt, now)) continue;
+            var (outcome, _) = await runner.TryStartAsync(job, ct);
+            if (outcome == StartOutcome.Started) logger.LogInformation("Scheduler started job {JobId} ({Overall})", job.Id, job.Overall);
+        }
+    }
+}

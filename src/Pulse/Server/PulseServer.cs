@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Pulse.Core.Security;
+using Pulse.Embeddings.Onnx;
+using Pulse.Server.Api;
+using Pulse.Server.Auth;
+using Pulse.Server.Feed;
+using Pulse.Server.Metrics;
+using Pulse.Storage.Sqlite;
+
+namespace Pulse.Server;
+
+/// <summary>The server as a table of contents: one Add…() per feature, one Map…Api() per resource.</summary>
+public static class PulseServer
+{
+    public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken ct)
+    {
+        if (!options.Database.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) || options.Database.Length <= "sqlite:".Length)
+            throw new ArgumentException($"--database must be sqlite:PATH for serve, not '{options.Database}'.");
+        var (storage, db) = await SqliteStorage.OpenAsync(options.Database["sqlite:".Length..], ct);
+        var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(db.Path + ".key");
+        var generator = options.Embeddings ? new MiniLmEmbeddingGenerator() : null;
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = options.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning);
+        builder.Services
+            .AddPulseStorage(storage, SqliteServerStorage.Create(db), secrets)
+            .AddPulsePipeline(options, generator, EmbeddingModelInfo.Id)
+            .AddPulseJobs(generator is not null)
+            .AddJobFeed()
+            .AddPulseMetrics()
+            .AddPulseJson()
+            .AddOpenApi();
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<PulseMetrics>();
+        app.Lifetime.ApplicationStopped.Register(() => generator?.Dispose());
+        app.UseWebSockets();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseMiddleware<ApiKeyAuthentication>();
+
+        app.MapHealthApi();
+        app.MapAdminApi();
+        app.MapMeApi();
+        app.MapIntegrationsApi();
+        app.MapRepositoriesApi();
+        app.MapJobsApi();
+        app.MapPullRequestsApi();
+        app.MapSearchApi();
+        app.MapJobFeed();
+        app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    /// <summary>The address the server listens on once started (the real port when asked for port 0).</summary>
+    public static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1"));
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using OpenTelemetry.Metrics;
+using Pulse.Core.Extract;
+using Pulse.Core.GitHub;
+using Pulse.Core.Jobs;
+using Pulse.Core.Queue;
+using Pulse.Core.Security;
+using Pulse.Core.Storage;
+using Pulse.Core.Sync;
+using Pulse.Server.Api;
+using Pulse.Server.Feed;
+using Pulse.Server.Jobs;
+using Pulse.Server.Metrics;
+
+namespace Pulse.Server;
+
+/// <summary>One Add…() per feature of the server, composed in <see cref="PulseServer"/>.</summary>
+public static class ServerServices
+{
+    public static IServiceCollection AddPulseStorage(this IServiceCollection services, PulseStorage storage, ServerStorage server, ISecretProtector secrets) => services
+        .AddSingleton(storage).AddSingleton(server).AddSingleton(secrets)
+        .AddSingleton(storage.Jobs).AddSingleton(storage.Tenants)
+        .AddSingleton(server.ApiKeys).AddSingleton(server.Integrations).AddSingleton(server.JobControl).AddSingleton(server.PullRequests);
+
+    /// <summary>The stage workers over an in-process queue, with this process's GitHub connections and status events.</summary>
+    public static IServiceCollection AddPulsePipeline(this IServiceCollection services, ServerOptions options,
+        IEmbeddingGenerator<string, Embedding<float>>? generator, string model) => services
+        .AddSingleton(options)
+        .AddSingleton(TimeProvider.System)
+        .AddSingleton(new EmbeddingSearch(generator, model))
+        .AddSingleton<InProcessQueue>(_ => new InProcessQueue())
+        .AddSingleton<IWorkQueue>(sp => new MeteredQueue(sp.GetRequiredService<InProcessQueue>(), new Lazy<PulseMetrics>(sp.GetRequiredService<PulseMetrics>)))
+        .AddSingleton<IJobEventBus, InProcessJobEventBus>()
+        .AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+        .AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<ISecretProtector>(),
+            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>(), new RateLimitBudgetOptions()))
+        .AddSingleton<MeteredConnections>()
+        .AddSingleton<IGitHubConnections>(sp => sp.GetRequiredService<MeteredConnections>())
+        .AddSingleton(sp => new RunCoordinator(sp.GetRequiredService<PulseStorage>().Ledger, sp.GetRequiredService<IJobStore>(),
+            sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IJobEventBus>(), sp.GetRequiredService<TimeProvider>()))
+        .AddSingleton(sp => new PipelineHost(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IGitHubConnections>(),
+            sp.GetRequiredService<RunCoordinator>(), generator, model, options.Extraction, sp.GetRequiredService<TimeProvider>(), new PipelineHostOptions(),
+            Log(sp, "Pulse.Pipeline")))
+        .AddHostedService<PipelineService>();
+
+    /// <summary>Running jobs in this process: the runner (leases, watchdog) and the scheduler.</summary>
+    public static IServiceCollection AddPulseJobs(this IServiceCollection services, bool embeddings) => services
+        .AddSingleton(sp => new JobLauncher(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IGitHubConnections>(),
+            sp.GetRequiredService<ServerOptions>().Extraction, sp.GetRequiredService<TimeProvider>(), Log(sp, "Pulse.Jobs")))
+        .AddSingleton(sp => ActivatorUtilities.CreateInstance<JobRunner>(sp, embeddings))
+        .AddSingleton<JobViews>()
+        .AddSingleton<Scheduler>()
+        .AddHostedService(sp => sp.GetRequiredService<Scheduler>());
+
+    public static IServiceCollection AddJobFeed(this IServiceCollection services) => services
+        .AddSingleton<JobFeed>()
+        .AddHostedService(sp => sp.GetRequiredService<JobFeed>());
+
+    public static IServiceCollection AddPulseMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<PulseMetrics>();
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(PulseMetrics.MeterName).AddPrometheusExporter());
+        return services;
+    }
+
+    public static IServiceCollection AddPulseJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+
+    private static Action<string> Log(IServiceProvider sp, string category)
+    {
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+        return line => logger.LogInformation("{Line}", line);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Pulse.GitHubSimulator.Http;
+using Pulse.GitHubSimulator.Synthetic;
+using Pulse.Server;
+
+namespace Pulse.Server.Tests;
+
+/// <summary>A real server on a free port (in-process, real HTTP) over a temporary SQLite file, and a GitHub simulator.</summary>
+public sealed class ServerHarness : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key";
+    public const string SimulatorToken = "sim-token";
+    private readonly string _directory = Directory.CreateTempSubdirectory("pulse-server-").FullName;
+
+    private ServerHarness(WebApplication app, GitHubSimulatorServer sim)
+    {
+        App = app;
+        Simulator = sim;
+        BaseAddress = PulseServer.AddressOf(app);
+    }
+
+    public WebApplication App { get; }
+    public GitHubSimulatorServer Simulator { get; }
+    public Uri BaseAddress { get; }
+    public string Owner => SyntheticDataset.OrganizationLogin;
+
+    public static async Task<ServerHarness> StartAsync(string synthetic = "repos=2,prs=12,seed=5", bool embeddings = false, CancellationToken ct = default)
+    {
+        var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = SyntheticSpec.Parse(synthetic), ProcessingTimeScale = 0 }, ct);
+        var directory = Directory.CreateTempSubdirectory("pulse-server-db-").FullName;
+        var app = await PulseServer.BuildAsync(new ServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            Database = "sqlite:" + Path.Combine(directory, "pulse.db"),
+            AdminKey = AdminKey,
+            Embeddings = embeddings,
+            SchedulerTick = TimeSpan.FromSeconds(1),
+            RunnerTick = TimeSpan.FromMilliseconds(200),
+            Heartbeat = TimeSpan.FromSeconds(2),
+            Extraction = new() { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) },
+        }, ct);
+        await app.StartAsync(ct);
+        return new ServerHarness(app, sim);
+    }
+
+    public HttpClient Client(string? key = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>A new tenant and one key of it, made with the admin key.</summary>
+    public async Task<(long TenantId, string Key)> NewTenantAsync(string name)
+    {
+        using var admin = Client(AdminKey);
+        var tenant = await ReadAsync(await admin.PostAsJsonAsync("/api/admin/tenants", new { name }));
+        var id = tenant.GetProperty("id").GetInt64();
+        var key = await ReadAsync(await admin.PostAsJsonAsync($"/api/admin/tenants/{id}/keys", new { name = "test" }));
+        return (id, key.GetProperty("key").GetString()!);
+    }
+
+    /// <summary>An integration of the simulator's organisation; returns (integration id, job id).</summary>
+    public async Task<(long IntegrationId, long JobId)> AddIntegrationAsync(HttpClient client)
+    {
+        var created = await ReadAsync(await client.PostAsJsonAsync("/api/integrations",
+            new { github_url = Simulator.GraphQLUrl.ToString(), owner = Owner, token = SimulatorToken, page_size = 50 }));
+        var integrationId = created.GetProperty("id").GetInt64();
+        var jobs = await ReadAsync(await client.GetAsync("/api/jobs"));
+        var job = jobs.EnumerateArray().Single(j => j.GetProperty("integration_id").GetInt64() == integrationId);
+        return (integrationId, job.GetProperty("id").GetInt64());
+    }
+
+    public async Task<JsonElement> WaitForOverallAsync(HttpClient client, long jobId, params string[] overall)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var job = (await ReadAsync(await client.GetAsync($"/api/jobs/{jobId}"))).GetProperty("job");
+            if (overall.Contains(job.GetProperty("status").GetProperty("overall").GetString()) && !job.GetProperty("running").GetBoolean()) return job;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"job {jobId} is still {job.GetProperty("status").GetProperty("overall")}");
+            await Task.Delay(200);
+        }
+    }
+
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Simulator.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+}
