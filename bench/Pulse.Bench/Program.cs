@@ -8,7 +8,8 @@ using Pulse.Core.GitHub;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
 
-// Usage: Pulse.Bench bench-small | bench-org [--rss 5000,10000[,50000]] [--out DIR]
+// Usage: Pulse.Bench bench-small | bench-org [--rss 5000,10000[,50000]] [--rss-only] [--out DIR]
+//        (--rss-only: only the peak-RSS children, written to <name>-rss.json / .md)
 //        Pulse.Bench rss-child URL OWNER   (internal: one Pulse sync in its own process, prints its peak RSS)
 if (args.Length >= 3 && args[0] == "rss-child") return await Bench.RssChildAsync(new Uri(args[1]), args[2]);
 if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
@@ -18,7 +19,8 @@ if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
 }
 var rss = Option(args, "--rss") is { } r ? r.Split(',').Select(int.Parse).ToArray() : set.RssSizes;
 var output = Option(args, "--out") ?? Path.Combine(Bench.RepositoryRoot(), "bench", "results");
-return await new Bench(set with { RssSizes = rss }, output).RunAsync(CancellationToken.None);
+var bench = new Bench(set with { RssSizes = rss }, output);
+return args.Contains("--rss-only") ? await bench.RssOnlyAsync(CancellationToken.None) : await bench.RunAsync(CancellationToken.None);
 
 static string? Option(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
@@ -182,6 +184,24 @@ namespace Pulse.Bench
             await File.WriteAllTextAsync(jsonPath, _result.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n", ct);
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, set.Name + ".md"), Markdown.Render(_result), ct);
             Say($"wrote {jsonPath} and {set.Name}.md");
+            return 0;
+        }
+
+        /// <summary>Only the peak-RSS measurements (e.g. the 50k size, which takes long), in a file of their own.</summary>
+        public async Task<int> RssOnlyAsync(CancellationToken ct)
+        {
+            var spec = SyntheticSpec.Parse(set.Spec);
+            _result["name"] = set.Name + "-rss";
+            _result["measuredAtUtc"] = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture);
+            _result["loadAverageAtStart"] = LoadAverage();
+            await RssAsync(spec, ct);
+            _result["loadAverageAtEnd"] = LoadAverage();
+            Directory.CreateDirectory(outputDirectory);
+            await File.WriteAllTextAsync(Path.Combine(outputDirectory, set.Name + "-rss.json"), _result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
+            var md = new System.Text.StringBuilder($"# {set.Name}: peak RSS of a full sync in its own process — measured {_result["measuredAtUtc"]}\n\n| PRs | peak RSS | PRs/s | seconds | load average before |\n|---:|---:|---:|---:|---|\n");
+            foreach (var r in (JsonArray)_result["peakRss"]!)
+                md.Append($"| {r!["prs"]} | {r["peakRssMb"]} MB | {r["prsPerSecond"]} | {r["seconds"]} | {r["loadAverageBefore"]} |\n");
+            await File.WriteAllTextAsync(Path.Combine(outputDirectory, set.Name + "-rss.md"), md.ToString(), ct);
             return 0;
         }
 
