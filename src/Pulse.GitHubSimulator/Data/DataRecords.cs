@@ -10,7 +10,10 @@ internal sealed class OwnerRecord(JsonObject json)
     public List<RepositoryRecord> Repositories { get; } = [];
 }
 
-/// <summary>A repository; its pull requests live apart from <see cref="Json"/> so each PR is its own JSON root.</summary>
+/// <summary>
+/// A repository; its pull requests live apart from <see cref="Json"/> so each PR is its own JSON root.
+/// Its issues stay inside <see cref="Json"/> (under "issues", as the data set holds them).
+/// </summary>
 internal sealed class RepositoryRecord(JsonObject json, OwnerRecord owner)
 {
     public JsonObject Json { get; } = json;
@@ -19,6 +22,8 @@ internal sealed class RepositoryRecord(JsonObject json, OwnerRecord owner)
     public string NameWithOwner => $"{Owner.Login}/{Name}";
     public List<JsonObject> PullRequests { get; } = [];
     public Dictionary<long, JsonObject> ByNumber { get; } = [];
+    public IEnumerable<JsonObject> Issues => (Json["issues"] as JsonArray ?? []).OfType<JsonObject>();
+    public Dictionary<long, JsonObject> IssuesByNumber { get; } = [];
 }
 
 /// <summary>An object with an id, with the GraphQL type it is served as.</summary>
@@ -34,5 +39,15 @@ internal static class PullRequestArrays
         ["reviews"] = "PullRequestReview",
         ["comments"] = "IssueComment",
         ["reviewThreads"] = "PullRequestReviewThread",
+    };
+}
+
+/// <summary>The GraphQL type of each nested array of an issue.</summary>
+internal static class IssueArrays
+{
+    public static readonly IReadOnlyDictionary<string, string> TypeOf = new Dictionary<string, string>
+    {
+        ["labels"] = "Label",
+        ["comments"] = "IssueComment",
     };
 }

@@ -85,6 +85,8 @@ public static class SimulatorDataLoader
                 }
             }
             repo ??= store.AddRepository(repoJson);
+            // Fields read after the repository was registered (issues after pullRequests) are indexed now.
+            store.IndexIssues(repo);
             foreach (var pr in pending) store.AddPullRequest(repo, pr);
         }
     }

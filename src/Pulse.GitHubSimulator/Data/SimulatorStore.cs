@@ -95,7 +95,25 @@ internal sealed partial class SimulatorStore : ISimulatorData
         _repoByName[repo.NameWithOwner] = repo;
         _repoOfRoot[json] = repo;
         IndexObject(json, "Repository");
+        IndexIssues(repo);
         return repo;
+    }
+
+    /// <summary>
+    /// Indexes the issues under the repository's "issues" (by number, and with their comments and labels
+    /// by id). Idempotent: the loader calls it again once the whole repository object is read.
+    /// </summary>
+    public void IndexIssues(RepositoryRecord repo)
+    {
+        foreach (var issue in repo.Issues)
+        {
+            issue["__typename"] = "Issue";
+            if (GraphQL.Execution.QueryValues.AsLong(issue["number"]) is { } number) repo.IssuesByNumber[number] = issue;
+            IndexObject(issue, "Issue");
+            foreach (var (field, type) in IssueArrays.TypeOf)
+                foreach (var item in issue[field] as JsonArray ?? [])
+                    if (item is JsonObject child) IndexChild(child, type);
+        }
     }
 
     public void AddPullRequest(RepositoryRecord repo, JsonObject pr)

@@ -60,7 +60,17 @@ public static class SimulateCommand
                 return 2;
             }
 
-            await using var sim = await GitHubSimulatorServer.StartAsync(options, ct);
+            GitHubSimulatorServer sim;
+            try
+            {
+                sim = await GitHubSimulatorServer.StartAsync(options, ct);
+            }
+            catch (Exception e) when (StartFailure.Describe(e, options.DatasetPath, options.Port) is { } message)
+            {
+                await Console.Error.WriteLineAsync("pulse simulate: " + message);
+                return 2;
+            }
+            await using var _ = sim;
             Console.WriteLine($"GitHub simulator listening on {sim.GraphQLUrl}");
             Console.WriteLine($"data: {string.Join(", ", sim.DataCounts.Select(c => $"{c.Key}={c.Value}"))}; control: {sim.BaseUrl}_sim/stats");
             try

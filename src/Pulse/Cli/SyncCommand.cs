@@ -48,6 +48,11 @@ public static class SyncCommand
                 Console.Error.WriteLine($"pulse sync: {e.Message}");
                 return 2;
             }
+            catch (Exception e) when (StartFailure.DescribeDatabase(e, parse.GetValue(database)!) is { } message)
+            {
+                Console.Error.WriteLine($"pulse sync: {message}");
+                return 2;
+            }
         });
         return command;
     }

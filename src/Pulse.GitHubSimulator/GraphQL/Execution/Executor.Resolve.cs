@@ -65,12 +65,23 @@ internal sealed partial class Executor
                 AddError("NOT_FOUND", $"Could not resolve to a PullRequest with the number of {number}.", path, field);
                 errored = true;
                 return null;
+            case ("Repository", "issues") when repo is not null: return PageOf(PullRequests.Issues(repo, field, _plan.Variables), field, path, out errored);
+            case ("Repository", "issue") when repo is not null:
+                var issueNumber = QueryValues.IntArgument(field, "number", _plan.Variables) ?? 0;
+                if (repo.IssuesByNumber.TryGetValue(issueNumber, out var issue)) return issue;
+                AddError("NOT_FOUND", $"Could not resolve to an Issue with the number of {issueNumber}.", path, field);
+                errored = true;
+                return null;
+            case ("Issue" or "PullRequest", "comments"):
+                return PageOf(PullRequests.Comments(json["comments"] as JsonArray ?? [], field, _plan.Variables), field, path, out errored);
+            case ("IssueComment", "issue") when json.Parent?.Parent is JsonObject owningIssue && (string?)owningIssue["__typename"] == "Issue": return owningIssue;
             case ("Organization" or "User", "repositories") when _store.OwnerOf(json) is { } owner:
                 return PageOf(PullRequests.Repositories(owner, field, _plan.Variables), field, path, out errored);
             case ("Organization" or "User", "repository") when _store.OwnerOf(json) is { } owner:
                 return _store.FindRepository(owner.Login, (string?)QueryValues.Argument(field, "name", _plan.Variables) ?? "")?.Json;
             case ("PullRequest", "repository" or "baseRepository"): return repo?.Json;
-            case ("PullRequest", "headRepository") when json["headRepository"] is null: return repo?.Json;
+            // Derived only when absent: a stored null is GitHub's own answer (the fork was deleted).
+            case ("PullRequest", "headRepository") when !json.ContainsKey("headRepository"): return repo?.Json;
             case ("PullRequest", "merged"): return (string?)json["state"] == "MERGED";
             case ("PullRequest", "closed"): return (string?)json["state"] is "MERGED" or "CLOSED";
             case ("PullRequestReview", "comments"): return PageOf(ReviewComments(json), field, path, out errored);

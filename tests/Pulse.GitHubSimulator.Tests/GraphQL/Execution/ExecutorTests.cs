@@ -142,6 +142,86 @@ public class ExecutorTests
         Assert.Equal("""{"viewer":{"login":"jane"},"organization":{"repositories":{"nodes":[{"name":"widgets"}]}}}""", body["data"]!.ToJsonString());
     }
 
+    /// <summary>A repository whose issues follow its pull requests, as a data set may order them.</summary>
+    private const string IssuesDataSet = """
+    {
+      "generatedAt": "2024-02-01T00:00:00Z",
+      "owners": [ { "login": "acme", "__typename": "Organization" } ],
+      "repositories": [
+        {
+          "id": "R_1", "owner": "acme", "name": "widgets",
+          "pullRequests": [
+            { "id": "PR_1", "number": 1, "createdAt": "2024-01-01T00:00:00Z", "headRepository": null },
+            { "id": "PR_2", "number": 2, "createdAt": "2024-01-02T00:00:00Z" }
+          ],
+          "issues": [
+            { "id": "I_7", "databaseId": 7, "number": 7, "title": "Seven", "state": "OPEN",
+              "createdAt": "2024-01-07T00:00:00Z", "updatedAt": "2024-01-09T00:00:00Z",
+              "comments": [
+                { "id": "IC_71", "databaseId": 71, "body": "first", "createdAt": "2024-01-07T01:00:00Z", "updatedAt": "2024-01-08T00:00:00Z" },
+                { "id": "IC_72", "databaseId": 72, "body": "second", "createdAt": "2024-01-07T02:00:00Z", "updatedAt": "2024-01-07T02:00:00Z" },
+                {} ] },
+            { "id": "I_5", "databaseId": 5, "number": 5, "title": "Five", "state": "CLOSED",
+              "createdAt": "2024-01-05T00:00:00Z", "updatedAt": "2024-01-10T00:00:00Z", "comments": [] }
+          ]
+        }
+      ]
+    }
+    """;
+
+    [Fact]
+    public void Execute_IssueByNumber_FieldsCommentsAndNodes()
+    {
+        var data = Pulse.GitHubSimulator.Data.SimulatorDataLoader.FromJson(IssuesDataSet);
+        var body = TestDataSet.Run(data, $$"""
+            { {{Repo}} { issue(number: 7) { id number title repository { name }
+                asc: comments(first: 2) { totalCount nodes { body } pageInfo { hasNextPage } }
+                byUpdate: comments(first: 3, orderBy: {field: UPDATED_AT, direction: ASC}) { nodes { body } } } }
+              node(id: "I_7") { __typename ... on Issue { number } }
+              nodes(ids: ["IC_72"]) { ... on IssueComment { body issue { number } } } }
+            """);
+        Assert.Null(body["errors"]);
+        Assert.Equal("""{"repository":{"issue":{"id":"I_7","number":7,"title":"Seven","repository":{"name":"widgets"},"asc":{"totalCount":3,"nodes":[{"body":"first"},{"body":"second"}],"pageInfo":{"hasNextPage":true}},"byUpdate":{"nodes":[{"body":"second"},{"body":"first"},{"body":""}]}}},"node":{"__typename":"Issue","number":7},"nodes":[{"body":"second","issue":{"number":7}}]}""",
+            body["data"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_UnknownIssueNumber_NotFound()
+    {
+        var data = Pulse.GitHubSimulator.Data.SimulatorDataLoader.FromJson(IssuesDataSet);
+        var body = TestDataSet.Run(data, $"{{ {Repo} {{ issue(number: 1) {{ id }} }} }}");
+        Assert.Equal("""{"issue":null}""", body["data"]!["repository"]!.ToJsonString());
+        var error = body["errors"]![0]!;
+        Assert.Equal("NOT_FOUND", (string?)error["type"]);
+        Assert.Equal("Could not resolve to an Issue with the number of 1.", (string?)error["message"]);
+        Assert.Equal("""["repository","issue"]""", error["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_IssuesStatesAndOrderBy_FiltersAndOrders()
+    {
+        var data = Pulse.GitHubSimulator.Data.SimulatorDataLoader.FromJson(IssuesDataSet);
+        var body = TestDataSet.Run(data, $$"""
+            { {{Repo}} {
+                a: issues(first: 10) { totalCount nodes { number } }
+                b: issues(first: 10, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { number } }
+                c: issues(first: 10, orderBy: {field: COMMENTS, direction: DESC}) { nodes { number } }
+                d: issues(first: 10, states: [OPEN]) { nodes { number } }
+                e: issues(last: 1) { nodes { number } pageInfo { hasPreviousPage } } } }
+            """);
+        Assert.Equal("""{"a":{"totalCount":2,"nodes":[{"number":5},{"number":7}]},"b":{"nodes":[{"number":5},{"number":7}]},"c":{"nodes":[{"number":7},{"number":5}]},"d":{"nodes":[{"number":7}]},"e":{"nodes":[{"number":7}],"pageInfo":{"hasPreviousPage":true}}}""",
+            body["data"]!["repository"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Execute_HeadRepository_StoredNullIsNullAbsentIsBase()
+    {
+        var data = Pulse.GitHubSimulator.Data.SimulatorDataLoader.FromJson(IssuesDataSet);
+        var body = TestDataSet.Run(data, $"{{ {Repo} {{ pullRequests(first: 2) {{ nodes {{ number headRepository {{ nameWithOwner }} }} }} }} }}");
+        Assert.Equal("""[{"number":1,"headRepository":null},{"number":2,"headRepository":{"nameWithOwner":"acme/widgets"}}]""",
+            body["data"]!["repository"]!["pullRequests"]!["nodes"]!.ToJsonString());
+    }
+
     [Fact]
     public void Execute_ProcessingModel_HundredHeavyPrsTimeOutTenDoNot()
     {
