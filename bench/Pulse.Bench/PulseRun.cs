@@ -27,7 +27,7 @@ public sealed class PulseRun : IAsyncDisposable
     private readonly bool _owned;
     public string DatabasePath { get; }
 
-    public async Task<(SyncResult Result, TimeSpan Elapsed)> SyncAsync(Uri graphQLUrl, string owner, RateLimitBudgetOptions? budget, CancellationToken ct)
+    public async Task<(SyncResult Result, TimeSpan Elapsed)> SyncAsync(Uri graphQLUrl, string owner, RateLimitBudgetOptions? budget, CancellationToken ct, int extractionWorkers = 2)
     {
         var watch = Stopwatch.StartNew();
         var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
@@ -37,6 +37,7 @@ public sealed class PulseRun : IAsyncDisposable
         var result = await runner.RunAsync(new SyncOptions
         {
             GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false, ProgressInterval = TimeSpan.FromMilliseconds(100),
+            ExtractionWorkers = extractionWorkers,
         }, null, ct);
         return (result, watch.Elapsed);
     }
