@@ -6,7 +6,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if [ -x scripts/services.sh ] && [ "${PULSE_SKIP_SERVICES:-}" != "1" ]; then
-  scripts/services.sh up || { echo "test.sh: services failed to start"; echo "0 passed, 1 failed"; exit 1; }
+  strings=$(scripts/services.sh up) || { echo "test.sh: services failed to start"; echo "0 passed, 1 failed"; exit 1; }
+  echo "$strings"
+  # The distributed-mode tests find the servers through these (they fail, not skip, without them).
+  export PULSE_TEST_POSTGRES="${PULSE_TEST_POSTGRES:-$(sed -n 's/^PULSE_TEST_POSTGRES=//p' <<<"$strings")}"
+  export PULSE_TEST_RABBITMQ="${PULSE_TEST_RABBITMQ:-$(sed -n 's/^PULSE_TEST_RABBITMQ=//p' <<<"$strings")}"
 fi
 
 results="$root/artifacts/test-results"

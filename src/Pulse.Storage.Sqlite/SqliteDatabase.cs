@@ -80,16 +80,22 @@ public sealed class SqliteDatabase
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = Iso(value);
+        // Dapper's handlers are process-wide and PostgreSQL may share the process: only SQLite parameters become text.
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
+            parameter.Value = parameter is SqliteParameter ? Iso(value) : value.ToUniversalTime();
 
-        public override DateTimeOffset Parse(object value) =>
-            DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTimeOffset d => d,
+            DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
+            _ => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+        };
     }
 
     private sealed class BoolHandler : SqlMapper.TypeHandler<bool>
     {
-        public override void SetValue(IDbDataParameter parameter, bool value) => parameter.Value = value ? 1 : 0;
+        public override void SetValue(IDbDataParameter parameter, bool value) => parameter.Value = parameter is SqliteParameter ? (value ? 1 : 0) : value;
 
-        public override bool Parse(object value) => Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0;
+        public override bool Parse(object value) => value is bool b ? b : Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0;
     }
 }

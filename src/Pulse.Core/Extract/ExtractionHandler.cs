@@ -74,7 +74,10 @@ public sealed class ExtractionHandler(
         catch (GitHubException e)
         {
             // Out of retries for this message (or GitHub refused the query): count the attempt and let the run go on.
-            await checkpoints.ReleaseAsync(Ids(attempt.Current), new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts), ct);
+            // Waiting out a limit is no failure of the query: it does not count towards giving it up.
+            var failure = e is GitHubSecondaryLimitException or GitHubRateLimitedException ? new CheckpointRelease()
+                : new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts);
+            await checkpoints.ReleaseAsync(Ids(attempt.Current), failure, ct);
             await checkpoints.ReleaseAsync(Ids(attempt.Dropped), new CheckpointRelease(), ct);
             await ContinueAsync(run, ct);
             await coordinator.AfterCommitAsync(run.Id, ct);

@@ -36,4 +36,7 @@ public interface IDelivery
 
     /// <summary>Puts the message back for another attempt.</summary>
     Task RetryAsync(CancellationToken ct);
+
+    /// <summary>Gives up on the message: it goes to the queue's dead-letter queue with its error (the in-process queue drops it).</summary>
+    Task DeadLetterAsync(string error, CancellationToken ct);
 }

@@ -40,6 +40,8 @@ public sealed class InProcessQueue(int capacity = 10_000) : IWorkQueue
 
         public Task CompleteAsync(CancellationToken ct) => Task.CompletedTask;
 
+        public Task DeadLetterAsync(string error, CancellationToken ct) => Task.CompletedTask;
+
         public Task RetryAsync(CancellationToken ct)
         {
             var again = envelope with { Attempt = envelope.Attempt + 1 };

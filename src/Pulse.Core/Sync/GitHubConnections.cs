@@ -8,7 +8,9 @@ using Pulse.Core.Storage;
 namespace Pulse.Core.Sync;
 
 /// <summary>One client per integration and one budget per token (hashed), shared by every worker of this process.</summary>
-public sealed class GitHubConnections(ITenantStore tenants, ISecretProtector secrets, HttpClient http, TimeProvider time, RateLimitBudgetOptions budgetOptions) : IGitHubConnections
+/// <remarks>Distributed mode passes <paramref name="budgetFactory"/> (token hash → budget) so every process shares one budget per token.</remarks>
+public sealed class GitHubConnections(ITenantStore tenants, ISecretProtector secrets, HttpClient http, TimeProvider time, RateLimitBudgetOptions budgetOptions,
+    Func<string, IRateLimitBudget>? budgetFactory = null) : IGitHubConnections
 {
     private readonly ConcurrentDictionary<long, GitHubConnection> _byIntegration = new();
     private readonly ConcurrentDictionary<string, IRateLimitBudget> _byToken = new();
@@ -19,7 +21,7 @@ public sealed class GitHubConnections(ITenantStore tenants, ISecretProtector sec
         var integration = await tenants.GetIntegrationAsync(tenantId, integrationId, ct)
             ?? throw new InvalidOperationException($"Integration {integrationId} does not exist.");
         var token = secrets.Unprotect(integration.ProtectedToken);
-        var budget = _byToken.GetOrAdd(TokenKey(token), _ => new InMemoryRateLimitBudget(time, budgetOptions));
+        var budget = _byToken.GetOrAdd(TokenKey(token), key => budgetFactory?.Invoke(key) ?? new InMemoryRateLimitBudget(time, budgetOptions));
         return _byIntegration.GetOrAdd(integrationId, _ => new GitHubConnection(new GitHubGraphQLClient(http, integration.GraphQLUrl, token), budget));
     }
 

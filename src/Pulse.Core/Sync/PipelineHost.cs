@@ -35,7 +35,14 @@ public sealed class PipelineHost
             handlers[QueueNames.Transform] = (options.TransformWorkers, new TransformHandler(storage.Jobs, storage.Transforms, queue, coordinator).HandleAsync);
         if (options.Stages.Contains(Stage.Embedding) && generator is not null)
             handlers[QueueNames.Embed] = (options.EmbeddingWorkers, new EmbeddingHandler(storage.Jobs, storage.Embeddings, generator, embeddingModel, coordinator).HandleAsync);
-        _workers = new PipelineWorkers(queue, handlers, log);
+        _workers = new PipelineWorkers(queue, handlers, log, async (message, error, ct) =>
+        {
+            // A poison message fails its work item for good: the stage (and run) ends failed and shows why, the rest goes on.
+            if (message.Queue == QueueNames.Transform) await storage.Transforms.RecordFailureAsync(message.ItemId, error, maxAttempts: 1, ct);
+            else if (message.Queue == QueueNames.Embed) await storage.Embeddings.RecordFailureAsync(message.ItemId, error, maxAttempts: 1, ct);
+            else return;
+            await coordinator.AfterCommitAsync(message.RunId, ct);
+        });
         ExtractionWorkers = options.ExtractionWorkers;
     }
 
@@ -47,16 +54,19 @@ public sealed class PipelineHost
     public IReadOnlyList<Task> Start(CancellationToken ct) => _workers.Start(ct);
 
     /// <summary>Queues again what the database says is open for the run (after a restart, or when work went quiet).</summary>
-    public async Task QueueOutstandingAsync(RunRecord run, CancellationToken ct)
+    public Task QueueOutstandingAsync(RunRecord run, CancellationToken ct) => QueueOutstandingAsync(_storage, _queue, run, ExtractionWorkers, ct);
+
+    /// <summary>Queues what the database holds open for the run; duplicates are harmless (handlers are idempotent).</summary>
+    public static async Task QueueOutstandingAsync(PulseStorage storage, IWorkQueue queue, RunRecord run, int extractionMessages, CancellationToken ct)
     {
-        var open = await _storage.Ledger.OutstandingAsync(run.Id, ct);
+        var open = await storage.Ledger.OutstandingAsync(run.Id, ct);
         // Extraction messages only start claim loops: a few are enough, each batch queues its successor.
-        foreach (var id in open.Checkpoints.Take(ExtractionWorkers))
-            await _queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, id), ct);
+        foreach (var id in open.Checkpoints.Take(extractionMessages))
+            await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, id), ct);
         foreach (var id in open.TransformItems)
-            await _queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, run.Id, id), ct);
+            await queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, run.Id, id), ct);
         foreach (var id in open.EmbeddingItems)
-            await _queue.PublishAsync(new WorkMessage(QueueNames.Embed, run.TenantId, run.Id, id), ct);
+            await queue.PublishAsync(new WorkMessage(QueueNames.Embed, run.TenantId, run.Id, id), ct);
     }
 }
 

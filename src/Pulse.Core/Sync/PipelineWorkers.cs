@@ -4,10 +4,11 @@ namespace Pulse.Core.Sync;
 
 /// <summary>
 /// Consumer loops for the three queues. A handler that throws gets its message back for another
-/// attempt; after <see cref="MaxAttempts"/> the message is dropped and the database (which still
-/// holds the item as open) is what a watchdog or restart queues again.
+/// attempt; after <see cref="MaxAttempts"/> the message goes to the dead-letter queue and its
+/// failure is recorded on its work item (<paramref name="poisoned"/>), so the run can end and show it.
 /// </summary>
-public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string, (int Concurrency, Func<WorkMessage, CancellationToken, Task> Handle)> handlers, Action<string> log)
+public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string, (int Concurrency, Func<WorkMessage, CancellationToken, Task> Handle)> handlers, Action<string> log,
+    Func<WorkMessage, string, CancellationToken, Task>? poisoned = null)
 {
     public const int MaxAttempts = 5;
     private int _busy;
@@ -37,8 +38,13 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
                 catch (Exception e)
                 {
                     log($"{name} item {delivery.Message.ItemId} failed (attempt {delivery.Attempt}): {e.GetType().Name}: {e.Message}");
-                    if (delivery.Attempt < MaxAttempts) await delivery.RetryAsync(ct);
-                    else await delivery.CompleteAsync(ct);
+                    if (delivery.Attempt < MaxAttempts)
+                    {
+                        // Back off before the next attempt, so a passing fault (a busy database, a restart) is not counted five times at once.
+                        await Task.Delay(TimeSpan.FromMilliseconds(100 << Math.Min(delivery.Attempt, 5)), ct);
+                        await delivery.RetryAsync(ct);
+                    }
+                    else await GiveUpAsync(delivery, $"{e.GetType().Name}: {e.Message}", ct);
                 }
                 finally
                 {
@@ -49,5 +55,23 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+    }
+
+    private async Task GiveUpAsync(IDelivery delivery, string error, CancellationToken ct)
+    {
+        var reason = $"gave up after {delivery.Attempt} attempts: {error}";
+        // Record first, then dead-letter: a crash in between redelivers, and recording is idempotent.
+        if (poisoned is not null)
+        {
+            try
+            {
+                await poisoned(delivery.Message, reason, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log($"recording the failure of {delivery.Message.Queue} item {delivery.Message.ItemId} failed: {e.Message}");
+            }
+        }
+        await delivery.DeadLetterAsync(reason, ct);
     }
 }

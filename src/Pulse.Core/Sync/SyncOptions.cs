@@ -19,6 +19,9 @@ public sealed record SyncOptions
 
     /// <summary>How often progress is reported. Default 1 s.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>With a shared queue: how long the database may show no progress before open work is queued again. Default 30 s.</summary>
+    public TimeSpan QuietTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>How a sync ended.</summary>

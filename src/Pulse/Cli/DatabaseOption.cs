@@ -1,25 +1,52 @@
+using Pulse.Core.GitHub;
 using Pulse.Core.Storage;
+using Pulse.Storage.Postgres;
 using Pulse.Storage.Sqlite;
 
 namespace Pulse.Cli;
 
-/// <summary>Parses --database: "sqlite:PATH" (the default, ./pulse.db) or a PostgreSQL URL.</summary>
+/// <summary>Parses --database: "sqlite:PATH" (the default, ./pulse.db), a postgres:// URL or an Npgsql connection string.</summary>
 public static class DatabaseOption
 {
     public const string Default = "sqlite:pulse.db";
 
     public static async Task<(PulseStorage Storage, string KeyFile)> OpenAsync(string value, CancellationToken ct)
     {
+        var opened = await OpenWithBudgetsAsync(value, new RateLimitBudgetOptions(), TimeProvider.System, ct);
+        return (opened.Storage, opened.KeyFile);
+    }
+
+    /// <summary>Also returns, for PostgreSQL, the rate-limit budgets shared by every process (null: in-process budgets).</summary>
+    public static async Task<OpenedDatabase> OpenWithBudgetsAsync(string value, RateLimitBudgetOptions budget, TimeProvider time, CancellationToken ct)
+    {
         if (value.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
             var path = value["sqlite:".Length..];
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--database sqlite: needs a file path, e.g. sqlite:./pulse.db");
             var (storage, db) = await SqliteStorage.OpenAsync(path, ct);
-            return (storage, db.Path + ".key");
+            return new OpenedDatabase(storage, db.Path + ".key", null);
         }
-        if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-            || value.Contains("Host=", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException("PostgreSQL is not available in this build yet; use --database sqlite:PATH.");
-        throw new ArgumentException($"--database must be sqlite:PATH or a postgres:// URL, not '{value}'.");
+        if (IsPostgres(value))
+        {
+            try
+            {
+                var (storage, db) = await PostgresStorage.OpenAsync(value, ct);
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString);
+                // Every process of a deployment needs the same key: set PULSE_SECRET_KEY on each host (this file only serves one host).
+                var keyFile = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pulse", $"{builder.Host}-{builder.Port}-{builder.Database}.key");
+                return new OpenedDatabase(storage, keyFile, key => new PostgresRateLimitBudget(db, key, time, budget));
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                throw new ArgumentException($"PostgreSQL is not reachable or refused the connection: {e.Message}", e);
+            }
+        }
+        throw new ArgumentException($"--database must be sqlite:PATH, a postgres:// URL or an Npgsql connection string, not '{value}'.");
     }
+
+    private static bool IsPostgres(string value) =>
+        value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || value.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 }
+
+public sealed record OpenedDatabase(PulseStorage Storage, string KeyFile, Func<string, IRateLimitBudget>? Budgets);

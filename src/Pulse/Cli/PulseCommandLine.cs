@@ -10,6 +10,7 @@ public static class PulseCommandLine
         var root = new RootCommand("Pulse: a GitHub organisation's pull requests, commits, reviews and comments, kept fresh and searchable.")
         {
             SyncCommand.Create(),
+            WorkerCommand.Create(),
             SearchCommand.Create(),
             DemoCommand.Create(),
             SimulateCommand.Create(),

@@ -22,10 +22,12 @@ public static class SyncCommand
         var since = new Option<string?>("--since") { Description = "Only PRs updated since this date (ISO-8601)" };
         var noEmbeddings = new Option<bool>("--no-embeddings") { Description = "Skip the embedding stage" };
         var quiet = new Option<bool>("--quiet") { Description = "Only the final line" };
+        var queue = new Option<string>("--queue") { Description = "inproc (default: work runs here) or amqp://... (work runs in pulse worker processes)", DefaultValueFactory = _ => QueueOption.Default };
+        var quietTimeout = new Option<int>("--requeue-after-seconds") { Description = "With --queue amqp: requeue open work after this long without progress", DefaultValueFactory = _ => 30 };
 
         var command = new Command("sync", "Sync an organisation's pull requests, commits, reviews and comments into the database.")
         {
-            url, token, owner, repos, database, since, noEmbeddings, quiet,
+            url, token, owner, repos, database, since, noEmbeddings, quiet, queue, quietTimeout,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,8 +42,9 @@ public static class SyncCommand
                     Repositories = parse.GetValue(repos) ?? [],
                     Since = ParseSince(parse.GetValue(since)),
                     Embeddings = !parse.GetValue(noEmbeddings),
+                    QuietTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(quietTimeout))),
                 };
-                return await RunAsync(options, parse.GetValue(database)!, parse.GetValue(quiet), Console.Out, ct);
+                return await RunAsync(options, parse.GetValue(database)!, parse.GetValue(quiet), Console.Out, ct, parse.GetValue(queue)!);
             }
             catch (ArgumentException e)
             {
@@ -57,14 +60,20 @@ public static class SyncCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(SyncOptions options, string database, bool quiet, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(SyncOptions options, string database, bool quiet, TextWriter output, CancellationToken ct, string queue = QueueOption.Default)
     {
-        var (storage, keyFile) = await DatabaseOption.OpenAsync(database, ct);
-        var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(keyFile);
+        var budget = new RateLimitBudgetOptions();
+        var opened = await DatabaseOption.OpenWithBudgetsAsync(database, budget, TimeProvider.System, ct);
+        await using var rabbit = await QueueOption.OpenAsync(queue, ct);
+        if (rabbit is not null && opened.Budgets is null)
+            throw new ArgumentException("--queue amqp:// needs a database every worker can reach: --database postgres://...");
+        var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(opened.KeyFile);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        // With a shared queue the embeddings are computed by the workers; this process only needs to know they are on.
         using var generator = options.Embeddings ? new MiniLmEmbeddingGenerator() : null;
-        var runner = new SyncRunner(storage, secrets, http, TimeProvider.System, generator, EmbeddingModelInfo.Id, new ExtractionOptions(),
-            new RateLimitBudgetOptions(), new InProcessJobEventBus(), line => { if (!quiet) output.WriteLine($"  {line}"); });
+        var runner = new SyncRunner(opened.Storage, secrets, http, TimeProvider.System, generator, EmbeddingModelInfo.Id, new ExtractionOptions(),
+            budget, new InProcessJobEventBus(), line => { if (!quiet) output.WriteLine($"  {line}"); },
+            sharedQueue: rabbit, budgetFactory: opened.Budgets, runWorkers: rabbit is null);
         var started = DateTimeOffset.UtcNow;
         var result = await runner.RunAsync(options, (status, rate) => { if (!quiet) output.WriteLine(ProgressLine.Format(status, rate, DateTimeOffset.UtcNow - started)); }, ct);
         if (result.Succeeded)

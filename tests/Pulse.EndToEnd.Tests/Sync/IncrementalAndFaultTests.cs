@@ -12,12 +12,13 @@ public sealed class IncrementalAndFaultTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task IncrementalSync_AfterMutations_EqualsAFreshFullSync()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task IncrementalSync_AfterMutations_EqualsAFreshFullSync(Backend backend)
     {
         var spec = SyntheticSpec.Parse("repos=2,prs=30,seed=11,big_body=false");
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0 }, Ct);
-        await using var incremental = new SyncHarness();
+        await using var incremental = new SyncHarness(backend);
         Assert.True((await incremental.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
 
         await using var c = await incremental.OpenAsync();
@@ -34,7 +35,7 @@ public sealed class IncrementalAndFaultTests
 
         var second = await incremental.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct);
         Assert.True(second.Succeeded, second.Error);
-        await using var fresh = new SyncHarness();
+        await using var fresh = new SyncHarness(backend);
         Assert.True((await fresh.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
 
         Assert.Equal(await fresh.CanonicalDumpAsync(), await incremental.CanonicalDumpAsync());
@@ -44,8 +45,9 @@ public sealed class IncrementalAndFaultTests
         Assert.True(pages[1] < pages[0], $"incremental run fetched {pages[1]} pages, the full run {pages[0]}");
     }
 
-    [Fact]
-    public async Task Sync_With502sResetsTruncationAndPartialErrors_CompletesWithTheSameRows()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task Sync_With502sResetsTruncationAndPartialErrors_CompletesWithTheSameRows(Backend backend)
     {
         var spec = SyntheticSpec.Parse("repos=2,prs=25,seed=13,big_body=false");
         await using var clean = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0 }, Ct);
@@ -54,8 +56,8 @@ public sealed class IncrementalAndFaultTests
             Synthetic = spec, ProcessingTimeScale = 0, Seed = 7,
             Faults = new Dictionary<FaultKind, double> { [FaultKind.BadGateway502] = 0.1, [FaultKind.ConnectionReset] = 0.05, [FaultKind.Partial] = 0.05, [FaultKind.Truncated] = 0.05 },
         }, Ct);
-        await using var expected = new SyncHarness();
-        await using var actual = new SyncHarness();
+        await using var expected = new SyncHarness(backend);
+        await using var actual = new SyncHarness(backend);
 
         Assert.True((await expected.SyncAsync(clean, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
         var result = await actual.SyncAsync(faulty, SyntheticDataset.OrganizationLogin, ct: Ct);
@@ -66,15 +68,16 @@ public sealed class IncrementalAndFaultTests
         Assert.Contains("fault", stats!.ToJsonString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Sync_WhenThePrimaryLimitRunsOut_PausesUntilResetAndFinishes()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task Sync_WhenThePrimaryLimitRunsOut_PausesUntilResetAndFinishes(Backend backend)
     {
         var spec = SyntheticSpec.Parse("repos=2,prs=25,seed=17,big_body=false");
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
         {
             Synthetic = spec, ProcessingTimeScale = 0, PointsPerHour = 3, RateWindow = TimeSpan.FromSeconds(3),
         }, Ct);
-        await using var harness = new SyncHarness();
+        await using var harness = new SyncHarness(backend);
 
         var result = await harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin,
             budget: new RateLimitBudgetOptions { ReserveFraction = 0, ResetMargin = TimeSpan.FromMilliseconds(200), Window = TimeSpan.FromSeconds(3) }, ct: Ct);
@@ -86,8 +89,9 @@ public sealed class IncrementalAndFaultTests
         Assert.Equal(expected, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs"));
     }
 
-    [Fact]
-    public async Task Sync_AgainstASecondaryLimit_HonoursRetryAfterAndCompletes()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task Sync_AgainstASecondaryLimit_HonoursRetryAfterAndCompletes(Backend backend)
     {
         var spec = SyntheticSpec.Parse("repos=2,prs=20,seed=23,big_body=false");
         // Four requests per two-second window: the pipeline hits GitHub's secondary limit and must wait as told.
@@ -96,8 +100,8 @@ public sealed class IncrementalAndFaultTests
             Synthetic = spec, ProcessingTimeScale = 0, RequestsPerMinutePerToken = 4, CpuWindow = TimeSpan.FromSeconds(2),
         }, Ct);
         await using var clean = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0 }, Ct);
-        await using var expected = new SyncHarness();
-        await using var actual = new SyncHarness();
+        await using var expected = new SyncHarness(backend);
+        await using var actual = new SyncHarness(backend);
         Assert.True((await expected.SyncAsync(clean, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
 
         var result = await actual.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct);

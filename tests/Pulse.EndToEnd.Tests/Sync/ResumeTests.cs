@@ -8,15 +8,16 @@ public sealed class ResumeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Sync_InterruptedMidRunThenRunAgain_EndsWithTheRowsOfAnUninterruptedRunAndRefetchesNoCommittedPage()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task Sync_InterruptedMidRunThenRunAgain_EndsWithTheRowsOfAnUninterruptedRunAndRefetchesNoCommittedPage(Backend backend)
     {
         var spec = SyntheticSpec.Parse("repos=2,prs=40,seed=19,big_body=false");
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(30) }, Ct);
-        await using var clean = new SyncHarness();
+        await using var clean = new SyncHarness(backend);
         Assert.True((await clean.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
 
-        await using var interrupted = new SyncHarness();
+        await using var interrupted = new SyncHarness(backend);
         using (var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
             var first = interrupted.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: kill.Token);
@@ -42,13 +43,13 @@ public sealed class ResumeTests
 
     private static async Task<long> CommittedPagesAsync(SyncHarness harness)
     {
-        if (!File.Exists(harness.DatabasePath)) return 0;
+        if (!harness.Exists) return 0;
         try
         {
             await using var c = await harness.OpenAsync();
             return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM raw_extraction_data");
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (System.Data.Common.DbException)
         {
             return 0;
         }

@@ -1,84 +1,131 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
 using Pulse.Core.Security;
 using Pulse.Core.Sync;
 using Pulse.GitHubSimulator.Http;
+using Pulse.Storage.Postgres;
 using Pulse.Storage.Sqlite;
 
 namespace Pulse.EndToEnd.Tests.Sync;
 
-/// <summary>Runs the embedded pipeline (SQLite + in-process queue, no embeddings) against a simulator over real HTTP.</summary>
-public sealed class SyncHarness : IAsyncDisposable
+/// <summary>
+/// Runs the pipeline (no embeddings) against a simulator over real HTTP, on either backend:
+/// SQLite + in-process queue, or PostgreSQL + RabbitMQ with this process's workers consuming from the broker.
+/// </summary>
+public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("pulse-e2e-").FullName;
+    private readonly string _name = $"pulse_e2e_{Guid.NewGuid():N}";
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+    private string? _postgres;
 
+    public Backend Backend => backend;
     public string DatabasePath => Path.Combine(_directory, "pulse.db");
+    public string QueuePrefix => _name + ".";
     public List<JobStatusChanged> Events { get; } = [];
+
+    /// <summary>The database's connection string (PostgreSQL), created on first use.</summary>
+    public async Task<string> PostgresAsync(CancellationToken ct = default) => _postgres ??= await TestServers.CreateDatabaseAsync(_name, ct);
+
+    /// <summary>The --database argument that names this harness's database.</summary>
+    public async Task<string> DatabaseArgumentAsync() => backend == Backend.Sqlite ? $"sqlite:{DatabasePath}" : await PostgresAsync();
 
     public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractionOptions? extraction = null,
         RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default)
     {
-        var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var events = new InProcessJobEventBus();
         using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
-        var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none",
-            extraction ?? new ExtractionOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) },
-            budget ?? new RateLimitBudgetOptions(), events, _ => { });
+        extraction ??= new ExtractionOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
+        budget ??= new RateLimitBudgetOptions();
         var options = new SyncOptions
         {
             GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = false, Since = since,
-            ProgressInterval = TimeSpan.FromMilliseconds(100),
+            ProgressInterval = TimeSpan.FromMilliseconds(100), QuietTimeout = TimeSpan.FromSeconds(3),
         };
-        return await runner.RunAsync(options, null, ct);
+        if (backend == Backend.Sqlite)
+        {
+            var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
+            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, _ => { });
+            return await runner.RunAsync(options, null, ct);
+        }
+
+        var (pg, db) = await PostgresStorage.OpenAsync(await PostgresAsync(ct), ct);
+        await using (db)
+        {
+            await using var queue = await TestServers.ConnectRabbitMqAsync(QueuePrefix, ct);
+            var runner = new SyncRunner(pg, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, _ => { },
+                sharedQueue: queue, budgetFactory: key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget), runWorkers: true);
+            return await runner.RunAsync(options, null, ct);
+        }
     }
 
-    public async Task<SqliteConnection> OpenAsync()
+    public async Task<DbConnection> OpenAsync()
     {
-        var c = new SqliteConnection($"Data Source={DatabasePath}");
+        DbConnection c = backend == Backend.Sqlite ? new SqliteConnection($"Data Source={DatabasePath}") : new NpgsqlConnection(await PostgresAsync());
         await c.OpenAsync();
         return c;
     }
 
-    /// <summary>Every table's rows in a canonical order (no surrogate keys), to compare two databases.</summary>
+    /// <summary>Whether the database exists yet (a run may not have created it).</summary>
+    public bool Exists => backend == Backend.Sqlite ? File.Exists(DatabasePath) : _postgres is not null;
+
+    /// <summary>Every table's rows in a canonical order and form (no surrogate keys; one text form per value), to compare two databases of either backend.</summary>
     public async Task<string> CanonicalDumpAsync()
     {
         await using var c = await OpenAsync();
         var parts = new List<string>();
         foreach (var sql in CanonicalQueries)
-            parts.Add(string.Join("\n", (await c.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values))));
+            parts.Add(string.Join("\n", (await c.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values.Select(Canonical))).Order(StringComparer.Ordinal)));
         return string.Join("\n---\n", parts);
     }
 
+    private static string Canonical(object? value) => value switch
+    {
+        null => "",
+        DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        bool b => b ? "1" : "0",
+        // SQLite keeps timestamps as text: the same instant in one form, whatever form it was written in.
+        string t when LooksLikeTimestamp().IsMatch(t) => DateTimeOffset.Parse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+            .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex LooksLikeTimestamp();
+
     private static readonly string[] CanonicalQueries =
     [
-        "SELECT node_id, full_name, default_branch FROM repositories ORDER BY node_id",
+        "SELECT node_id, full_name, default_branch FROM repositories",
         """
         SELECT p.node_id, r.full_name, p.number, p.title, p.body, p.state, p.is_draft, p.author_login, p.merged_by_login, p.additions, p.deletions,
           p.changed_files, p.created_at, p.updated_at, p.closed_at, p.merged_at, p.commits_total, p.reviews_total, p.comments_total,
           p.review_threads_total, p.commit_count, p.review_count, p.issue_comment_count, p.review_comment_count, p.first_review_at,
           p.review_cycles, p.rework_commit_count
-        FROM prs p JOIN repositories r ON r.id = p.repository_id ORDER BY p.node_id
+        FROM prs p JOIN repositories r ON r.id = p.repository_id
         """,
-        "SELECT p.node_id, c.oid, c.message, c.author_name, c.committed_date FROM prs_commits c JOIN prs p ON p.id = c.pr_id ORDER BY p.node_id, c.oid",
-        "SELECT p.node_id, v.node_id, v.state, v.body, v.author_login, v.submitted_at FROM prs_reviews v JOIN prs p ON p.id = v.pr_id ORDER BY v.node_id",
-        "SELECT p.node_id, t.node_id, t.is_resolved, t.path, t.line FROM prs_review_threads t JOIN prs p ON p.id = t.pr_id ORDER BY t.node_id",
+        "SELECT p.node_id, c.oid, c.message, c.author_name, c.committed_date FROM prs_commits c JOIN prs p ON p.id = c.pr_id",
+        "SELECT p.node_id, v.node_id, v.state, v.body, v.author_login, v.submitted_at FROM prs_reviews v JOIN prs p ON p.id = v.pr_id",
+        "SELECT p.node_id, t.node_id, t.is_resolved, t.path, t.line FROM prs_review_threads t JOIN prs p ON p.id = t.pr_id",
         """
         SELECT p.node_id, m.node_id, m.comment_type, t.node_id, v.node_id, m.body, m.author_login, m.path, m.line, m.reply_to_node_id, m.updated_at
         FROM prs_comments m JOIN prs p ON p.id = m.pr_id LEFT JOIN prs_review_threads t ON t.id = m.thread_id LEFT JOIN prs_reviews v ON v.id = m.review_id
-        ORDER BY m.node_id
         """,
     ];
 
     public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
-        await Task.Yield();
+        if (_postgres is not null) await TestServers.DropDatabaseAsync(_name);
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }
 }

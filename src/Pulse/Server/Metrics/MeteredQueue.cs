@@ -29,5 +29,11 @@ public sealed class MeteredQueue(InProcessQueue inner, Lazy<PulseMetrics> metric
             metrics.Errors.Add(1, new KeyValuePair<string, object?>("queue", Message.Queue));
             return inner.RetryAsync(ct);
         }
+
+        public Task DeadLetterAsync(string error, CancellationToken ct)
+        {
+            metrics.Errors.Add(1, new KeyValuePair<string, object?>("queue", Message.Queue));
+            return inner.DeadLetterAsync(error, ct);
+        }
     }
 }

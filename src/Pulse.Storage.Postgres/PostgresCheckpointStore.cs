@@ -1,0 +1,150 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+using Pulse.Core.Extract;
+using Pulse.Core.Jobs;
+using Pulse.Core.Storage;
+
+namespace Pulse.Storage.Postgres;
+
+public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointStore
+{
+    private const string Columns = """
+        cp.id AS Id, cp.run_id AS RunId, cp.tenant_id AS TenantId, cp.repository_id AS RepositoryId, cp.kind AS Kind,
+        cp.parent_node_id AS ParentNodeId, cp.pr_node_id AS PullRequestNodeId, cp.cursor AS Cursor, cp.remaining AS Remaining,
+        cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, r.owner AS Owner, r.name AS Name
+        """;
+
+    public Task<IReadOnlyList<Checkpoint>> ClaimAsync(long runId, long? preferred, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            // SKIP LOCKED: workers claiming at once each take different checkpoints instead of queuing behind one another.
+            var rows = (await c.QueryAsync<Row>($"""
+                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
+                WHERE cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < now())
+                ORDER BY CASE WHEN cp.id = @preferred THEN 0 ELSE 1 END, cp.id LIMIT @max
+                FOR UPDATE OF cp SKIP LOCKED
+                """, new { runId, preferred = preferred ?? -1, max }, tx)).ToList();
+            if (rows.Count == 0) return (IReadOnlyList<Checkpoint>)[];
+            await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = ANY(@ids)",
+                new { owner, leaseUntil = Pg.Utc(leaseUntil), ids = rows.Select(r => r.Id).ToArray() }, tx);
+            return rows.Select(r => r.ToCheckpoint()).ToList();
+        }, ct);
+
+    public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct)
+    {
+        if (checkpointIds.Count == 0) return Task.CompletedTask;
+        return db.WriteAsync(async (c, tx) =>
+        {
+            var ids = checkpointIds.Order().ToArray();
+            await c.ExecuteAsync("""
+                UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL,
+                  attempts = attempts + @inc, page_size = COALESCE(@pageSize::bigint, page_size), error = COALESCE(@error::text, error)
+                WHERE id = ANY(@ids)
+                """, new { ids, inc = release.CountAttempt ? 1 : 0, pageSize = release.PageSize, error = release.FailWith }, tx);
+            if (release.FailWith is not null)
+                await c.ExecuteAsync("UPDATE checkpoints SET status = 'failed' WHERE id = ANY(@ids) AND status = 'pending' AND attempts >= @max",
+                    new { ids, max = release.MaxAttempts }, tx);
+            return 0;
+        }, ct);
+    }
+
+    public Task<PageCommitResult> CommitPageAsync(ExtractedPage page, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        // The run's lock first: the gate decision below ('waiting' or 'pending') must not interleave with a ledger advance.
+        await PostgresDatabase.LockRunAsync(c, tx, page.RunId);
+        var outcome = page.Outcome;
+        var rawId = await c.ExecuteScalarAsync<long>("""
+            INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, payload, units, status, points, requests, created_at)
+            VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, @variables::jsonb, @payload::jsonb, @units::jsonb, @status, @Points, @Requests, now()) RETURNING id
+            """, new
+            {
+                page.TenantId, page.IntegrationId, page.RunId, page.EntityType, page.QueryHash, variables = Pg.JsonbSafe(page.VariablesJson), payload = Pg.JsonbSafe(page.Payload),
+                units = JsonSerializer.Serialize(outcome.Units), status = outcome.StepsWithData.Any() ? "pending" : "done", page.Points, page.Requests,
+            }, tx);
+
+        foreach (var a in outcome.Advances.OrderBy(a => a.CheckpointId))
+        {
+            await c.ExecuteAsync(a.Failed
+                ? "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @Error WHERE id = @CheckpointId"
+                : """
+                  UPDATE checkpoints SET cursor = @Cursor, status = CASE WHEN @Done THEN 'done' ELSE 'pending' END, remaining = @Remaining,
+                    pages = pages + 1, items = items + @ItemsFetched, attempts = 0, error = @Error, page_size = COALESCE(@PageSize::bigint, page_size),
+                    lease_owner = NULL, lease_until = NULL
+                  WHERE id = @CheckpointId AND status = 'pending'
+                  """, new { a.CheckpointId, a.Cursor, a.Done, a.Remaining, a.ItemsFetched, a.Error, a.PageSize }, tx);
+        }
+        await InsertAsync(c, tx, page.TenantId, page.RunId, outcome.NewCheckpoints, 100);
+
+        foreach (var (step, total) in outcome.StepTotals.OrderBy(s => s.Key, StringComparer.Ordinal))
+            await c.ExecuteAsync("UPDATE run_steps SET items_total = items_total + @total WHERE run_id = @RunId AND step = @step", new { page.RunId, step, total }, tx);
+        var pageSteps = outcome.Units.Select(u => FetchKinds.StepOf(u.Kind).Name).Distinct().ToArray();
+        await c.ExecuteAsync("UPDATE run_steps SET pages = pages + 1 WHERE run_id = @RunId AND step = ANY(@pageSteps)", new { page.RunId, pageSteps }, tx);
+        await c.ExecuteAsync("UPDATE etl_job_runs SET points = points + @Points, requests = requests + @Requests, pages = pages + 1 WHERE id = @RunId",
+            new { page.Points, page.Requests, page.RunId }, tx);
+
+        var toQueue = new List<long>();
+        foreach (var step in outcome.StepsWithData)
+        {
+            // A step's transform waits for the previous step's: its rows hold foreign keys to those.
+            var before = GitHubPrJob.Before(step);
+            var open = before is null || await PostgresRunLedger.StateAsync(c, tx, page.RunId, before.Name, Stage.Transform) == StageState.Finished;
+            var id = await c.ExecuteScalarAsync<long>("""
+                INSERT INTO work_items (tenant_id, run_id, step, stage, raw_id, state, created_at, updated_at)
+                VALUES (@TenantId, @RunId, @step, 'transform', @rawId, @state, now(), now()) RETURNING id
+                """, new { page.TenantId, page.RunId, step = step.Name, rawId, state = open ? "pending" : "waiting" }, tx);
+            if (open) toQueue.Add(id);
+        }
+        return new PageCommitResult(rawId, toQueue);
+    }, ct);
+
+    public Task<int> CountPendingAsync(long runId, CancellationToken ct) => db.ReadAsync(c =>
+        c.ExecuteScalarAsync<int>("SELECT count(*)::int FROM checkpoints WHERE run_id = @runId AND status = 'pending'", new { runId }), ct);
+
+    public Task ClearLeasesAsync(long runId, CancellationToken ct) => db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL WHERE run_id = @runId AND lease_owner IS NOT NULL", new { runId }, tx), ct);
+
+    /// <summary>One multi-row insert; the same connection revealed twice (a PR that moved between listing pages) keeps the first.</summary>
+    internal static async Task InsertAsync(IDbConnection c, IDbTransaction tx, long tenantId, long runId, IReadOnlyList<NewCheckpoint> checkpoints, int pageSize)
+    {
+        if (checkpoints.Count == 0) return;
+        await c.ExecuteAsync("""
+            INSERT INTO checkpoints (tenant_id, run_id, repository_id, kind, parent_node_id, pr_node_id, cursor, remaining, since, page_size)
+            SELECT @tenantId, @runId, u.repo, u.kind, u.parent, u.pr, u.cur, u.remaining, u.since, @pageSize
+            FROM unnest(@repos, @kinds, @parents, @prs, @cursors, @remainings, @sinces) WITH ORDINALITY AS u(repo, kind, parent, pr, cur, remaining, since, n)
+            ORDER BY u.n
+            ON CONFLICT (run_id, kind, parent_node_id) DO NOTHING
+            """, new
+            {
+                tenantId, runId, pageSize,
+                repos = checkpoints.Select(n => n.RepositoryId).ToArray(),
+                kinds = checkpoints.Select(n => FetchKinds.Name(n.Kind)).ToArray(),
+                parents = checkpoints.Select(n => n.ParentNodeId).ToArray(),
+                prs = checkpoints.Select(n => n.PullRequestNodeId).ToArray(),
+                cursors = checkpoints.Select(n => n.Cursor).ToArray(),
+                remainings = checkpoints.Select(n => n.Remaining).ToArray(),
+                sinces = checkpoints.Select(n => n.Since?.UtcDateTime).ToArray(),
+            }, tx);
+    }
+
+    private sealed class Row
+    {
+        public long Id { get; set; }
+        public long RunId { get; set; }
+        public long TenantId { get; set; }
+        public long RepositoryId { get; set; }
+        public string Kind { get; set; } = "";
+        public string ParentNodeId { get; set; } = "";
+        public string? PullRequestNodeId { get; set; }
+        public string? Cursor { get; set; }
+        public long Remaining { get; set; }
+        public long Attempts { get; set; }
+        public long PageSize { get; set; }
+        public DateTimeOffset? Since { get; set; }
+        public string Owner { get; set; } = "";
+        public string Name { get; set; } = "";
+
+        public Checkpoint ToCheckpoint() => new(Id, RunId, TenantId, RepositoryId, FetchKinds.Parse(Kind), ParentNodeId, PullRequestNodeId, Cursor,
+            Remaining, (int)Attempts, (int)PageSize, Since, Owner, Name);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Data;
+using Dapper;
+using Pulse.Core.Extract;
+using Pulse.Core.Jobs;
+
+namespace Pulse.Storage.Postgres;
+
+/// <summary>
+/// What a step does once all its rows of the run are in: remove children GitHub no longer has
+/// (only under PRs whose connections this run fetched completely), and derive the PR metrics.
+/// </summary>
+internal static class PostgresRunSweep
+{
+    public static async Task AfterTransformAsync(IDbConnection c, IDbTransaction tx, long runId, PipelineStep step)
+    {
+        var kinds = Enum.GetValues<FetchKind>().Where(k => FetchKinds.StepOf(k) == step).Select(FetchKinds.Name).ToArray();
+        const string refetched = """
+            SELECT p.id FROM prs p WHERE p.last_seen_run_id = @runId
+              AND NOT EXISTS (SELECT 1 FROM checkpoints f WHERE f.run_id = @runId AND f.status = 'failed' AND f.kind = ANY(@kinds) AND f.pr_node_id = p.node_id)
+            """;
+        var args = new { runId, kinds };
+        if (step == GitHubPrJob.Commits) await DeleteStaleAsync(c, tx, "prs_commits", refetched, args);
+        if (step == GitHubPrJob.Reviews) await DeleteStaleAsync(c, tx, "prs_reviews", refetched, args);
+        if (step == GitHubPrJob.Comments)
+        {
+            await DeleteStaleAsync(c, tx, "prs_comments", refetched, args);
+            await c.ExecuteAsync($"DELETE FROM prs_review_threads WHERE last_seen_run_id <> @runId AND pr_id IN ({refetched})", args, tx);
+            await DeriveMetricsAsync(c, tx, runId);
+        }
+    }
+
+    private static async Task DeleteStaleAsync(IDbConnection c, IDbTransaction tx, string table, string refetched, object args)
+    {
+        var gone = (await c.QueryAsync<long>($"DELETE FROM {table} WHERE last_seen_run_id <> @runId AND pr_id IN ({refetched}) RETURNING id", args, tx)).ToArray();
+        if (gone.Length > 0)
+            await c.ExecuteAsync("DELETE FROM embeddings WHERE table_name = @table AND row_id = ANY(@gone)", new { table, gone }, tx);
+    }
+
+    private static Task DeriveMetricsAsync(IDbConnection c, IDbTransaction tx, long runId) => c.ExecuteAsync("""
+        UPDATE prs SET
+          commit_count = (SELECT count(*) FROM prs_commits x WHERE x.pr_id = prs.id),
+          review_count = (SELECT count(*) FROM prs_reviews x WHERE x.pr_id = prs.id AND x.state <> 'PENDING'),
+          issue_comment_count = (SELECT count(*) FROM prs_comments x WHERE x.pr_id = prs.id AND x.comment_type = 'issue'),
+          review_comment_count = (SELECT count(*) FROM prs_comments x WHERE x.pr_id = prs.id AND x.comment_type = 'review'),
+          first_review_at = (SELECT min(x.submitted_at) FROM prs_reviews x WHERE x.pr_id = prs.id AND x.submitted_at IS NOT NULL
+                               AND x.state <> 'PENDING' AND (prs.author_login IS NULL OR x.author_login IS DISTINCT FROM prs.author_login)),
+          review_cycles = (SELECT count(*) FROM prs_reviews x WHERE x.pr_id = prs.id AND x.state = 'CHANGES_REQUESTED')
+        WHERE last_seen_run_id = @runId;
+        UPDATE prs SET rework_commit_count = (SELECT count(*) FROM prs_commits x WHERE x.pr_id = prs.id
+            AND prs.first_review_at IS NOT NULL AND x.committed_date > prs.first_review_at)
+        WHERE last_seen_run_id = @runId;
+        """, new { runId }, tx);
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Pulse.Core.Extract;
+using Pulse.Core.GitHub;
+using Pulse.Core.Jobs;
+using Pulse.Core.Security;
+using Pulse.Core.Sync;
+using Pulse.Embeddings.Onnx;
+
+namespace Pulse.Cli;
+
+/// <summary><c>pulse worker</c>: stage consumers against a shared PostgreSQL and RabbitMQ; run as many as the load needs, on any hosts.</summary>
+public static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var database = new Option<string>("--database") { Description = "postgres://user:pass@host:port/db or an Npgsql connection string", Required = true };
+        var queue = new Option<string>("--queue") { Description = "amqp://user:pass@host:5672/vhost", Required = true };
+        var stages = new Option<string>("--stages") { Description = "Stages to run: extract,transform,embed", DefaultValueFactory = _ => "extract,transform,embed" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Consumers per stage (1..64)", DefaultValueFactory = _ => 2 };
+        var lease = new Option<int>("--lease-seconds") { Description = "How long a claimed checkpoint stays with this worker before others may take it", DefaultValueFactory = _ => 120 };
+        var command = new Command("worker", "Run pipeline stages for every tenant's runs from a shared PostgreSQL and RabbitMQ.") { database, queue, stages, concurrency, lease };
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var n = parse.GetValue(concurrency);
+                if (n is < 1 or > 64) throw new ArgumentException("--concurrency must be between 1 and 64.");
+                var selected = ParseStages(parse.GetValue(stages)!);
+                var extraction = new ExtractionOptions { Lease = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(lease))) };
+                var budget = new RateLimitBudgetOptions();
+                var opened = await DatabaseOption.OpenWithBudgetsAsync(parse.GetValue(database)!, budget, TimeProvider.System, ct);
+                if (opened.Budgets is null) throw new ArgumentException("pulse worker needs a shared database: --database postgres://...");
+                await using var rabbit = await QueueOption.OpenAsync(parse.GetValue(queue)!, ct)
+                    ?? throw new ArgumentException("pulse worker needs a shared queue: --queue amqp://...");
+                var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(opened.KeyFile);
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+                using var generator = selected.Contains(Stage.Embedding) ? new MiniLmEmbeddingGenerator() : null;
+                var connections = new GitHubConnections(opened.Storage.Tenants, secrets, http, TimeProvider.System, budget, opened.Budgets);
+                var coordinator = new RunCoordinator(opened.Storage.Ledger, opened.Storage.Jobs, rabbit, new InProcessJobEventBus(), TimeProvider.System);
+                var host = new PipelineHost(opened.Storage, rabbit, connections, coordinator, generator, EmbeddingModelInfo.Id, extraction, TimeProvider.System,
+                    new PipelineHostOptions { Stages = selected, ExtractionWorkers = n, TransformWorkers = n, EmbeddingWorkers = Math.Max(1, n / 2) },
+                    line => Console.WriteLine($"  {line}"));
+                Console.WriteLine($"pulse worker {Environment.ProcessId}: stages {string.Join(",", selected)}, {n} consumers each");
+                var loops = host.Start(ct);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);   // System.CommandLine cancels on Ctrl+C and SIGTERM
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                await Task.WhenAll(loops.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default)));
+                return 0;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"pulse worker: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static HashSet<Stage> ParseStages(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(s => s.ToLowerInvariant() switch
+        {
+            "extract" or "extraction" => Stage.Extraction,
+            "transform" => Stage.Transform,
+            "embed" or "embedding" => Stage.Embedding,
+            _ => throw new ArgumentException($"--stages: unknown stage '{s}' (extract, transform, embed)."),
+        }).ToHashSet();
+}

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Dapper;
+using Npgsql;
+using Pulse.EndToEnd.Tests.Sync;
+using Pulse.GitHubSimulator.Http;
+using Pulse.GitHubSimulator.Synthetic;
+
+namespace Pulse.EndToEnd.Tests.Distributed;
+
+public sealed class WorkerProcessTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Sync_ThreeWorkerProcessesOneKilledMidRun_EndsWithTheRowsOfTheEmbeddedRunEachStageFinishedOnce()
+    {
+        var spec = SyntheticSpec.Parse("repos=6,prs=150,seed=23,commits_max=400,big_body=false");
+        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(1000) }, Ct);
+        await using var embedded = new SyncHarness(Backend.Sqlite);
+        Assert.True((await embedded.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
+        await using (var e = await embedded.OpenAsync())
+        {
+            var pages = await e.ExecuteScalarAsync<long>("SELECT pages FROM etl_job_runs");
+            Assert.True(pages >= 5, $"the run spans {pages} pages: too few to kill a worker in the middle");
+        }
+
+        await using var distributed = new SyncHarness(Backend.Postgres);
+        var database = await distributed.PostgresAsync(Ct);
+        var queue = TestServers.RabbitMqWithPrefix(distributed.QueuePrefix);
+        var env = new Dictionary<string, string> { ["PULSE_SECRET_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+        var workers = new List<PulseCliProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+                workers.Add(await PulseCliProcess.StartAsync(["worker", "--database", database, "--queue", queue, "--stages", "extract,transform", "--concurrency", "2", "--lease-seconds", "5"], env, Ct));
+            await using var sync = await PulseCliProcess.StartAsync(["sync", "--github-url", sim.GraphQLUrl.ToString(), "--token", "sim-token", "--owner", SyntheticDataset.OrganizationLogin,
+                "--database", database, "--queue", queue, "--no-embeddings", "--quiet", "--requeue-after-seconds", "5"], env, Ct);
+
+            // SIGKILL one worker once the run is under way (every answer takes 1 s, so workers hold claims and unacked messages):
+            // what it held must be taken over by the others.
+            await WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
+            Assert.False(sync.HasExited, $"the run ended before a worker could be killed:\n{sync.Output}");
+            workers[0].KillHard();
+
+            var code = await sync.WaitAsync(TimeSpan.FromMinutes(5), Ct);
+            Assert.True(code == 0, $"sync exited {code}:\n{sync.Output}\nworker 2:\n{workers[1].Output}");
+        }
+        finally
+        {
+            foreach (var w in workers) await w.DisposeAsync();
+        }
+
+        Assert.Equal(await embedded.CanonicalDumpAsync(), await distributed.CanonicalDumpAsync());
+        await using var c = new NpgsqlConnection(database);
+        Assert.Equal("succeeded", await c.ExecuteScalarAsync<string>("SELECT status FROM etl_job_runs"));
+        var ends = (await c.QueryAsync<(string Step, string Stage, string State, long Count)>(
+            "SELECT step, stage, state, count(*) FROM run_stage_events WHERE state IN ('finished', 'failed') GROUP BY step, stage, state")).ToList();
+        Assert.Equal(12, ends.Count);
+        Assert.All(ends, e => Assert.True(e is { State: "finished", Count: 1 }, $"{e.Step}/{e.Stage} ended {e.Count} times as {e.State}"));
+    }
+
+    private static async Task<long> CountAsync(string database, string sql)
+    {
+        await using var c = new NpgsqlConnection(database);
+        try
+        {
+            return await c.ExecuteScalarAsync<long>(sql);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;   // the sync process has not migrated the database yet
+        }
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var until = DateTimeOffset.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < until, $"condition not met within {timeout}");
+            await Task.Delay(50, Ct);
+        }
+    }
+}
