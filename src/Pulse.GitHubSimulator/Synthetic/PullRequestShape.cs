@@ -22,6 +22,15 @@ internal sealed class PullRequestShape
     public bool SharesCommitWithPrevious;
     public bool LargeDatabaseIds;
 
+    /// <summary>The extreme shape of <see cref="SyntheticSpec.Extreme"/>: 300 commits, 500 comments, 80 review threads.</summary>
+    public static void Extreme(PullRequestShape s, int commitsMax)
+    {
+        s.Commits = Math.Min(commitsMax, 300);
+        s.Comments = 500;
+        s.Threads = 80;
+        s.Reviews = Math.Max(s.Reviews, 3);
+    }
+
     /// <summary>The tails every "normal" or "heavy" data set holds at least once, most important first.</summary>
     public static IReadOnlyList<Action<PullRequestShape, int>> Tails { get; } =
     [

@@ -105,11 +105,14 @@ public static class SyntheticDataset
     private static Dictionary<int, Action<PullRequestShape, int>> TailPositions(SyntheticSpec spec, Random random)
     {
         var tails = new Dictionary<int, Action<PullRequestShape, int>>();
-        if (spec.Tails == TailProfile.None || spec.PullRequests < 2) return tails;
+        if ((spec.Tails == TailProfile.None && spec.Extreme == 0) || spec.PullRequests < 2) return tails;
         var slots = Enumerable.Range(1, spec.PullRequests - 1).ToArray();
         random.Shuffle(slots);
-        var list = PullRequestShape.Tails.Where(tail => spec.BigBody || !MakesHugeBody(tail)).ToList();
+        var list = spec.Tails == TailProfile.None ? []
+            : PullRequestShape.Tails.Where(tail => spec.BigBody || !MakesHugeBody(tail)).ToList();
         for (var i = 0; i < list.Count && i < slots.Length; i++) tails[slots[i]] = list[i];
+        // Extreme pull requests take the next shuffled slots: no extra draws, so extreme=0 writes the same bytes as before.
+        for (var i = list.Count; i < list.Count + spec.Extreme && i < slots.Length; i++) tails[slots[i]] = PullRequestShape.Extreme;
         return tails;
     }
 }

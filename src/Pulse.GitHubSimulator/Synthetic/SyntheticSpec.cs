@@ -6,7 +6,7 @@ namespace Pulse.GitHubSimulator.Synthetic;
 public enum TailProfile { None, Normal, Heavy }
 
 /// <summary>
-/// What the synthetic generator makes, parsed from "repos=20,prs=500,seed=7[,tails=heavy][,commits_max=300][,big_body=false]".
+/// What the synthetic generator makes, parsed from "repos=20,prs=500,seed=7[,tails=heavy][,commits_max=300][,big_body=false][,extreme=5]".
 /// <see cref="PullRequests"/> is the total over all repositories.
 /// </summary>
 public sealed record SyntheticSpec
@@ -29,7 +29,13 @@ public sealed record SyntheticSpec
     /// <summary>Whether one pull request gets a ~1 MB body (default true).</summary>
     public bool BigBody { get; init; } = true;
 
-    private static readonly string[] Keys = ["repos", "prs", "seed", "tails", "commits_max", "big_body"];
+    /// <summary>
+    /// Extra pull requests of the extreme shape large organisations show (300 commits, capped by
+    /// <see cref="CommitsMax"/>; 500 issue comments; 80 review threads), on top of the tails (default 0).
+    /// </summary>
+    public int Extreme { get; init; }
+
+    private static readonly string[] Keys = ["repos", "prs", "seed", "tails", "commits_max", "big_body", "extreme"];
 
     public static SyntheticSpec Parse(string text)
     {
@@ -47,6 +53,7 @@ public sealed record SyntheticSpec
                 "tails" => spec with { Tails = Enum.TryParse<TailProfile>(value, ignoreCase: true, out var t) && !int.TryParse(value, out _) ? t
                     : throw new ArgumentException($"Synthetic setting tails={value}: expected none, normal or heavy.") },
                 "commits_max" => spec with { CommitsMax = Int(key, value, 1, 10_000) },
+                "extreme" => spec with { Extreme = Int(key, value, 0, 10_000) },
                 "big_body" => spec with { BigBody = bool.TryParse(value, out var b) ? b
                     : throw new ArgumentException($"Synthetic setting big_body={value}: expected true or false.") },
                 _ => throw new ArgumentException($"Unknown synthetic setting '{pair[0]}'; known: {string.Join(", ", Keys)}."),
@@ -56,7 +63,8 @@ public sealed record SyntheticSpec
     }
 
     public override string ToString() =>
-        $"repos={Repositories},prs={PullRequests},seed={Seed},tails={Tails.ToString().ToLowerInvariant()},commits_max={CommitsMax},big_body={BigBody.ToString().ToLowerInvariant()}";
+        $"repos={Repositories},prs={PullRequests},seed={Seed},tails={Tails.ToString().ToLowerInvariant()},commits_max={CommitsMax},big_body={BigBody.ToString().ToLowerInvariant()}"
+        + (Extreme > 0 ? $",extreme={Extreme}" : "");
 
     private static int Int(string key, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n

@@ -24,7 +24,7 @@ public sealed class CliBadInputTests
         { ["search", "x", "--limit", "101"], 2, "pulse search: --limit must be between 1 and 100." },
         { ["simulate", "--dataset", "/nonexistent/data.json"], 2, "pulse simulate: Data set file '/nonexistent/data.json' does not exist." },
         { ["simulate", "--synthetic", "repos=x"], 2, "pulse simulate: Synthetic setting repos=x: expected a whole number in 1..100000." },
-        { ["simulate", "--synthetic", "foo=1"], 2, "pulse simulate: Unknown synthetic setting 'foo'; known: repos, prs, seed, tails, commits_max, big_body." },
+        { ["simulate", "--synthetic", "foo=1"], 2, "pulse simulate: Unknown synthetic setting 'foo'; known: repos, prs, seed, tails, commits_max, big_body, extreme." },
         { ["simulate", "--faults", "502=2"], 2, "pulse simulate: Fault rate '2' of '502' must be a number in [0, 1]." },
         { ["simulate", "--faults", "bogus=0.1"], 2, "pulse simulate: Unknown fault kind 'bogus'; expected one of 502, 504, reset, slow, truncated, partial, notfound, secondary." },
         { ["simulate", "--port", "70000"], 2, "pulse simulate: Port must be 0..65535, got 70000." },

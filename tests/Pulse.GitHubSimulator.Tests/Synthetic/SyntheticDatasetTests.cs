@@ -34,6 +34,25 @@ public sealed class SyntheticDatasetTests
     }
 
     [Fact]
+    public void Generate_Extreme_AddsPullRequestsOfThe300Commit500Comment80ThreadShape()
+    {
+        var spec = new SyntheticSpec { Repositories = 3, PullRequests = 60, Seed = 7, Tails = TailProfile.Heavy, Extreme = 2 };
+        var extreme = Prs(Generate(spec)).Where(p => Count(p, "comments") == 500).ToList();
+
+        Assert.Equal(2, extreme.Count);
+        Assert.All(extreme, p => Assert.Equal(300, Count(p, "commits")));
+        Assert.All(extreme, p => Assert.Equal(80, Count(p, "reviewThreads")));
+    }
+
+    [Fact]
+    public void Generate_ExtremeZero_WritesTheSameBytesAsWithoutIt()
+    {
+        var spec = new SyntheticSpec { Repositories = 3, PullRequests = 40, Seed = 5, Tails = TailProfile.Heavy };
+        Assert.Equal(Generate(spec).ToJsonString(), Generate(SyntheticSpec.Parse(spec + ",extreme=0")).ToJsonString());
+        Assert.Equal(spec, SyntheticSpec.Parse(spec.ToString()));
+    }
+
+    [Fact]
     public void Generate_OtherSeed_WritesOtherData()
     {
         Assert.NotEqual(Generate(new SyntheticSpec { Seed = 1 }).ToJsonString(), Generate(new SyntheticSpec { Seed = 2 }).ToJsonString());
