@@ -32,6 +32,17 @@ public static class FixtureConverter
         builder.Write(output, generatedAt);
     }
 
+    /// <summary>Like <see cref="Convert"/>, reduced to what was recorded (see <see cref="RecordedOnly"/>), for end-to-end syncs.</summary>
+    public static void ConvertRecordedOnly(string fixtureDir, string kind, Stream output)
+    {
+        using var buffer = new MemoryStream();
+        Convert(fixtureDir, kind, buffer);
+        var dataset = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(buffer.ToArray())!;
+        using var writer = new System.Text.Json.Utf8JsonWriter(output, new System.Text.Json.JsonWriterOptions
+            { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        RecordedOnly.Reduce(dataset).WriteTo(writer);
+    }
+
     /// <summary>Converts every kind found under <paramref name="fixturesRoot"/> into OUT/&lt;kind&gt;.json; returns the files written.</summary>
     public static IReadOnlyList<string> ConvertAll(string fixturesRoot, string outputDir)
     {

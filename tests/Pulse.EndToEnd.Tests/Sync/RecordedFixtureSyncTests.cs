@@ -57,3 +57,72 @@ internal static class RepositoryRoot
         return dir?.FullName ?? throw new InvalidOperationException("Pulse.slnx not found above the test assembly.");
     }
 }
+
+/// <summary>The mergestat cassettes and the gh-talk answers, reduced to what was recorded, synced end to end.</summary>
+public sealed class RecordedAnswerSyncTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(SyncHarness Harness, GitHubSimulatorServer Sim, string Path)> SyncAsync(string kind, string owner)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pulse-{kind}-{Guid.NewGuid():N}.json");
+        await using (var file = File.Create(path))
+            FixtureConverter.ConvertRecordedOnly(System.IO.Path.Combine(RepositoryRoot.Path, "third_party", "github-fixtures", FixtureConverter.DefaultFolder(kind)), kind, file);
+        var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { DatasetPath = path, ProcessingTimeScale = 0 }, Ct);
+        var harness = new SyncHarness();
+        var result = await harness.SyncAsync(sim, owner, ct: Ct);
+        Assert.True(result.Succeeded, result.Error);
+        return (harness, sim, path);
+    }
+
+    [Fact]
+    public async Task Sync_RecordedMergestatAnswers_StoresTheRecordedValues()
+    {
+        var (harness, sim, path) = await SyncAsync("mergestat", "mergestat");
+        try
+        {
+            await using var c = await harness.OpenAsync();
+            var pr1 = await c.QuerySingleAsync<(string Title, string State, long Additions, string Author)>(
+                "SELECT title, state, additions, author_login FROM prs WHERE number = 1");
+            Assert.Equal(("address some golint issues", "MERGED", 7L, "patrickdevivo"), pr1);
+            Assert.True(await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs") >= 50);
+            // Values as recorded in TestPRComments, TestPRCommits and TestPRReviews.
+            Assert.StartsWith("# [Codecov](https://codecov.io/gh/askgitdev/askgit/pull/193",
+                await c.ExecuteScalarAsync<string>("SELECT c.body FROM prs_comments c JOIN prs p ON p.id = c.pr_id WHERE p.number = 193 AND c.node_id = 'IC_kwDOEIJSDM44AfEf'"),
+                StringComparison.Ordinal);
+            Assert.StartsWith("add a `topics` column to `github_user_repos` and `github_org_repos` tables",
+                await c.ExecuteScalarAsync<string>("SELECT c.message FROM prs_commits c JOIN prs p ON p.id = c.pr_id WHERE p.number = 193 AND c.oid = 'cf8ca56e9e0fa106d42524cc965bbb1780920145'"),
+                StringComparison.Ordinal);
+            Assert.Equal([("PRR_kwDOEIJSDM41YD9j", "COMMENTED", "patrickdevivo"), ("PRR_kwDOEIJSDM41ivam", "APPROVED", "patrickdevivo")],
+                (await c.QueryAsync<(string, string, string)>("SELECT r.node_id, r.state, r.author_login FROM prs_reviews r JOIN prs p ON p.id = r.pr_id WHERE p.number = 261 ORDER BY r.node_id")).ToList());
+            Assert.Empty(await c.QueryAsync("PRAGMA foreign_key_check"));
+        }
+        finally
+        {
+            await sim.DisposeAsync();
+            await harness.DisposeAsync();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Sync_RecordedGhTalkAnswers_StoresThreadsWithTheirCommentsAndResolution()
+    {
+        var (harness, sim, path) = await SyncAsync("ghtalk", "hamishmorgan");
+        try
+        {
+            await using var c = await harness.OpenAsync();
+            Assert.Equal(4, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs_review_threads"));
+            Assert.Equal(2, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs_review_threads WHERE is_resolved = 1"));
+            Assert.Equal("Consider using a constant for the TODO comment",
+                await c.ExecuteScalarAsync<string>("SELECT body FROM prs_comments WHERE node_id = 'PRRC_kwDOQN97u86UHqK7'"));
+            Assert.Equal("PRRC_kwDOQN97u86UHqK7", await c.ExecuteScalarAsync<string>("SELECT reply_to_node_id FROM prs_comments WHERE node_id = 'PRRC_kwDOQN97u86UHqOo'"));
+        }
+        finally
+        {
+            await sim.DisposeAsync();
+            await harness.DisposeAsync();
+            File.Delete(path);
+        }
+    }
+}
