@@ -87,6 +87,10 @@ public sealed class IncrementalAndFaultTests
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Contains(harness.Events, e => e.Status.Overall == "RATE_LIMITED" && e.Status.RateLimitResumeAt is not null);
+        // The budget paused before the limit: GitHub never had to answer RATE_LIMITED (no request was sent while exhausted).
+        var stats = await sim.HttpClient().GetFromJsonAsync<JsonObject>("/_sim/stats", Ct);
+        Assert.Null(stats!["totals"]?["errors"]?["rate_limited"]);
+        Assert.True(stats["totals"]?["points"]?.GetValue<long>() > 3, "the sync needed more than one window's points");
         await using var c = await harness.OpenAsync();
         var expected = await SimulatorQueries.PullRequestCountAsync(sim, SyntheticDataset.OrganizationLogin, Ct);
         Assert.Equal(expected, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM prs"));
