@@ -2,14 +2,14 @@
 # The reliability suite of issue 6 in one command: crash (SIGKILL) tests, the fault matrix, the bad-input
 # catalogue and the security checks, in embedded and distributed mode. Ends with a summary of what it
 # survived. CI runs it with a short seed set (as part of scripts/test.sh); --soak deals 20 kills.
-#   scripts/fault-suite.sh [--soak] [--kills N]
+#   scripts/fault-suite.sh [--soak] [--kills N]   (--soak: 20 kills of the embedded CLI, 10 of distributed workers)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 kills=6
 while [ $# -gt 0 ]; do
   case "$1" in
-    --soak) kills=20 ;;
+    --soak) kills=20; export PULSE_DISTRIBUTED_KILLS=10 ;;
     --kills) shift; kills="${1:?--kills needs a number}" ;;
     *) echo "fault-suite.sh: unknown option '$1' (use --soak or --kills N)"; exit 2 ;;
   esac

@@ -14,14 +14,16 @@ public sealed class WorkerProcessTests
     [Fact]
     public async Task Sync_ThreeWorkerProcessesOneKilledMidRun_EndsWithTheRowsOfTheEmbeddedRunEachStageFinishedOnce()
     {
-        var spec = SyntheticSpec.Parse("repos=6,prs=150,seed=23,commits_max=400,big_body=false");
+        // CI kills one worker; a soak run (scripts/fault-suite.sh --soak) kills ten, one after another, each replaced.
+        var wanted = int.TryParse(Environment.GetEnvironmentVariable("PULSE_DISTRIBUTED_KILLS"), out var k) && k > 0 ? k : 1;
+        var spec = SyntheticSpec.Parse($"repos=6,prs={Math.Max(150, 60 * wanted)},seed=23,commits_max=400,big_body=false");
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(1000) }, Ct);
         await using var embedded = new SyncHarness(Backend.Sqlite);
         Assert.True((await embedded.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
         await using (var e = await embedded.OpenAsync())
         {
             var pages = await e.ExecuteScalarAsync<long>("SELECT pages FROM etl_job_runs");
-            Assert.True(pages >= 5, $"the run spans {pages} pages: too few to kill a worker in the middle");
+            Assert.True(pages >= 4 + wanted, $"the run spans {pages} pages: too few to kill {wanted} workers in the middle");
         }
 
         await using var distributed = new SyncHarness(Backend.Postgres);
@@ -40,8 +42,24 @@ public sealed class WorkerProcessTests
             // what it held must be taken over by the others.
             await WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
             Assert.False(sync.HasExited, $"the run ended before a worker could be killed:\n{sync.Output}");
-            workers[0].KillHard();
-            FaultSuite.FaultSuiteLog.Kills(nameof(WorkerProcessTests), 1);
+            var workerArgs = new[] { "worker", "--database", database, "--queue", queue, "--stages", "extract,transform", "--concurrency", "2", "--lease-seconds", "5" };
+            var kills = 0;
+            for (var kill = 0; kill < wanted; kill++)
+            {
+                if (kill > 0)
+                {
+                    var before = await CountAsync(database, "SELECT count(*) FROM raw_extraction_data");
+                    await WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") > before || sync.HasExited, TimeSpan.FromMinutes(3));
+                    if (sync.HasExited) break;
+                }
+                var victim = kill % workers.Count;
+                workers[victim].KillHard();
+                await workers[victim].DisposeAsync();
+                workers[victim] = await PulseCliProcess.StartAsync(workerArgs, env, Ct);
+                FaultSuite.FaultSuiteLog.Kills(nameof(WorkerProcessTests), 1);
+                kills++;
+            }
+            Assert.True(kills == wanted, $"only {kills} of {wanted} worker kills landed before the run ended");
 
             var code = await sync.WaitAsync(TimeSpan.FromMinutes(5), Ct);
             Assert.True(code == 0, $"sync exited {code}:\n{sync.Output}\nworker 2:\n{workers[1].Output}");
