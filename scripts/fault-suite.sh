@@ -19,7 +19,8 @@ done
 if [ -x scripts/services.sh ] && [ "${PULSE_SKIP_SERVICES:-}" != "1" ]; then
   strings="$(scripts/services.sh up)" || { echo "fault-suite.sh: services failed to start"; exit 1; }
   export PULSE_TEST_POSTGRES="${PULSE_TEST_POSTGRES:-$(sed -n 's/^PULSE_TEST_POSTGRES=//p' <<<"$strings")}"
-  export PULSE_TEST_RABBITMQ="${PULSE_TEST_RABBITMQ:-$(sed -n 's/^PULSE_TEST_RABBITMQ=//p' <<<"$strings")}"
+  vhost=$(scripts/services.sh test-vhost pulse-fault-suite 2>/dev/null) && drop_vhost=1
+  export PULSE_TEST_RABBITMQ="${PULSE_TEST_RABBITMQ:-$(sed -n 's/^PULSE_TEST_RABBITMQ=//p' <<<"${vhost:-$strings}")}"
 fi
 log="$root/artifacts/fault-suite/facts.jsonl"
 mkdir -p "$(dirname "$log")"; : > "$log"
@@ -29,6 +30,7 @@ dotnet test tests/Pulse.EndToEnd.Tests -c Release -nologo \
   --filter "FullyQualifiedName~CrashRecovery|FullyQualifiedName~Fault|FullyQualifiedName~Secondary|FullyQualifiedName~BadInput|FullyQualifiedName~Security|FullyQualifiedName~Distributed|FullyQualifiedName~Resume|FullyQualifiedName~RateLimit|FullyQualifiedName~PrimaryLimit" \
   --logger "console;verbosity=minimal" 2>&1 | tail -n 30
 status=${PIPESTATUS[0]}
+[ -n "${drop_vhost:-}" ] && scripts/services.sh drop-vhost pulse-fault-suite
 
 sum() { grep "\"fact\":\"$1\"" "$log" | sed -E 's/.*"value":([0-9]+).*/\1/' | awk '{s+=$1} END {print s+0}'; }
 echo
