@@ -56,6 +56,28 @@ public sealed class ExtractionHandler(
         await connection.Budget.WaitForAsync(1, pause, ct);
         var claimed = await checkpoints.ClaimAsync(run.Id, message.ItemId == 0 ? null : message.ItemId, options.ClaimBatch, _owner, time.GetUtcNow() + options.Lease, ct);
         if (claimed.Count == 0) return;
+        try
+        {
+            await FetchAndStoreAsync(run, claimed, connection, pause, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // This process is stopping: hand the claims back now, so another worker takes them at once
+            // instead of waiting for the lease to expire. Best effort: if this fails, the lease still ends.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await checkpoints.ReleaseAsync(Ids(claimed), new CheckpointRelease(), grace.Token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+            }
+            throw;
+        }
+    }
+
+    private async Task FetchAndStoreAsync(RunRecord run, IReadOnlyList<Checkpoint> claimed, GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    {
         foreach (var step in claimed.Select(c => FetchKinds.StepOf(c.Kind).Name).Distinct())
             await coordinator.MarkRunningAsync(run.Id, step, Stage.Extraction, run.JobId, run.TenantId, ct);
 
