@@ -32,7 +32,7 @@ public sealed class TokenRevokedFaultTests
         var spec = SyntheticSpec.Parse("repos=2,prs=40,seed=23,big_body=false");
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
         {
-            Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(30), Tokens = [OldToken],
+            Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(50), Tokens = [OldToken],
         }, Ct);
         await using var clean = new SyncHarness(backend);
         Assert.True((await clean.SyncAsync(sim, SyntheticDataset.OrganizationLogin, token: OldToken, extraction: ManySmallQueries, ct: Ct)).Succeeded);
