@@ -33,4 +33,7 @@ public sealed class SqliteRepositoryStore(SqliteDatabase db) : IRepositoryStore
         (IReadOnlyList<RepositoryRef>)(await c.QueryAsync<RepositoryRef>(
             "SELECT id AS Id, node_id AS NodeId, owner AS Owner, name AS Name FROM repositories WHERE tenant_id = @tenantId AND integration_id = @integrationId AND active = 1 ORDER BY full_name",
             new { tenantId, integrationId })).ToList(), ct);
+
+    public Task DeactivateAsync(long tenantId, long repositoryId, CancellationToken ct) => db.WriteAsync((c, tx) =>
+        c.ExecuteAsync("UPDATE repositories SET active = 0 WHERE id = @repositoryId AND tenant_id = @tenantId", new { tenantId, repositoryId }, tx), ct);
 }

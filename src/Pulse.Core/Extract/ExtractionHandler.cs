@@ -17,6 +17,7 @@ namespace Pulse.Core.Extract;
 public sealed class ExtractionHandler(
     IJobStore jobs,
     ICheckpointStore checkpoints,
+    IRepositoryStore repositories,
     IGitHubConnections connections,
     IWorkQueue queue,
     RunCoordinator coordinator,
@@ -148,6 +149,9 @@ public sealed class ExtractionHandler(
         var page = new ExtractedPage(run.Id, run.TenantId, run.IntegrationId, entityType, Hash(plan.Text), plan.Variables.ToJsonString(),
             response.Body, outcome, response.Cost ?? plan.Points, plan.Requests) { MaxAttempts = options.MaxAttempts };
         var result = await checkpoints.CommitPageAsync(page, ct);
+        // After the commit, not in it: a crash in between costs the next run one repeated NOT_FOUND, nothing more.
+        foreach (var repositoryId in outcome.MissingRepositories)
+            await repositories.DeactivateAsync(run.TenantId, repositoryId, ct);
         await checkpoints.ReleaseAsync(Ids(attempt.Dropped), new CheckpointRelease(), ct);
         load.Succeeded();
         foreach (var item in result.TransformItemsToQueue)

@@ -11,6 +11,9 @@ public sealed record PageOutcome(
     IReadOnlyDictionary<string, long> StepTotals,
     IReadOnlyList<string> Errors)
 {
+    /// <summary>Repositories GitHub answered NOT_FOUND for: deactivated once the page is stored.</summary>
+    public IReadOnlyList<long> MissingRepositories { get; init; } = [];
+
     /// <summary>Steps with data in this answer: each gets one transform work item.</summary>
     public IEnumerable<PipelineStep> StepsWithData =>
         Units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead).Select(u => FetchKinds.StepOf(u.Kind)).Distinct().OrderBy(s => s.Order);

@@ -19,6 +19,7 @@ public static class PageReader
         var rawUnits = new List<RawUnit>();
         var totals = new Dictionary<string, long>();
         var errors = new List<string>();
+        var missingRepositories = new List<long>();
 
         foreach (var unit in units)
         {
@@ -29,9 +30,18 @@ public static class PageReader
 
             if (data is null || (unitErrors.Count > 0 && !notFound))
             {
+                if (notFound && cp.Kind is FetchKind.RepositoryHead or FetchKind.PullRequests)
+                {
+                    // GitHub no longer resolves the repository (deleted, renamed, or out of the token's sight): asking again
+                    // would only repeat the answer, so it leaves later runs; what was stored stays.
+                    missingRepositories.Add(cp.RepositoryId);
+                    advances.Add(new CheckpointAdvance(cp.Id, cp.Cursor, true, 0, 0, false, RepositoryGone(cp)));
+                    rawUnits.Add(Raw(unit, ok: false));
+                    continue;
+                }
                 if (notFound || (data is null && unitErrors.Count == 0))
                 {
-                    // The repository, PR or thread is gone: nothing more to fetch for this checkpoint.
+                    // The PR or thread is gone: nothing more to fetch for this checkpoint.
                     advances.Add(new CheckpointAdvance(cp.Id, cp.Cursor, true, 0, 0, false, $"{FetchKinds.Name(cp.Kind)} {cp.ParentNodeId} not found"));
                     rawUnits.Add(Raw(unit, ok: false));
                     continue;
@@ -89,8 +99,13 @@ public static class PageReader
                     break;
             }
         }
-        return new PageOutcome(advances, discovered, rawUnits, totals, errors);
+        return new PageOutcome(advances, discovered, rawUnits, totals, errors) { MissingRepositories = missingRepositories };
     }
+
+    /// <summary>The note recorded on the checkpoint of a repository GitHub answered NOT_FOUND for.</summary>
+    public static string RepositoryGone(Checkpoint cp) =>
+        $"Repository {cp.RepositoryOwner}/{cp.RepositoryName} was not found on GitHub (deleted, renamed, or no longer visible to the token): " +
+        "it is marked inactive and left out of later runs; its stored rows are kept.";
 
     private static CheckpointAdvance Advance(Checkpoint cp, string? endCursor, bool hasNext, int fetched, int total) =>
         new(cp.Id, endCursor, !hasNext, fetched, Math.Max(0, cp.Remaining - fetched), false, null) { PageSize = Math.Min(100, cp.PageSize * 2) };

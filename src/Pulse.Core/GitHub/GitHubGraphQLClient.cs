@@ -56,7 +56,7 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
     {
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.Unauthorized)
-            throw new GitHubAuthException("GitHub rejected the token (401 Bad credentials): it is unknown, expired or revoked.");
+            throw new GitHubAuthException("GitHub rejected the token (401 Bad credentials): it is unknown, expired or revoked; update the integration's token and run again.");
         if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
         {
             if (IsSecondaryLimit(response, body))

@@ -10,4 +10,10 @@ public interface IRepositoryStore
     Task UpsertAsync(long tenantId, long integrationId, IReadOnlyList<RepositoryRow> rows, CancellationToken ct);
 
     Task<IReadOnlyList<RepositoryRef>> ListActiveAsync(long tenantId, long integrationId, CancellationToken ct);
+
+    /// <summary>
+    /// Takes a repository GitHub no longer resolves out of later runs; its stored rows stay.
+    /// Discovery listing it again makes it active again.
+    /// </summary>
+    Task DeactivateAsync(long tenantId, long repositoryId, CancellationToken ct);
 }

@@ -21,7 +21,8 @@ public interface ISimulatorData
     /// edit_pr {fields}, close_pr, merge_pr {mergedBy?}, reopen_pr, delete_pr,
     /// add_commit {commit}, add_comment {comment}, add_review {review},
     /// add_thread {thread with comments}, add_thread_comment {threadId, comment},
-    /// delete_comment {id}. Unknown operations or targets throw <see cref="ArgumentException"/>
+    /// delete_comment {id}; and delete_repo, with only "owner" and "repo": the repository and its
+    /// pull requests are gone. Unknown operations or targets throw <see cref="ArgumentException"/>
     /// with a message that says which.
     /// </summary>
     JsonObject Apply(JsonObject mutation);

@@ -17,6 +17,11 @@ internal sealed partial class SimulatorStore
         {
             var repo = FindRepository((string?)mutation["owner"] ?? "", (string?)mutation["repo"] ?? "")
                 ?? throw new ArgumentException($"Mutation {op}: no repository {mutation["owner"]}/{mutation["repo"]}.");
+            if (op == "delete_repo")
+            {
+                DeleteRepository(repo);
+                return new JsonObject { ["op"] = op, ["deleted"] = repo.NameWithOwner, ["pullRequests"] = repo.PullRequests.Count };
+            }
             var number = GraphQL.Execution.QueryValues.AsLong(mutation["number"]) ?? 0;
             var pr = repo.ByNumber.GetValueOrDefault(number)
                 ?? throw new ArgumentException($"Mutation {op}: no pull request #{number} in {repo.NameWithOwner}.");
@@ -138,6 +143,24 @@ internal sealed partial class SimulatorStore
             child["updatedAt"] ??= stamp;
         }
         if (prefix == "PRR") child["submittedAt"] ??= stamp;
+    }
+
+    /// <summary>
+    /// GitHub forgets a deleted repository at once: its owner no longer lists it, and the repository,
+    /// its pull requests and everything in them resolve to nothing (the executor's NOT_FOUND path).
+    /// </summary>
+    private void DeleteRepository(RepositoryRecord repo)
+    {
+        repo.Owner.Repositories.Remove(repo);
+        Repositories.Remove(repo);
+        _repoByName.Remove(repo.NameWithOwner);
+        _repoOfRoot.Remove(repo.Json);
+        Unindex(repo.Json);
+        foreach (var pr in repo.PullRequests)
+        {
+            _repoOfRoot.Remove(pr);
+            Unindex(pr);
+        }
     }
 
     private bool RemoveComment(JsonObject pr, string id)

@@ -22,24 +22,38 @@ internal static class ControlEndpoints
             foreach (var (name, count) in server.DataCounts) counts[name] = count;
             return Json(counts);
         });
-        app.MapPost("/_sim/mutate", async (HttpRequest request) =>
-        {
-            try
-            {
-                if (await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted) is not JsonObject mutation)
-                    return Json(Message("The body must be one JSON object."), 400);
-                return Json(server.Mutate(mutation));
-            }
-            catch (JsonException e)
-            {
-                return Json(Message("The body is not JSON: " + e.Message), 400);
-            }
-            catch (ArgumentException e)
-            {
-                return Json(Message(e.Message), 400);
-            }
-        });
+        app.MapPost("/_sim/mutate", (HttpRequest request) => WithBodyAsync(request, mutation => server.Mutate(mutation)));
+        // Runtime token control: {"token": "..."}. The answer never echoes the token.
+        app.MapPost("/_sim/tokens/revoke", (HttpRequest request) =>
+            WithBodyAsync(request, body => new JsonObject { ["revoked"] = server.RevokeToken(TokenOf(body)) }));
+        app.MapPost("/_sim/tokens/add", (HttpRequest request) =>
+            WithBodyAsync(request, body => new JsonObject { ["added"] = server.AddToken(TokenOf(body)) }));
+        app.MapPost("/_sim/repositories/delete", (HttpRequest request) =>
+            WithBodyAsync(request, body => server.DeleteRepository((string?)body["owner"] ?? "", (string?)body["repo"] ?? "")));
     }
+
+    /// <summary>Reads one JSON object and applies it; bad JSON or bad input is a 400 that says why.</summary>
+    private static async Task<IResult> WithBodyAsync(HttpRequest request, Func<JsonObject, JsonObject> apply)
+    {
+        try
+        {
+            if (await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted) is not JsonObject body)
+                return Json(Message("The body must be one JSON object."), 400);
+            return Json(apply(body));
+        }
+        catch (JsonException e)
+        {
+            return Json(Message("The body is not JSON: " + e.Message), 400);
+        }
+        catch (ArgumentException e)
+        {
+            return Json(Message(e.Message), 400);
+        }
+    }
+
+    private static string TokenOf(JsonObject body) =>
+        body["token"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+            : throw new ArgumentException("The body needs a string \"token\".");
 
     private static JsonObject Message(string text) => new() { ["message"] = text };
 

@@ -21,11 +21,13 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     private readonly PrimaryRateLimit _primary;
     private readonly SecondaryRateLimit _secondary;
     private readonly FaultInjector _faults;
+    private readonly SimulatorTokens _tokens;
 
-    private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data,
+    private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data, SimulatorTokens tokens,
         PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats)
     {
         _app = app;
+        _tokens = tokens;
         Options = options;
         Data = data;
         _primary = primary;
@@ -74,8 +76,9 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         var secondary = new SecondaryRateLimit(options);
         var faults = new FaultInjector(options);
         var stats = new SimulatorStats();
-        var server = new GitHubSimulatorServer(app, options, data, primary, secondary, faults, stats);
-        var pipeline = new GraphQLPipeline(options, engine, primary, secondary, faults, stats);
+        var tokens = new SimulatorTokens(options.Tokens);
+        var server = new GitHubSimulatorServer(app, options, data, tokens, primary, secondary, faults, stats);
+        var pipeline = new GraphQLPipeline(options, tokens, engine, primary, secondary, faults, stats);
 
         app.MapPost("/graphql", pipeline.HandleAsync);
         ControlEndpoints.Map(app, server);
@@ -102,7 +105,23 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets every bucket, budget, counter and the fault sequence (restarted from the seed).</summary>
+    /// <summary>
+    /// Revokes a token, as a user or GitHub does mid-run: from the next request on it gets GitHub's
+    /// 401 Bad credentials, like a token never issued. False when it was not accepted anyway.
+    /// </summary>
+    public bool RevokeToken(string token) => _tokens.Revoke(token);
+
+    /// <summary>Issues a token at runtime (its own fresh buckets); false when it is already accepted. Throws <see cref="ArgumentException"/> on a malformed token.</summary>
+    public bool AddToken(string token) => _tokens.Add(token);
+
+    /// <summary>
+    /// Deletes a repository with its pull requests, as GitHub does: gone from its owner's listing,
+    /// and it and everything in it answer NOT_FOUND. Throws <see cref="ArgumentException"/> when there is no such repository.
+    /// </summary>
+    public JsonObject DeleteRepository(string owner, string name) =>
+        Data.Apply(new JsonObject { ["op"] = "delete_repo", ["owner"] = owner, ["repo"] = name });
+
+    /// <summary>Forgets every bucket, budget, counter and the fault sequence (restarted from the seed). Tokens and data stay as they are.</summary>
     public void Reset()
     {
         _primary.Reset();

@@ -10,7 +10,7 @@ namespace Pulse.GitHubSimulator.Http;
 /// primary limit → charge → execute → timeout (stays charged) → post-faults → real sleep.
 /// </summary>
 internal sealed class GraphQLPipeline(
-    SimulatorOptions options, IGraphQLEngine engine, PrimaryRateLimit primary, SecondaryRateLimit secondary,
+    SimulatorOptions options, SimulatorTokens tokens, IGraphQLEngine engine, PrimaryRateLimit primary, SecondaryRateLimit secondary,
     FaultInjector faults, SimulatorStats stats)
 {
     /// <summary>The user id of GitHub's recorded RATE_LIMITED message (gitpod-io/gitpod#15377).</summary>
@@ -177,7 +177,7 @@ internal sealed class GraphQLPipeline(
         if (parts.Length != 2) return null;
         if (!parts[0].Equals("bearer", StringComparison.OrdinalIgnoreCase) && !parts[0].Equals("token", StringComparison.OrdinalIgnoreCase))
             return null;
-        return options.Tokens.Contains(parts[1], StringComparer.Ordinal) ? parts[1] : null;
+        return tokens.Accepts(parts[1]) ? parts[1] : null;
     }
 
     private static async Task<GraphQLRequest?> ReadRequestAsync(HttpRequest request, CancellationToken ct)

@@ -54,7 +54,7 @@ public sealed class SecretTests
         var result = await harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin, token: "revoked-token", ct: Ct);
 
         Assert.False(result.Succeeded);
-        Assert.Equal("GitHub rejected the token (401 Bad credentials): it is unknown, expired or revoked.", result.Error);
+        Assert.Equal("GitHub rejected the token (401 Bad credentials): it is unknown, expired or revoked; update the integration's token and run again.", result.Error);
         Assert.Equal(before, await harness.CanonicalDumpAsync());
     }
 }

@@ -38,8 +38,10 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public async Task<string> DatabaseArgumentAsync() => backend == Backend.Sqlite ? $"sqlite:{DatabasePath}" : await PostgresAsync();
 
     public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractionOptions? extraction = null,
-        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Func<SyncOptions, SyncOptions>? adjust = null)
+        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null,
+        Func<SyncOptions, SyncOptions>? adjust = null)
     {
+        log ??= _ => { };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var events = new InProcessJobEventBus();
         using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
@@ -54,7 +56,7 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         if (backend == Backend.Sqlite)
         {
             var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
-            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, _ => { });
+            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, log);
             return await runner.RunAsync(options, null, ct);
         }
 
@@ -62,7 +64,7 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         await using (db)
         {
             await using var queue = await TestServers.ConnectRabbitMqAsync(QueuePrefix, ct);
-            var runner = new SyncRunner(pg, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, _ => { },
+            var runner = new SyncRunner(pg, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, log,
                 sharedQueue: queue, budgetFactory: key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget), runWorkers: true);
             return await runner.RunAsync(options, null, ct);
         }
@@ -79,14 +81,21 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public bool Exists => backend == Backend.Sqlite ? File.Exists(DatabasePath) : _postgres is not null;
 
     /// <summary>Every table's rows in a canonical order and form (no surrogate keys; one text form per value), to compare two databases of either backend.</summary>
-    public async Task<string> CanonicalDumpAsync()
+    public async Task<string> CanonicalDumpAsync() => Dump(await CanonicalRowsAsync());
+
+    /// <summary>The rows of <see cref="CanonicalDumpAsync"/>, one list per table (a row's text may span lines); the first field is the row's node id, or its PR's.</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> CanonicalRowsAsync()
     {
         await using var c = await OpenAsync();
-        var parts = new List<string>();
+        var tables = new List<IReadOnlyList<string>>();
         foreach (var sql in CanonicalQueries)
-            parts.Add(string.Join("\n", (await c.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values.Select(Canonical))).Order(StringComparer.Ordinal)));
-        return string.Join("\n---\n", parts);
+            tables.Add((await c.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values.Select(Canonical))).ToList());
+        return tables;
     }
+
+    /// <summary>Tables of canonical rows as one text, rows sorted, tables in order.</summary>
+    public static string Dump(IEnumerable<IEnumerable<string>> tables) =>
+        string.Join("\n---\n", tables.Select(rows => string.Join("\n", rows.Order(StringComparer.Ordinal))));
 
     private static string Canonical(object? value) => value switch
     {
