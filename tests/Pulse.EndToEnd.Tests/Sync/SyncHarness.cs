@@ -81,6 +81,12 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public async Task<string> CanonicalDumpAsync()
     {
         await using var c = await OpenAsync();
+        return await CanonicalDumpAsync(c);
+    }
+
+    /// <summary>The canonical dump of any open Pulse database (e.g. one on a private server a test restarted).</summary>
+    public static async Task<string> CanonicalDumpAsync(DbConnection c)
+    {
         var parts = new List<string>();
         foreach (var sql in CanonicalQueries)
             parts.Add(string.Join("\n", (await c.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values.Select(Canonical))).Order(StringComparer.Ordinal)));
