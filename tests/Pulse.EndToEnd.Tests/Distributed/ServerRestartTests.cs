@@ -21,7 +21,7 @@ public sealed class ServerRestartTests
         RestartMidRunAsync(nameof(Sync_RabbitMqRestartedMidRun_EndsWithTheRowsOfTheEmbeddedRunEachStageFinishedOnce), async (_, rabbit) =>
         {
             await rabbit.StopAsync();
-            await Task.Delay(TimeSpan.FromSeconds(10), Ct);   // down long enough for every client to notice and fail a few calls
+            await Task.Delay(TimeSpan.FromSeconds(10), Ct);   // down longer than a client's quick retries: it must wait for the server
             await rabbit.StartAgainAsync();
         });
 
@@ -64,14 +64,12 @@ public sealed class ServerRestartTests
             var pagesAtRestart = await CountAsync(probe, "SELECT count(*) FROM raw_extraction_data");
 
             var code = await sync.WaitAsync(TimeSpan.FromMinutes(8), Ct);
-            File.WriteAllText($"/tmp/restart-{test}.sync.log", sync.Output);
             Assert.True(code == 0, $"sync exited {code}:\n{sync.Output}\nworker 1:\n{workers[0].Output}");
             Assert.All(workers, w => Assert.False(w.HasExited, $"a worker exited ({(w.HasExited ? w.ExitCode : 0)}) instead of riding out the restart:\n{w.Output}"));
             Assert.True(await CountAsync(probe, "SELECT count(*) FROM raw_extraction_data") > pagesAtRestart, "no page was extracted after the restart: the run ended before it mattered");
         }
         finally
         {
-            File.WriteAllText($"/tmp/restart-{test}.log", string.Join("\n=====\n", workers.Select(w => w.Output)));
             foreach (var w in workers) await w.DisposeAsync();
         }
 
