@@ -5,6 +5,7 @@ using Pulse.Storage.Postgres;
 namespace Pulse.EndToEnd.Tests.Distributed;
 
 /// <summary>A unit of work against a PostgreSQL server that is restarting: it waits for the server, within a bound.</summary>
+[Collection(PrivateServersCollection.Name)]
 public sealed class PostgresDatabaseRestartTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -82,6 +82,13 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         Assert.True(await WaitForAsync(async () => !await AcceptsAsync(_port), TimeSpan.FromSeconds(30)), $"the private RabbitMQ node {_node} still listens on {_port}");
     }
 
+    /// <summary>SIGKILL of the broker's VM: no connection is closed, nothing is flushed beyond what was confirmed.</summary>
+    public async Task KillAsync()
+    {
+        Assert.True(KillByPidFile(), $"the private RabbitMQ node {_node} has no live VM to kill (pid file {Path.Combine(_root, "node.pid")})");
+        Assert.True(await WaitForAsync(async () => !await AcceptsAsync(_port), TimeSpan.FromSeconds(30)), $"the private RabbitMQ node {_node} still listens on {_port}");
+    }
+
     private Task<(int Code, string Output)> CtlAsync(string tool, string command, TimeSpan timeout, params string[] more) =>
         RunAsync(tool, ["-q", "-n", _node, command, .. more], _environment, timeout);
 
@@ -98,19 +105,20 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private void KillByPidFile()
+    private bool KillByPidFile()
     {
         var pidFile = Path.Combine(_root, "node.pid");
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) return;
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) return false;
         try
         {
             using var vm = Process.GetProcessById(pid);
             vm.Kill(entireProcessTree: true);
             vm.WaitForExit(TimeSpan.FromSeconds(30));
+            return true;
         }
         catch (ArgumentException)
         {
-            // already gone
+            return false;   // already gone
         }
     }
 }

@@ -76,3 +76,10 @@ internal static class PrivateServerTools
         return true;
     }
 }
+
+/// <summary>Tests that boot private servers take turns: a RabbitMQ node and a PostgreSQL cluster each are heavy on a 2-core CI machine.</summary>
+[CollectionDefinition(Name)]
+public sealed class PrivateServersCollection
+{
+    public const string Name = "private servers";
+}

@@ -6,6 +6,7 @@ using Pulse.Queue.RabbitMq;
 namespace Pulse.EndToEnd.Tests.Distributed;
 
 /// <summary>The restart fixture itself: a private server keeps its data across a stop and start, on the same address.</summary>
+[Collection(PrivateServersCollection.Name)]
 public sealed class PrivateServersTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

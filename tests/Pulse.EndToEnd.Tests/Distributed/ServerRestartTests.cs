@@ -12,6 +12,7 @@ namespace Pulse.EndToEnd.Tests.Distributed;
 /// <c>pulse sync</c> coordinator and three <c>pulse worker</c> processes). Private servers, so the
 /// shared ones other tests use are never touched. One class: the two runs take turns on the 2 cores.
 /// </summary>
+[Collection(PrivateServersCollection.Name)]
 public sealed class ServerRestartTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -22,6 +23,15 @@ public sealed class ServerRestartTests
         {
             await rabbit.StopAsync();
             await Task.Delay(TimeSpan.FromSeconds(10), Ct);   // down longer than a client's quick retries: it must wait for the server
+            await rabbit.StartAgainAsync();
+        });
+
+    [Fact]
+    public Task Sync_RabbitMqKilledMidRunAndStartedAgain_EndsWithTheRowsOfTheEmbeddedRunEachStageFinishedOnce() =>
+        RestartMidRunAsync(nameof(Sync_RabbitMqKilledMidRunAndStartedAgain_EndsWithTheRowsOfTheEmbeddedRunEachStageFinishedOnce), async (_, rabbit) =>
+        {
+            await rabbit.KillAsync();   // a crash: only confirmed messages are the broker's to keep
+            await Task.Delay(TimeSpan.FromSeconds(10), Ct);
             await rabbit.StartAgainAsync();
         });
 
