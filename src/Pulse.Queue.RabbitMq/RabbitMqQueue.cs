@@ -11,9 +11,11 @@ namespace Pulse.Queue.RabbitMq;
 /// <summary>
 /// The three pipeline queues on RabbitMQ: durable queues, persistent messages, publisher confirms,
 /// manual acks after the handler's commit, a prefetch per consumer, and a dead-letter queue
-/// (<c>NAME.dead</c>) per queue. The client recovers the connection and re-declares the topology
-/// after a broker restart; an ack that the restart made stale just means a redelivery, which the
-/// handlers' done-markers absorb.
+/// (<c>NAME.dead</c>) per queue. The client recovers the connection, re-declares the topology and
+/// re-registers the consumers after a broker restart. Messages unacked at the restart go back to
+/// their durable queue; an ack of the old channel's tag is skipped by the client's recovery-aware
+/// channel, so it just means a redelivery, which the handlers' done-markers absorb. A publish cut
+/// before its confirm is sent again (at least once).
 /// </summary>
 public sealed class RabbitMqQueue : IWorkQueue, IAsyncDisposable
 {

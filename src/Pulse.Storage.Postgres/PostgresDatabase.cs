@@ -8,19 +8,20 @@ namespace Pulse.Storage.Postgres;
 /// <summary>
 /// A shared PostgreSQL server: many workers in many processes write at once, so every
 /// check-and-flip of a run first locks the run's row (<see cref="LockRunAsync"/>), and a
-/// transaction that loses a deadlock or serialization race is run again from the start.
+/// transaction that loses a race, or the server's restart, is run again from the start.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
-    private const int MaxTransactionAttempts = 8;
+    private readonly PostgresRetry _retry;
     private NpgsqlDataSource _source;
 
     static PostgresDatabase() => PgTypeHandlers.Register();
 
-    public PostgresDatabase(string connectionString)
+    public PostgresDatabase(string connectionString, PostgresRetryOptions? retry = null, TimeProvider? time = null)
     {
         ConnectionString = connectionString;
         _source = Build(connectionString);
+        _retry = new PostgresRetry(retry ?? new PostgresRetryOptions(), time ?? TimeProvider.System, () => _source.Clear());
     }
 
     public string ConnectionString { get; }
@@ -47,61 +48,30 @@ public sealed class PostgresDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one READ COMMITTED transaction, retried whole on deadlock or
-    /// serialization failure, and on a lost connection (a server restart, a killed session) as long
-    /// as the commit was not yet sent, so the outcome is never in doubt.
+    /// Runs <paramref name="work"/> in one READ COMMITTED transaction, run again whole on a lost
+    /// deadlock or serialization race, and while the server is away (see <see cref="PostgresRetry"/>).
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    public Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct) => _retry.RunAsync(async token =>
     {
-        for (var attempt = 1; ; attempt++)
+        await using var connection = await OpenAsync(token);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
+        var result = await work(connection, tx);
+        try
         {
-            var committing = false;
-            try
-            {
-                await using var connection = await OpenAsync(ct);
-                await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-                var result = await work(connection, tx);
-                committing = true;
-                await tx.CommitAsync(ct);
-                return result;
-            }
-            catch (Exception e) when (attempt < MaxTransactionAttempts && !committing && IsRetryable(e) && !ct.IsCancellationRequested)
-            {
-                await BackOffAsync(e, attempt, ct);
-            }
+            await tx.CommitAsync(token);
         }
-    }
-
-    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+        catch (Exception e) when (PostgresRetry.IsOutage(e))
         {
-            try
-            {
-                await using var connection = await OpenAsync(ct);
-                return await work(connection);
-            }
-            catch (Exception e) when (attempt < MaxTransactionAttempts && IsRetryable(e) && !ct.IsCancellationRequested)
-            {
-                await BackOffAsync(e, attempt, ct);
-            }
+            throw new CommitInDoubtException(e);
         }
-    }
+        return result;
+    }, ct);
 
-    private static bool IsRetryable(Exception e) => e switch
+    public Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => _retry.RunAsync(async token =>
     {
-        PostgresException p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
-            or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
-        NpgsqlException n => n.IsTransient,
-        _ => false,
-    };
-
-    private async Task BackOffAsync(Exception e, int attempt, CancellationToken ct)
-    {
-        // Pooled connections of a restarted server are all dead: drop them rather than meet them one by one.
-        if (e is not PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }) _source.Clear();
-        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt) + Random.Shared.Next(50)), ct);
-    }
+        await using var connection = await OpenAsync(token);
+        return await work(connection);
+    }, ct);
 
     /// <summary>Serialises the run's check-and-flips (ledger, gates, run end) across every worker of every process.</summary>
     public static Task<(string Status, bool EmbeddingsEnabled)> LockRunAsync(IDbConnection c, IDbTransaction tx, long runId) =>

@@ -68,15 +68,15 @@ public sealed class PostgresRateLimitBudget(PostgresDatabase db, string tokenHas
     private void Write(RateLimitInfo info, bool exhausted)
     {
         Volatile.Write(ref _current, info);
-        using var c = db.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
-        c.Execute("""
+        // Through the retry like every other write: an answer observed while the server restarts is kept, not thrown at the extraction.
+        db.WriteAsync((c, tx) => c.ExecuteAsync("""
             INSERT INTO rate_limits (token_hash, rate_limit, remaining, used, reset_at, reserved, updated_at)
             VALUES (@tokenHash, @Limit, @Remaining, @Used, @resetAt, 0, now())
             ON CONFLICT (token_hash) DO UPDATE SET
               rate_limit = excluded.rate_limit, used = excluded.used, reserved = 0, updated_at = now(),
               remaining = CASE WHEN rate_limits.reset_at = excluded.reset_at AND NOT @exhausted THEN LEAST(rate_limits.remaining, excluded.remaining) ELSE excluded.remaining END,
               reset_at = excluded.reset_at
-            """, new { tokenHash, info.Limit, info.Remaining, info.Used, resetAt = info.ResetAt.ToUniversalTime(), exhausted });
+            """, new { tokenHash, info.Limit, info.Remaining, info.Used, resetAt = info.ResetAt.ToUniversalTime(), exhausted }, tx), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private sealed class Row

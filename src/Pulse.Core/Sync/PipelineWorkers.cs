@@ -21,39 +21,67 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
 
     private async Task LoopAsync(string name, Func<WorkMessage, CancellationToken, Task> handle, CancellationToken ct)
     {
-        try
+        // A consumer outlives a broker restart: a stream that breaks, or a channel that cannot be opened yet, is opened again.
+        while (!ct.IsCancellationRequested)
         {
-            await foreach (var delivery in queue.ConsumeAsync(name, ct))
+            try
             {
-                Interlocked.Increment(ref _busy);
+                await foreach (var delivery in queue.ConsumeAsync(name, ct))
+                    await HandleAsync(name, delivery, handle, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log($"{name} consumer stopped ({e.GetType().Name}: {e.Message}); consuming again in 1 s");
                 try
                 {
-                    await handle(delivery.Message, ct);
-                    await delivery.CompleteAsync(ct);
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
                     return;
                 }
-                catch (Exception e)
-                {
-                    log($"{name} item {delivery.Message.ItemId} failed (attempt {delivery.Attempt}): {e.GetType().Name}: {e.Message}");
-                    if (delivery.Attempt < MaxAttempts)
-                    {
-                        // Back off before the next attempt, so a passing fault (a busy database, a restart) is not counted five times at once.
-                        await Task.Delay(TimeSpan.FromMilliseconds(100 << Math.Min(delivery.Attempt, 5)), ct);
-                        await delivery.RetryAsync(ct);
-                    }
-                    else await GiveUpAsync(delivery, $"{e.GetType().Name}: {e.Message}", ct);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _busy);
-                }
             }
+        }
+    }
+
+    private async Task HandleAsync(string name, IDelivery delivery, Func<WorkMessage, CancellationToken, Task> handle, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _busy);
+        try
+        {
+            await handle(delivery.Message, ct);
+            await delivery.CompleteAsync(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            throw;
+        }
+        catch (Exception e)
+        {
+            log($"{name} item {delivery.Message.ItemId} failed (attempt {delivery.Attempt}): {e.GetType().Name}: {e.Message}");
+            try
+            {
+                if (delivery.Attempt < MaxAttempts)
+                {
+                    // Back off before the next attempt, so a passing fault (a busy database, a restart) is not counted five times at once.
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 << Math.Min(delivery.Attempt, 5)), ct);
+                    await delivery.RetryAsync(ct);
+                }
+                else await GiveUpAsync(delivery, $"{e.GetType().Name}: {e.Message}", ct);
+            }
+            catch (Exception settle) when (settle is not OperationCanceledException)
+            {
+                // Not acknowledged, so not lost: the broker hands the message out again once this channel is gone.
+                log($"{name} item {delivery.Message.ItemId} could not be put back ({settle.GetType().Name}: {settle.Message}); left unacknowledged");
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busy);
         }
     }
 

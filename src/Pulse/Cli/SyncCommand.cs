@@ -56,6 +56,11 @@ public static class SyncCommand
                 Console.Error.WriteLine($"pulse sync: {message}");
                 return 2;
             }
+            catch (Exception e) when (OutageFailure.Describe(e) is { } message)
+            {
+                Console.Error.WriteLine($"pulse sync: failed: {message}; {OutageFailure.Resume}.");
+                return 1;
+            }
         });
         return command;
     }

@@ -87,6 +87,14 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public async Task<IReadOnlyList<IReadOnlyList<string>>> CanonicalRowsAsync()
     {
         await using var c = await OpenAsync();
+        return await CanonicalRowsAsync(c);
+    }
+
+    /// <summary>The canonical dump of any open Pulse database (e.g. one on a private server a test restarted).</summary>
+    public static async Task<string> CanonicalDumpAsync(DbConnection c) => Dump(await CanonicalRowsAsync(c));
+
+    private static async Task<IReadOnlyList<IReadOnlyList<string>>> CanonicalRowsAsync(DbConnection c)
+    {
         var tables = new List<IReadOnlyList<string>>();
         foreach (var sql in CanonicalQueries)
             tables.Add((await c.QueryAsync(sql)).Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values.Select(Canonical))).ToList());
