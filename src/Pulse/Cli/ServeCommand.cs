@@ -64,7 +64,7 @@ public static class ServeCommand
                 await app.StartAsync(ct);
                 var address = PulseServer.AddressOf(app);
                 Console.WriteLine($"pulse serve: listening on {address} (dashboard {address}, API {address}api, OpenAPI {address}openapi/v1.json)");
-                Console.WriteLine(options.Queue == QueueOption.Default ? "pulse serve: every stage runs in this process"
+                Console.WriteLine(!QueueOption.IsShared(options.Queue) ? "pulse serve: every stage runs in this process"
                     : $"pulse serve: runs are queued on RabbitMQ for pulse worker processes; stages here: {(options.Stages is { Count: > 0 } st ? string.Join(",", st) : "none")}");
                 if (options.AdminKey is null) Console.WriteLine("pulse serve: no admin key (--admin-key or PULSE_ADMIN_KEY): tenants and keys cannot be created.");
                 await app.WaitForShutdownAsync(ct);
