@@ -32,6 +32,11 @@ public static class ServeCommand
             Description = "How long a job stays with this process without renewal; after a crash another serve (or this one restarted) resumes it then",
             DefaultValueFactory = _ => 60,
         };
+        var watch = new Option<int>("--watch-seconds")
+        {
+            Description = "How often this process checks a job it runs: renews its lease, publishes progress, requeues a quiet run (lease must be at least twice this)",
+            DefaultValueFactory = _ => 1,
+        };
         var quiet = new Option<int>("--requeue-after-seconds")
         {
             Description = "With --queue amqp://: a run showing no progress for this long gets its open work queued again",
@@ -41,13 +46,15 @@ public static class ServeCommand
         var noEmbeddings = new Option<bool>("--no-embeddings") { Description = "Skip the embedding stage and turn search off" };
         var command = new Command("serve", "Serve the API, the live dashboard and the scheduler; runs execute in this process (inproc) or in pulse worker processes (amqp).")
         {
-            urls, database, queue, stages, lease, quiet, adminKey, noEmbeddings,
+            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings,
         };
         command.SetAction(async (parse, ct) =>
         {
             try
             {
                 if (parse.GetValue(lease) is < 5 or > 3600) throw new ArgumentException("--lease-seconds must be between 5 and 3600.");
+                if (parse.GetValue(watch) < 1 || parse.GetValue(watch) * 2 > parse.GetValue(lease))
+                    throw new ArgumentException("--watch-seconds must be at least 1 and at most half of --lease-seconds (the lease is renewed on every check).");
                 if (parse.GetValue(quiet) is < 1 or > 86_400) throw new ArgumentException("--requeue-after-seconds must be between 1 and 86400.");
                 var options = new ServerOptions
                 {
@@ -56,6 +63,7 @@ public static class ServeCommand
                     Queue = parse.GetValue(queue)!,
                     Stages = parse.GetValue(stages) is { } s ? StageOption.Parse(s) : null,
                     Lease = TimeSpan.FromSeconds(parse.GetValue(lease)),
+                    RunnerTick = TimeSpan.FromSeconds(parse.GetValue(watch)),
                     QuietTimeout = TimeSpan.FromSeconds(parse.GetValue(quiet)),
                     AdminKey = parse.GetValue(adminKey) ?? Environment.GetEnvironmentVariable("PULSE_ADMIN_KEY"),
                     Embeddings = !parse.GetValue(noEmbeddings),

@@ -8,7 +8,7 @@ using Pulse.Core.Sync;
 
 namespace Pulse.Server.Jobs;
 
-public enum StartOutcome { Started, AlreadyRunning, Inactive }
+public enum StartOutcome { Started, AlreadyRunning, Inactive, NotDue }
 
 /// <summary>
 /// Runs jobs from this process over the pipeline: takes the job's lease (so no other serve
@@ -25,8 +25,12 @@ public sealed class JobRunner(
 
     public bool IsRunning(long jobId) => _running.ContainsKey(jobId);
 
-    /// <summary>Starts the job unless it is inactive or already running here or in another process.</summary>
-    public async Task<(StartOutcome Outcome, string? Reason)> TryStartAsync(JobRecord job, CancellationToken ct)
+    /// <summary>
+    /// Starts the job unless it is inactive or already running here or in another process; with
+    /// <paramref name="stillDue"/>, only if the job as read under the lease still passes it.
+    /// </summary>
+    public async Task<(StartOutcome Outcome, string? Reason)> TryStartAsync(JobRecord job, CancellationToken ct,
+        Func<JobRecord, CancellationToken, Task<bool>>? stillDue = null)
     {
         if (!job.Active) return (StartOutcome.Inactive, "The job is inactive; turn it on first.");
         var integration = await storage.Tenants.GetIntegrationAsync(job.TenantId, job.IntegrationId, ct);
@@ -35,6 +39,13 @@ public sealed class JobRunner(
         var now = time.GetUtcNow();
         if (!await server.JobControl.TryLeaseAsync(job.Id, job.TenantId, _owner, now, now + options.Lease, ct))
             return (StartOutcome.AlreadyRunning, "The job is already running (in this or another server process).");
+        // Workers finish runs without the lease: the run the caller saw RUNNING may have ended since. Decide again on the job as it is now.
+        if (await storage.Jobs.GetJobAsync(job.Id, ct) is not { } fresh || (stillDue is not null && !await stillDue(fresh, ct)))
+        {
+            await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, ct);
+            return (StartOutcome.NotDue, "The job is no longer due.");
+        }
+        job = fresh;
         var started = new TaskCompletionSource();
         if (!_running.TryAdd(job.Id, started.Task))
         {
