@@ -35,11 +35,7 @@ public static class PulseServer
 
         var app = builder.Build();
         app.Services.GetRequiredService<PulseMetrics>();
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            generator?.Dispose();
-            backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        });
+        app.Lifetime.ApplicationStopped.Register(() => generator?.Dispose());
         app.UseWebSockets();
         app.UseDefaultFiles();
         app.UseStaticFiles();

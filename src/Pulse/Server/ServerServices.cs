@@ -20,7 +20,8 @@ namespace Pulse.Server;
 public static class ServerServices
 {
     public static IServiceCollection AddPulseStorage(this IServiceCollection services, ServerBackend backend) => services
-        .AddSingleton(backend).AddSingleton(backend.Storage).AddSingleton(backend.Server).AddSingleton(backend.Secrets)
+        .AddSingleton(_ => backend)   // made by a factory, so the container disposes it (broker, database) with the app
+        .AddSingleton(backend.Storage).AddSingleton(backend.Server).AddSingleton(backend.Secrets)
         .AddSingleton(backend.Storage.Jobs).AddSingleton(backend.Storage.Tenants)
         .AddSingleton(backend.Server.ApiKeys).AddSingleton(backend.Server.Integrations).AddSingleton(backend.Server.JobControl).AddSingleton(backend.Server.PullRequests);
 
