@@ -9,20 +9,20 @@ namespace Pulse.Storage.Postgres;
 
 /// <summary>
 /// Job status events across processes over LISTEN/NOTIFY. A publisher (any worker or serve) sends
-/// only ids and a time on <see cref="Channel"/> (payloads are capped at 8000 bytes); the listener
+/// only ids and a time on <see cref="ChannelName"/> (payloads are capped at 8000 bytes); the listener
 /// reads the job's status from the database, which is the truth, and hands it to this process's
 /// subscribers. Notifications sent while the listener was disconnected are lost, so after every
 /// (re)connect it re-reads the status of every job and delivers those.
 /// </summary>
 public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, TimeProvider time, Action<string> log) : IJobEventBus
 {
-    public const string Channel = "pulse_job_status";
+    public const string ChannelName = "pulse_job_status";
 
     /// <summary>The listener's application_name, so an operator (or a test) can find its session.</summary>
     public const string ListenerName = "pulse-job-events";
 
     private readonly InProcessJobEventBus _local = new();
-    private readonly Channel<Notice> _notices = System.Threading.Channels.Channel.CreateBounded<Notice>(
+    private readonly Channel<Notice> _notices = Channel.CreateBounded<Notice>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     /// <summary>How long to wait before reconnecting after the listener's connection was lost. Default 1 s.</summary>
@@ -34,7 +34,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
     private int _connects;
 
     public Task PublishAsync(JobStatusChanged change, CancellationToken ct) => db.ReadAsync(c =>
-        c.ExecuteAsync("SELECT pg_notify(@Channel, @payload)", new { Channel, payload = Notice.Encode(change.TenantId, change.JobId, change.Timestamp) }), ct);
+        c.ExecuteAsync("SELECT pg_notify(@ChannelName, @payload)", new { ChannelName, payload = Notice.Encode(change.TenantId, change.JobId, change.Timestamp) }), ct);
 
     public IDisposable Subscribe(Func<JobStatusChanged, Task> handler) => _local.Subscribe(handler);
 
@@ -60,8 +60,11 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-        _notices.Writer.TryComplete();
-        await deliver;
+        finally
+        {
+            _notices.Writer.TryComplete();
+            await deliver;
+        }
     }
 
     private async Task ListenOnceAsync(CancellationToken ct)
@@ -74,7 +77,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
             if (Notice.TryDecode(e.Payload, out var notice)) _notices.Writer.TryWrite(notice);
         };
         await connection.OpenAsync(ct);
-        await connection.ExecuteAsync($"LISTEN {Channel}");
+        await connection.ExecuteAsync($"LISTEN {ChannelName}");
         Interlocked.Increment(ref _connects);
         // Listening first, then the catch-up read: a change between the two is seen twice, never missed.
         foreach (var (tenantId, jobId) in await connection.QueryAsync<(long, long)>("SELECT tenant_id, id FROM etl_jobs ORDER BY id"))
