@@ -12,10 +12,13 @@ namespace Pulse.Storage.Postgres;
 /// only ids and a time on <see cref="ChannelName"/> (payloads are capped at 8000 bytes); the listener
 /// reads the job's status from the database, which is the truth, and hands it to this process's
 /// subscribers. Notifications sent while the listener was disconnected are lost, so after every
-/// (re)connect it re-reads the status of every job and delivers those.
+/// (re)connect it re-reads the status of every job and delivers those. <paramref name="source"/>
+/// (e.g. "worker:1234") travels with each notification, so a feed can tell who reported a change.
 /// </summary>
-public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, TimeProvider time, Action<string> log) : IJobEventBus
+public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, TimeProvider time, string source, Action<string> log) : IJobEventBus
 {
+    private readonly string _source = source.Length <= 200 ? source : source[..200];
+
     public const string ChannelName = "pulse_job_status";
 
     /// <summary>The listener's application_name, so an operator (or a test) can find its session.</summary>
@@ -34,7 +37,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
     private int _connects;
 
     public Task PublishAsync(JobStatusChanged change, CancellationToken ct) => db.ReadAsync(c =>
-        c.ExecuteAsync("SELECT pg_notify(@ChannelName, @payload)", new { ChannelName, payload = Notice.Encode(change.TenantId, change.JobId, change.Timestamp) }), ct);
+        c.ExecuteAsync("SELECT pg_notify(@ChannelName, @payload)", new { ChannelName, payload = Notice.Encode(change.TenantId, change.JobId, change.Timestamp, _source) }), ct);
 
     public IDisposable Subscribe(Func<JobStatusChanged, Task> handler) => _local.Subscribe(handler);
 
@@ -81,7 +84,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
         Interlocked.Increment(ref _connects);
         // Listening first, then the catch-up read: a change between the two is seen twice, never missed.
         foreach (var (tenantId, jobId) in await connection.QueryAsync<(long, long)>("SELECT tenant_id, id FROM etl_jobs ORDER BY id"))
-            _notices.Writer.TryWrite(new Notice(tenantId, jobId, time.GetUtcNow()));
+            _notices.Writer.TryWrite(new Notice(tenantId, jobId, time.GetUtcNow(), null));
         while (true) await connection.WaitAsync(ct);
     }
 
@@ -100,7 +103,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
                     try
                     {
                         var status = await jobs.GetStatusAsync(notice.JobId, ct);
-                        await _local.PublishAsync(new JobStatusChanged(notice.TenantId, notice.JobId, status, notice.Timestamp), ct);
+                        await _local.PublishAsync(new JobStatusChanged(notice.TenantId, notice.JobId, status, notice.Timestamp, notice.Source), ct);
                     }
                     catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
                     {
@@ -115,19 +118,19 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
         }
     }
 
-    /// <summary>The NOTIFY payload: "tenant,job,unix-ms", far below PostgreSQL's 8000-byte cap.</summary>
-    private sealed record Notice(long TenantId, long JobId, DateTimeOffset Timestamp)
+    /// <summary>The NOTIFY payload: "tenant,job,unix-ms,source" (source at most 200 characters), far below PostgreSQL's 8000-byte cap.</summary>
+    private sealed record Notice(long TenantId, long JobId, DateTimeOffset Timestamp, string? Source)
     {
-        public static string Encode(long tenantId, long jobId, DateTimeOffset at) =>
-            string.Create(CultureInfo.InvariantCulture, $"{tenantId},{jobId},{at.ToUnixTimeMilliseconds()}");
+        public static string Encode(long tenantId, long jobId, DateTimeOffset at, string source) =>
+            string.Create(CultureInfo.InvariantCulture, $"{tenantId},{jobId},{at.ToUnixTimeMilliseconds()},{source}");
 
         public static bool TryDecode(string payload, out Notice notice)
         {
-            var parts = payload.Split(',');
+            var parts = payload.Split(',', 4);
             notice = null!;
-            if (parts.Length != 3 || !long.TryParse(parts[0], CultureInfo.InvariantCulture, out var tenant)
+            if (parts.Length != 4 || !long.TryParse(parts[0], CultureInfo.InvariantCulture, out var tenant)
                 || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var job) || !long.TryParse(parts[2], CultureInfo.InvariantCulture, out var ms)) return false;
-            notice = new Notice(tenant, job, DateTimeOffset.FromUnixTimeMilliseconds(ms));
+            notice = new Notice(tenant, job, DateTimeOffset.FromUnixTimeMilliseconds(ms), parts[3]);
             return true;
         }
     }

@@ -39,7 +39,8 @@ public static class WorkerCommand
                 using var generator = selected.Contains(Stage.Embedding) ? new MiniLmEmbeddingGenerator() : null;
                 var connections = new GitHubConnections(opened.Storage.Tenants, secrets, http, TimeProvider.System, budget, opened.Budgets);
                 // Status events go out over NOTIFY, so `pulse serve` (its WebSocket feed) hears what this worker does.
-                var events = new PostgresJobEventBus(opened.Postgres!, opened.Storage.Jobs, TimeProvider.System, line => Console.WriteLine($"  {line}"));
+                var events = new PostgresJobEventBus(opened.Postgres!, opened.Storage.Jobs, TimeProvider.System,
+                    $"worker:{Environment.ProcessId}", line => Console.WriteLine($"  {line}"));
                 var coordinator = new RunCoordinator(opened.Storage.Ledger, opened.Storage.Jobs, rabbit, events, TimeProvider.System);
                 var host = new PipelineHost(opened.Storage, rabbit, connections, coordinator, generator, EmbeddingModelInfo.Id, extraction, TimeProvider.System,
                     new PipelineHostOptions { Stages = selected, ExtractionWorkers = n, TransformWorkers = n, EmbeddingWorkers = Math.Max(1, n / 2) },

@@ -53,7 +53,8 @@ public static class ServerServices
     {
         if (backend.Database.Postgres is not { } postgres) return services.AddSingleton<IJobEventBus, InProcessJobEventBus>();
         return services
-            .AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(), Log(sp, "Pulse.JobEvents")))
+            .AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
+                $"serve:{Environment.ProcessId}", Log(sp, "Pulse.JobEvents")))
             .AddSingleton<IJobEventBus>(sp => sp.GetRequiredService<PostgresJobEventBus>())
             .AddHostedService<JobEventListener>();
     }
