@@ -8,7 +8,7 @@ namespace Pulse.Storage.Postgres;
 
 public sealed class PostgresJobStore(PostgresDatabase db) : IJobStore
 {
-    private const string JobColumns = """
+    internal const string JobColumns = """
         id AS Id, tenant_id AS TenantId, integration_id AS IntegrationId, job_name AS JobName, overall AS Overall, active AS Active,
         schedule_interval_minutes AS ScheduleMinutes, retry_interval_minutes AS RetryMinutes, last_sync_date AS LastSyncDate,
         last_run_started_at AS LastRunStartedAt, last_run_finished_at AS LastRunFinishedAt, next_run AS NextRun,
@@ -177,7 +177,7 @@ public sealed class PostgresJobStore(PostgresDatabase db) : IJobStore
         public RunRecord ToRecord() => new(Id, TenantId, JobId, IntegrationId, Status, StartedAt, FinishedAt, Since, EmbeddingsEnabled, Error);
     }
 
-    private sealed class JobRow
+    internal sealed class JobRow
     {
         public long Id { get; set; }
         public long TenantId { get; set; }

@@ -1,7 +1,7 @@
 namespace Pulse.Core.Jobs;
 
-/// <summary>The seed's job_status_update: a job's full status at a moment.</summary>
-public sealed record JobStatusChanged(long TenantId, long JobId, JobStatus Status, DateTimeOffset Timestamp);
+/// <summary>The seed's job_status_update: a job's full status at a moment; <paramref name="Source"/> names the process that reported it, when another one did.</summary>
+public sealed record JobStatusChanged(long TenantId, long JobId, JobStatus Status, DateTimeOffset Timestamp, string? Source = null);
 
 /// <summary>Where status changes go: the CLI's progress view, the WebSocket feed, other processes.</summary>
 public interface IJobEventBus

@@ -24,7 +24,7 @@ public static class DatabaseOption
             var path = value["sqlite:".Length..];
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--database sqlite: needs a file path, e.g. sqlite:./pulse.db");
             var (storage, db) = await SqliteStorage.OpenAsync(path, ct);
-            return new OpenedDatabase(storage, db.Path + ".key", null);
+            return new OpenedDatabase(storage, db.Path + ".key", null, SqliteServerStorage.Create(db), null);
         }
         if (IsPostgres(value))
         {
@@ -34,7 +34,7 @@ public static class DatabaseOption
                 var builder = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString);
                 // Every process of a deployment needs the same key: set PULSE_SECRET_KEY on each host (this file only serves one host).
                 var keyFile = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pulse", $"{builder.Host}-{builder.Port}-{builder.Database}.key");
-                return new OpenedDatabase(storage, keyFile, key => new PostgresRateLimitBudget(db, key, time, budget));
+                return new OpenedDatabase(storage, keyFile, key => new PostgresRateLimitBudget(db, key, time, budget), PostgresServerStorage.Create(db), db);
             }
             catch (Npgsql.NpgsqlException e)
             {
@@ -44,9 +44,11 @@ public static class DatabaseOption
         throw new ArgumentException($"--database must be sqlite:PATH, a postgres:// URL or an Npgsql connection string, not '{value}'.");
     }
 
-    private static bool IsPostgres(string value) =>
+    /// <summary>True for a PostgreSQL database, the one kind every process of a deployment can share.</summary>
+    public static bool IsPostgres(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
         || value.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 }
 
-public sealed record OpenedDatabase(PulseStorage Storage, string KeyFile, Func<string, IRateLimitBudget>? Budgets);
+/// <summary>An opened --database: the pipeline's and the server's stores; for PostgreSQL also the shared budgets and the database itself (for LISTEN/NOTIFY).</summary>
+public sealed record OpenedDatabase(PulseStorage Storage, string KeyFile, Func<string, IRateLimitBudget>? Budgets, ServerStorage Server, PostgresDatabase? Postgres);

@@ -22,5 +22,8 @@ public static class QueueOption
         }
     }
 
+    /// <summary>True for a broker every process of a deployment shares (anything but inproc).</summary>
+    public static bool IsShared(string value) => !string.Equals(value, Default, StringComparison.OrdinalIgnoreCase);
+
     public static IWorkQueue? AsWorkQueue(RabbitMqQueue? queue) => queue;
 }

@@ -3,31 +3,77 @@ using Pulse.Server;
 
 namespace Pulse.Cli;
 
-/// <summary><c>pulse serve</c>: API, WebSocket feed, dashboard, scheduler and pipeline workers in one process.</summary>
+/// <summary>
+/// <c>pulse serve</c>: API, WebSocket feed, dashboard and scheduler. Embedded (default): SQLite and
+/// every stage in this process. Distributed: PostgreSQL + RabbitMQ, stages in <c>pulse worker</c> processes.
+/// </summary>
 public static class ServeCommand
 {
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8080", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
-        var database = new Option<string>("--database") { Description = "sqlite:PATH (default sqlite:pulse.db)", DefaultValueFactory = _ => DatabaseOption.Default };
+        var database = new Option<string>("--database")
+        {
+            Description = "sqlite:PATH, or postgres://user:pass@host:port/db (or an Npgsql connection string) shared with pulse worker processes",
+            DefaultValueFactory = _ => DatabaseOption.Default,
+        };
+        var queue = new Option<string>("--queue")
+        {
+            Description = "inproc (stages run in this process) or amqp://user:pass@host:5672/vhost (runs are queued for pulse worker processes; needs a postgres:// database)",
+            DefaultValueFactory = _ => QueueOption.Default,
+        };
+        var stages = new Option<string?>("--stages")
+        {
+            Description = "With --queue amqp://: stages this process also consumes (extract,transform,embed or none). Default none: workers run them. "
+                + "With inproc every stage runs here.",
+        };
+        var lease = new Option<int>("--lease-seconds")
+        {
+            Description = "How long a job stays with this process without renewal; after a crash another serve (or this one restarted) resumes it then",
+            DefaultValueFactory = _ => 60,
+        };
+        var watch = new Option<int>("--watch-seconds")
+        {
+            Description = "How often this process checks a job it runs: renews its lease, publishes progress, requeues a quiet run (lease must be at least twice this)",
+            DefaultValueFactory = _ => 1,
+        };
+        var quiet = new Option<int>("--requeue-after-seconds")
+        {
+            Description = "With --queue amqp://: a run showing no progress for this long gets its open work queued again",
+            DefaultValueFactory = _ => 30,
+        };
         var adminKey = new Option<string?>("--admin-key") { Description = "Key that creates tenants and API keys (default: $PULSE_ADMIN_KEY)" };
         var noEmbeddings = new Option<bool>("--no-embeddings") { Description = "Skip the embedding stage and turn search off" };
-        var command = new Command("serve", "Serve the API, the live dashboard and the scheduler, running syncs in this process.") { urls, database, adminKey, noEmbeddings };
+        var command = new Command("serve", "Serve the API, the live dashboard and the scheduler; runs execute in this process (inproc) or in pulse worker processes (amqp).")
+        {
+            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings,
+        };
         command.SetAction(async (parse, ct) =>
         {
-            var options = new ServerOptions
-            {
-                Urls = parse.GetValue(urls)!,
-                Database = parse.GetValue(database)!,
-                AdminKey = parse.GetValue(adminKey) ?? Environment.GetEnvironmentVariable("PULSE_ADMIN_KEY"),
-                Embeddings = !parse.GetValue(noEmbeddings),
-            };
             try
             {
+                if (parse.GetValue(lease) is < 5 or > 3600) throw new ArgumentException("--lease-seconds must be between 5 and 3600.");
+                if (parse.GetValue(watch) < 1 || parse.GetValue(watch) * 2 > parse.GetValue(lease))
+                    throw new ArgumentException("--watch-seconds must be at least 1 and at most half of --lease-seconds (the lease is renewed on every check).");
+                if (parse.GetValue(quiet) is < 1 or > 86_400) throw new ArgumentException("--requeue-after-seconds must be between 1 and 86400.");
+                var options = new ServerOptions
+                {
+                    Urls = parse.GetValue(urls)!,
+                    Database = parse.GetValue(database)!,
+                    Queue = parse.GetValue(queue)!,
+                    Stages = parse.GetValue(stages) is { } s ? StageOption.Parse(s) : null,
+                    Lease = TimeSpan.FromSeconds(parse.GetValue(lease)),
+                    RunnerTick = TimeSpan.FromSeconds(parse.GetValue(watch)),
+                    QuietTimeout = TimeSpan.FromSeconds(parse.GetValue(quiet)),
+                    AdminKey = parse.GetValue(adminKey) ?? Environment.GetEnvironmentVariable("PULSE_ADMIN_KEY"),
+                    Embeddings = !parse.GetValue(noEmbeddings),
+                };
                 await using var app = await PulseServer.BuildAsync(options, ct);
                 await app.StartAsync(ct);
                 var address = PulseServer.AddressOf(app);
                 Console.WriteLine($"pulse serve: listening on {address} (dashboard {address}, API {address}api, OpenAPI {address}openapi/v1.json)");
+                Console.WriteLine(!QueueOption.IsShared(options.Queue) ? "pulse serve: every stage runs in this process"
+                    : $"pulse serve: runs are queued on RabbitMQ for pulse worker processes; stages here: {(options.Stages is { Count: > 0 } st ? string.Join(",", st) : "none")}");
                 if (options.AdminKey is null) Console.WriteLine("pulse serve: no admin key (--admin-key or PULSE_ADMIN_KEY): tenants and keys cannot be created.");
                 await app.WaitForShutdownAsync(ct);
                 return 0;

@@ -5,6 +5,7 @@ using Pulse.Core.Jobs;
 using Pulse.Core.Security;
 using Pulse.Core.Sync;
 using Pulse.Embeddings.Onnx;
+using Pulse.Storage.Postgres;
 
 namespace Pulse.Cli;
 
@@ -25,7 +26,8 @@ public static class WorkerCommand
             {
                 var n = parse.GetValue(concurrency);
                 if (n is < 1 or > 64) throw new ArgumentException("--concurrency must be between 1 and 64.");
-                var selected = ParseStages(parse.GetValue(stages)!);
+                var selected = StageOption.Parse(parse.GetValue(stages)!);
+                if (selected.Count == 0) throw new ArgumentException("--stages: a worker needs at least one stage (extract, transform, embed).");
                 var extraction = new ExtractionOptions { Lease = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(lease))) };
                 var budget = new RateLimitBudgetOptions();
                 var opened = await DatabaseOption.OpenWithBudgetsAsync(parse.GetValue(database)!, budget, TimeProvider.System, ct);
@@ -36,7 +38,10 @@ public static class WorkerCommand
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
                 using var generator = selected.Contains(Stage.Embedding) ? new MiniLmEmbeddingGenerator() : null;
                 var connections = new GitHubConnections(opened.Storage.Tenants, secrets, http, TimeProvider.System, budget, opened.Budgets);
-                var coordinator = new RunCoordinator(opened.Storage.Ledger, opened.Storage.Jobs, rabbit, new InProcessJobEventBus(), TimeProvider.System);
+                // Status events go out over NOTIFY, so `pulse serve` (its WebSocket feed) hears what this worker does.
+                var events = new PostgresJobEventBus(opened.Postgres!, opened.Storage.Jobs, TimeProvider.System,
+                    $"worker:{Environment.ProcessId}", line => Console.WriteLine($"  {line}"));
+                var coordinator = new RunCoordinator(opened.Storage.Ledger, opened.Storage.Jobs, rabbit, events, TimeProvider.System);
                 var host = new PipelineHost(opened.Storage, rabbit, connections, coordinator, generator, EmbeddingModelInfo.Id, extraction, TimeProvider.System,
                     new PipelineHostOptions { Stages = selected, ExtractionWorkers = n, TransformWorkers = n, EmbeddingWorkers = Math.Max(1, n / 2) },
                     line => Console.WriteLine($"  {line}"));
@@ -60,13 +65,4 @@ public static class WorkerCommand
         });
         return command;
     }
-
-    private static HashSet<Stage> ParseStages(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(s => s.ToLowerInvariant() switch
-        {
-            "extract" or "extraction" => Stage.Extraction,
-            "transform" => Stage.Transform,
-            "embed" or "embedding" => Stage.Embedding,
-            _ => throw new ArgumentException($"--stages: unknown stage '{s}' (extract, transform, embed)."),
-        }).ToHashSet();
 }

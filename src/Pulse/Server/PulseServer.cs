@@ -1,12 +1,10 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Pulse.Core.Security;
 using Pulse.Embeddings.Onnx;
 using Pulse.Server.Api;
 using Pulse.Server.Auth;
 using Pulse.Server.Feed;
 using Pulse.Server.Metrics;
-using Pulse.Storage.Sqlite;
 
 namespace Pulse.Server;
 
@@ -15,10 +13,7 @@ public static class PulseServer
 {
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken ct)
     {
-        if (!options.Database.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) || options.Database.Length <= "sqlite:".Length)
-            throw new ArgumentException($"--database must be sqlite:PATH for serve, not '{options.Database}'.");
-        var (storage, db) = await SqliteStorage.OpenAsync(options.Database["sqlite:".Length..], ct);
-        var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(db.Path + ".key");
+        var backend = await ServerBackend.OpenAsync(options, ct);
         var generator = options.Embeddings ? new MiniLmEmbeddingGenerator() : null;
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -30,8 +25,8 @@ public static class PulseServer
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning);
         builder.Services
-            .AddPulseStorage(storage, SqliteServerStorage.Create(db), secrets)
-            .AddPulsePipeline(options, generator, EmbeddingModelInfo.Id)
+            .AddPulseStorage(backend)
+            .AddPulsePipeline(options, backend, generator, EmbeddingModelInfo.Id)
             .AddPulseJobs(generator is not null)
             .AddJobFeed()
             .AddPulseMetrics()

@@ -1,4 +1,5 @@
 using Pulse.Core.Extract;
+using Pulse.Core.Jobs;
 
 namespace Pulse.Server;
 
@@ -8,8 +9,17 @@ public sealed record ServerOptions
     /// <summary>Where to listen, e.g. http://127.0.0.1:8080 (port 0 picks a free one).</summary>
     public required string Urls { get; init; }
 
-    /// <summary>sqlite:PATH. Default sqlite:pulse.db.</summary>
+    /// <summary>sqlite:PATH, a postgres:// URL or an Npgsql connection string. Default sqlite:pulse.db.</summary>
     public string Database { get; init; } = "sqlite:pulse.db";
+
+    /// <summary>inproc (stages run in this process) or an amqp:// URL (stages run in <c>pulse worker</c> processes). Default inproc.</summary>
+    public string Queue { get; init; } = "inproc";
+
+    /// <summary>Stage consumers this process runs. Default (null): all with inproc, none with a shared queue.</summary>
+    public IReadOnlySet<Stage>? Stages { get; init; }
+
+    /// <summary>With a shared queue: how long a run may show no progress before its open work is queued again. Default 30 s.</summary>
+    public TimeSpan QuietTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The key that creates tenants and their keys; null disables the admin API.</summary>
     public string? AdminKey { get; init; }

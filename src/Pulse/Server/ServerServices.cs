@@ -12,37 +12,52 @@ using Pulse.Server.Api;
 using Pulse.Server.Feed;
 using Pulse.Server.Jobs;
 using Pulse.Server.Metrics;
+using Pulse.Storage.Postgres;
 
 namespace Pulse.Server;
 
 /// <summary>One Add…() per feature of the server, composed in <see cref="PulseServer"/>.</summary>
 public static class ServerServices
 {
-    public static IServiceCollection AddPulseStorage(this IServiceCollection services, PulseStorage storage, ServerStorage server, ISecretProtector secrets) => services
-        .AddSingleton(storage).AddSingleton(server).AddSingleton(secrets)
-        .AddSingleton(storage.Jobs).AddSingleton(storage.Tenants)
-        .AddSingleton(server.ApiKeys).AddSingleton(server.Integrations).AddSingleton(server.JobControl).AddSingleton(server.PullRequests);
+    public static IServiceCollection AddPulseStorage(this IServiceCollection services, ServerBackend backend) => services
+        .AddSingleton(_ => backend)   // made by a factory, so the container disposes it (broker, database) with the app
+        .AddSingleton(backend.Storage).AddSingleton(backend.Server).AddSingleton(backend.Secrets)
+        .AddSingleton(backend.Storage.Jobs).AddSingleton(backend.Storage.Tenants)
+        .AddSingleton(backend.Server.ApiKeys).AddSingleton(backend.Server.Integrations).AddSingleton(backend.Server.JobControl).AddSingleton(backend.Server.PullRequests);
 
-    /// <summary>The stage workers over an in-process queue, with this process's GitHub connections and status events.</summary>
-    public static IServiceCollection AddPulsePipeline(this IServiceCollection services, ServerOptions options,
+    /// <summary>The stage workers this process runs (all with the in-process queue, those of --stages with RabbitMQ), its GitHub connections and status events.</summary>
+    public static IServiceCollection AddPulsePipeline(this IServiceCollection services, ServerOptions options, ServerBackend backend,
         IEmbeddingGenerator<string, Embedding<float>>? generator, string model) => services
         .AddSingleton(options)
         .AddSingleton(TimeProvider.System)
         .AddSingleton(new EmbeddingSearch(generator, model))
-        .AddSingleton<InProcessQueue>(_ => new InProcessQueue())
-        .AddSingleton<IWorkQueue>(sp => new MeteredQueue(sp.GetRequiredService<InProcessQueue>(), new Lazy<PulseMetrics>(sp.GetRequiredService<PulseMetrics>)))
-        .AddSingleton<IJobEventBus, InProcessJobEventBus>()
+        .AddSingleton<IWorkQueue>(sp => new MeteredQueue(backend.Queue, new Lazy<PulseMetrics>(sp.GetRequiredService<PulseMetrics>)))
+        .AddJobEvents(backend)
         .AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
         .AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<ISecretProtector>(),
-            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>(), new RateLimitBudgetOptions()))
+            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>(), new RateLimitBudgetOptions(), backend.Budgets))
         .AddSingleton<MeteredConnections>()
         .AddSingleton<IGitHubConnections>(sp => sp.GetRequiredService<MeteredConnections>())
         .AddSingleton(sp => new RunCoordinator(sp.GetRequiredService<PulseStorage>().Ledger, sp.GetRequiredService<IJobStore>(),
             sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IJobEventBus>(), sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new PipelineHost(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IGitHubConnections>(),
-            sp.GetRequiredService<RunCoordinator>(), generator, model, options.Extraction, sp.GetRequiredService<TimeProvider>(), new PipelineHostOptions(),
-            Log(sp, "Pulse.Pipeline")))
+            sp.GetRequiredService<RunCoordinator>(), generator, model, options.Extraction, sp.GetRequiredService<TimeProvider>(),
+            new PipelineHostOptions { Stages = backend.Stages }, Log(sp, "Pulse.Pipeline")))
         .AddHostedService<PipelineService>();
+
+    /// <summary>
+    /// Status events: in this process only (SQLite), or over PostgreSQL NOTIFY, so that what every
+    /// worker process publishes reaches this process's WebSocket feed through its one listener.
+    /// </summary>
+    private static IServiceCollection AddJobEvents(this IServiceCollection services, ServerBackend backend)
+    {
+        if (backend.Database.Postgres is not { } postgres) return services.AddSingleton<IJobEventBus, InProcessJobEventBus>();
+        return services
+            .AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
+                $"serve:{Environment.ProcessId}", Log(sp, "Pulse.JobEvents")))
+            .AddSingleton<IJobEventBus>(sp => sp.GetRequiredService<PostgresJobEventBus>())
+            .AddHostedService<JobEventListener>();
+    }
 
     /// <summary>Running jobs in this process: the runner (leases, watchdog) and the scheduler.</summary>
     public static IServiceCollection AddPulseJobs(this IServiceCollection services, bool embeddings) => services

@@ -29,6 +29,18 @@ public sealed class CliBadInputTests
         { ["simulate", "--faults", "bogus=0.1"], 2, "pulse simulate: Unknown fault kind 'bogus'; expected one of 502, 504, reset, slow, truncated, partial, notfound, secondary." },
         { ["simulate", "--port", "70000"], 2, "pulse simulate: Port must be 0..65535, got 70000." },
         { ["demo", "--synthetic", "prs=-1"], 2, "pulse demo: Synthetic setting prs=-1: expected a whole number in 0..10000000." },
+        // serve checks its options together before it opens anything; a broker password is never echoed.
+        { ["serve", "--queue", "amqp://guest:s3cret@127.0.0.1:5672/", "--database", "sqlite:/tmp/pulse-bad-input-serve.db"], 2,
+            "pulse serve: --queue amqp://guest:***@127.0.0.1:5672/ needs a database every worker shares: --database postgres://..., not 'sqlite:/tmp/pulse-bad-input-serve.db'." },
+        { ["serve", "--queue", "nope", "--database", "postgres://postgres@127.0.0.1:9/pulse"], 2,
+            "pulse serve: --queue must be inproc or an amqp://user:pass@host:5672/vhost URL, not 'nope'." },
+        { ["serve", "--stages", "extract", "--database", "sqlite:/tmp/pulse-bad-input-serve.db"], 2,
+            "pulse serve: --stages needs --queue amqp://...: with the in-process queue no other process can run the stages left out." },
+        { ["serve", "--stages", "bogus", "--queue", "amqp://127.0.0.1:9/"], 2, "pulse serve: --stages: unknown stage 'bogus' (extract, transform, embed, or none)." },
+        { ["serve", "--watch-seconds", "40", "--lease-seconds", "60"], 2,
+            "pulse serve: --watch-seconds must be at least 1 and at most half of --lease-seconds (the lease is renewed on every check)." },
+        { ["worker", "--database", "postgres://postgres@127.0.0.1:9/pulse", "--queue", "amqp://127.0.0.1:9/", "--stages", "none"], 2,
+            "pulse worker: --stages: a worker needs at least one stage (extract, transform, embed)." },
     };
 
     [Theory]

@@ -4,11 +4,11 @@ using Pulse.Core.Sync;
 
 namespace Pulse.Server.Api;
 
-/// <summary>/healthz: the database answers and the queue's depths, for load balancers and humans.</summary>
+/// <summary>/healthz: the database answers and the queue's depths (in-process or RabbitMQ), for load balancers and humans.</summary>
 public static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", async (IPullRequestQueryStore store, InProcessQueue queue, PipelineHost host, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IPullRequestQueryStore store, ServerBackend backend, PipelineHost host, CancellationToken ct) =>
         {
             string database;
             try
@@ -23,8 +23,27 @@ public static class HealthApi
             {
                 status = database == "ok" ? "ok" : "degraded",
                 database,
-                queue = new { kind = "in-process", depths = QueueNames.All.ToDictionary(q => q, queue.Depth), busy_workers = host.Busy },
+                queue = await QueueAsync(backend, host, ct),
             };
             return Results.Json(body, statusCode: database == "ok" ? 200 : 503);
         }).WithTags("Health");
+
+    private static async Task<object> QueueAsync(ServerBackend backend, PipelineHost host, CancellationToken ct)
+    {
+        if (backend.LocalQueue is { } local)
+            return new { kind = "in-process", depths = QueueNames.All.ToDictionary(q => q, local.Depth), busy_workers = host.Busy };
+        var depths = new Dictionary<string, object>();
+        foreach (var q in QueueNames.All)
+        {
+            try
+            {
+                depths[q] = await backend.Broker!.CountAsync(backend.Broker.NameOf(q), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                depths[q] = "unknown: " + e.GetType().Name;
+            }
+        }
+        return new { kind = "rabbitmq", depths, busy_workers = host.Busy };
+    }
 }

@@ -27,8 +27,8 @@ public sealed class JobFeed(IJobEventBus events, IJobStore jobs, JobViews views,
         return new Removal(() => _clients.TryRemove(client, out _));
     }
 
-    /// <summary>The message a client gets for a job: the seed's job_status_update plus the card's fields.</summary>
-    public async Task<byte[]> MessageAsync(JobRecord job, JobStatus status, DateTimeOffset timestamp, CancellationToken ct)
+    /// <summary>The message a client gets for a job: the seed's job_status_update plus the card's fields and, in distributed mode, the reporting process.</summary>
+    public async Task<byte[]> MessageAsync(JobRecord job, JobStatus status, DateTimeOffset timestamp, CancellationToken ct, string? source = null)
     {
         var view = await views.OfAsync(job, ct);
         var message = new
@@ -40,6 +40,7 @@ public sealed class JobFeed(IJobEventBus events, IJobStore jobs, JobViews views,
             progress = status.Steps.ToDictionary(s => s.Key, s => s.Value.Progress),
             job = view,
             timestamp,
+            source,
         };
         return JsonSerializer.SerializeToUtf8Bytes(message, Json);
     }
@@ -60,7 +61,7 @@ public sealed class JobFeed(IJobEventBus events, IJobStore jobs, JobViews views,
                 _lastStatus[change.JobId] = statusJson;
                 var receivers = _clients.Keys.Where(c => c.TenantId == change.TenantId).ToList();
                 if (receivers.Count == 0 || await jobs.GetJobAsync(change.JobId, stoppingToken) is not { } job) continue;
-                var bytes = await MessageAsync(job, change.Status, change.Timestamp, stoppingToken);
+                var bytes = await MessageAsync(job, change.Status, change.Timestamp, stoppingToken, change.Source);
                 foreach (var client in receivers) client.Offer(bytes);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -8,15 +8,16 @@ using Pulse.Core.Sync;
 
 namespace Pulse.Server.Jobs;
 
-public enum StartOutcome { Started, AlreadyRunning, Inactive }
+public enum StartOutcome { Started, AlreadyRunning, Inactive, NotDue }
 
 /// <summary>
-/// Runs jobs in this process over the shared pipeline: takes the job's lease (so no other serve
+/// Runs jobs from this process over the pipeline: takes the job's lease (so no other serve
 /// process runs it), starts or resumes the run, and watches it until it ends — renewing the lease,
-/// queueing again what the database holds when the queues went quiet, publishing progress.
+/// queueing again what the database holds when the run went quiet, publishing progress. With a
+/// shared queue the stages run in worker processes; this process only launches and watches.
 /// </summary>
 public sealed class JobRunner(
-    PulseStorage storage, ServerStorage server, JobLauncher launcher, PipelineHost host, InProcessQueue queue, RunCoordinator coordinator,
+    PulseStorage storage, ServerStorage server, JobLauncher launcher, PipelineHost host, ServerBackend backend, RunCoordinator coordinator,
     bool embeddings, ServerOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -24,8 +25,12 @@ public sealed class JobRunner(
 
     public bool IsRunning(long jobId) => _running.ContainsKey(jobId);
 
-    /// <summary>Starts the job unless it is inactive or already running here or in another process.</summary>
-    public async Task<(StartOutcome Outcome, string? Reason)> TryStartAsync(JobRecord job, CancellationToken ct)
+    /// <summary>
+    /// Starts the job unless it is inactive or already running here or in another process; with
+    /// <paramref name="stillDue"/>, only if the job as read under the lease still passes it.
+    /// </summary>
+    public async Task<(StartOutcome Outcome, string? Reason)> TryStartAsync(JobRecord job, CancellationToken ct,
+        Func<JobRecord, CancellationToken, Task<bool>>? stillDue = null)
     {
         if (!job.Active) return (StartOutcome.Inactive, "The job is inactive; turn it on first.");
         var integration = await storage.Tenants.GetIntegrationAsync(job.TenantId, job.IntegrationId, ct);
@@ -34,6 +39,13 @@ public sealed class JobRunner(
         var now = time.GetUtcNow();
         if (!await server.JobControl.TryLeaseAsync(job.Id, job.TenantId, _owner, now, now + options.Lease, ct))
             return (StartOutcome.AlreadyRunning, "The job is already running (in this or another server process).");
+        // Workers finish runs without the lease: the run the caller saw RUNNING may have ended since. Decide again on the job as it is now.
+        if (await storage.Jobs.GetJobAsync(job.Id, ct) is not { } fresh || (stillDue is not null && !await stillDue(fresh, ct)))
+        {
+            await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, ct);
+            return (StartOutcome.NotDue, "The job is no longer due.");
+        }
+        job = fresh;
         var started = new TaskCompletionSource();
         if (!_running.TryAdd(job.Id, started.Task))
         {
@@ -88,6 +100,7 @@ public sealed class JobRunner(
     private async Task WatchAsync(JobRecord job, RunRecord run, CancellationToken ct)
     {
         string? lastProgress = null;
+        var lastProgressAt = time.GetUtcNow();
         var idleTicks = 0;
         while (true)
         {
@@ -99,15 +112,28 @@ public sealed class JobRunner(
             var progress = JsonSerializer.Serialize(status);
             if (progress != lastProgress)
             {
-                lastProgress = progress;
+                (lastProgress, lastProgressAt) = (progress, time.GetUtcNow());
                 await coordinator.PublishStatusAsync(job.Id, job.TenantId, ct);
             }
             await Task.Delay(options.RunnerTick, time, ct);
-            var idle = host.Busy == 0 && QueueNames.All.All(q => queue.Depth(q) == 0);
-            idleTicks = idle ? idleTicks + 1 : 0;
-            if (idleTicks >= 2)
+            bool quiet;
+            if (backend.LocalQueue is { } queue)
+            {
+                // In-process: nothing queued, nothing running, yet the run is open.
+                var idle = host.Busy == 0 && QueueNames.All.All(q => queue.Depth(q) == 0);
+                idleTicks = idle ? idleTicks + 1 : 0;
+                quiet = idleTicks >= 2;
+            }
+            else
+            {
+                // A broker's depth and other hosts' work are not visible here: the database's progress is.
+                quiet = time.GetUtcNow() - lastProgressAt >= options.QuietTimeout;
+            }
+            if (quiet)
             {
                 idleTicks = 0;
+                lastProgressAt = time.GetUtcNow();
+                logger.LogInformation("Job {JobId}: run {RunId} went quiet; queuing its open work again", job.Id, run.Id);
                 await coordinator.AfterCommitAsync(run.Id, ct);
                 await host.QueueOutstandingAsync(run, ct);
             }

@@ -32,11 +32,15 @@ public sealed class Scheduler(ServerStorage server, IJobStore jobs, JobRunner ru
         var now = time.GetUtcNow();
         foreach (var job in await server.JobControl.ListAsync(null, GitHubPrJob.Name, ct))
         {
-            if (!job.Active || runner.IsRunning(job.Id)) continue;
-            var resumeAt = job.Overall == OverallStatus.RateLimited ? (await jobs.GetStatusAsync(job.Id, ct)).RateLimitResumeAt : null;
-            if (!JobSchedule.IsDue(job, resumeAt, now)) continue;
-            var (outcome, _) = await runner.TryStartAsync(job, ct);
+            if (!job.Active || runner.IsRunning(job.Id) || !await IsDueAsync(job, now, ct)) continue;
+            var (outcome, _) = await runner.TryStartAsync(job, ct, (fresh, c) => IsDueAsync(fresh, time.GetUtcNow(), c));
             if (outcome == StartOutcome.Started) logger.LogInformation("Scheduler started job {JobId} ({Overall})", job.Id, job.Overall);
         }
+    }
+
+    private async Task<bool> IsDueAsync(JobRecord job, DateTimeOffset now, CancellationToken ct)
+    {
+        var resumeAt = job.Overall == OverallStatus.RateLimited ? (await jobs.GetStatusAsync(job.Id, ct)).RateLimitResumeAt : null;
+        return JobSchedule.IsDue(job, resumeAt, now);
     }
 }

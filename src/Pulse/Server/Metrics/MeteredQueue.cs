@@ -3,8 +3,8 @@ using Pulse.Core.Queue;
 
 namespace Pulse.Server.Metrics;
 
-/// <summary>The in-process queue, counting every delivery completed or retried per stage.</summary>
-public sealed class MeteredQueue(InProcessQueue inner, Lazy<PulseMetrics> metrics) : IWorkQueue
+/// <summary>The queue (in-process or RabbitMQ), counting every delivery this process completed or retried per stage.</summary>
+public sealed class MeteredQueue(IWorkQueue inner, Lazy<PulseMetrics> metrics) : IWorkQueue
 {
     public Task PublishAsync(WorkMessage message, CancellationToken ct) => inner.PublishAsync(message, ct);
 

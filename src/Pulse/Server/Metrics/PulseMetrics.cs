@@ -9,12 +9,14 @@ public sealed class PulseMetrics : IDisposable
     public const string MeterName = "Pulse";
     private readonly Meter _meter = new(MeterName);
 
-    public PulseMetrics(InProcessQueue queue, MeteredConnections connections)
+    public PulseMetrics(ServerBackend backend, MeteredConnections connections)
     {
         Items = _meter.CreateCounter<long>("pulse_items_processed", description: "Queue messages handled, per stage queue");
         Errors = _meter.CreateCounter<long>("pulse_item_errors", description: "Queue messages that failed and were retried, per stage queue");
-        _meter.CreateObservableGauge("pulse_queue_depth", () => QueueNames.All.Select(q => new Measurement<int>(queue.Depth(q), new KeyValuePair<string, object?>("queue", q))),
-            description: "Messages waiting, per queue");
+        // A broker's depths are RabbitMQ's own metrics; the in-process queue's exist only here.
+        if (backend.LocalQueue is { } queue)
+            _meter.CreateObservableGauge("pulse_queue_depth", () => QueueNames.All.Select(q => new Measurement<int>(queue.Depth(q), new KeyValuePair<string, object?>("queue", q))),
+                description: "Messages waiting, per queue");
         _meter.CreateObservableGauge("pulse_github_points_remaining", () => connections.Budgets().Select(b =>
             new Measurement<int>(b.Info.Remaining, new KeyValuePair<string, object?>("token", b.Token))), description: "GitHub points left, per token (hash prefix)");
         _meter.CreateObservableGauge("pulse_github_points_used", () => connections.Budgets().Select(b =>
