@@ -11,8 +11,14 @@ using Pulse.GitHubSimulator.Synthetic;
 // Usage: Pulse.Bench bench-small | bench-org [--rss 5000,10000[,50000]] [--rss-only] [--out DIR]
 //        (--rss-only: only the peak-RSS children, written to <name>-rss.json / .md)
 //        Pulse.Bench diag-workers bench-org   (diagnosis: full sync with 2, 4, 1 extraction workers, stage timelines)
+//        Pulse.Bench diag-sync bench-org [N] [--sim-process]  (diagnosis: N full syncs; wall, CPU and time waiting on the simulator,
+//                                   stage timelines; --sim-process: the simulator in a child process, so CPU splits Pulse / simulator)
+//        Pulse.Bench sim-child SPEC   (internal: a simulator serving until its standard input closes)
 //        Pulse.Bench rss-child URL OWNER   (internal: one Pulse sync in its own process, prints its peak RSS)
-if (args.Length >= 2 && args[0] == "diag-workers") return await Bench.DiagnoseWorkersAsync(Bench.Sets[args[1]]);
+if (args.Length >= 2 && args[0] == "diag-workers") return await Diagnosis.WorkersAsync(Bench.Sets[args[1]]);
+if (args.Length >= 2 && args[0] == "diag-sync")
+    return await Diagnosis.SyncAsync(Bench.Sets[args[1]], args.Length >= 3 && int.TryParse(args[2], out var n) ? n : 2, args.Contains("--sim-process"));
+if (args.Length >= 2 && args[0] == "sim-child") return await Diagnosis.ServeSimulatorAsync(args[1]);
 if (args.Length >= 3 && args[0] == "rss-child") return await Bench.RssChildAsync(new Uri(args[1]), args[2]);
 if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
 {
@@ -33,7 +39,7 @@ namespace Pulse.Bench
 
     public sealed class Bench(BenchSet set, string outputDirectory)
     {
-        private const string Owner = SyntheticDataset.OrganizationLogin;
+        internal const string Owner = SyntheticDataset.OrganizationLogin;
 
         public static readonly Dictionary<string, BenchSet> Sets = new()
         {
@@ -288,22 +294,6 @@ namespace Pulse.Bench
             var text = await process.StandardOutput.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
             return JsonNode.Parse(text.Trim().Split('\n')[^1])!.AsObject();
-        }
-
-        /// <summary>Diagnosis, not a standard figure: the full sync's time and stage timeline with 1, 2 and 4 extraction workers.</summary>
-        public static async Task<int> DiagnoseWorkersAsync(BenchSet set)
-        {
-            await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = SyntheticSpec.Parse(set.Spec), ProcessingTimeScale = 0, PointsPerHour = 100_000_000 }, CancellationToken.None);
-            foreach (var workers in new[] { 2, 4, 1 })
-            {
-                await using var pulse = new PulseRun();
-                var load = LoadAverage();
-                var (result, elapsed) = await pulse.SyncAsync(sim.GraphQLUrl, Owner, null, CancellationToken.None, workers);
-                var rows = await pulse.RowsAsync();
-                Console.WriteLine($"extraction workers {workers}: {elapsed.TotalSeconds:F1} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, ok {result.Succeeded}, load {load} → {LoadAverage()}");
-                foreach (var line in await pulse.StageTimelineAsync()) Console.WriteLine("  " + line);
-            }
-            return 0;
         }
 
         public static async Task<int> RssChildAsync(Uri url, string owner)

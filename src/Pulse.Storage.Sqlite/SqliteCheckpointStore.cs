@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Pulse.Core.Extract;
 using Pulse.Core.Jobs;
 using Pulse.Core.Storage;
@@ -62,22 +63,28 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
                 units = JsonSerializer.Serialize(outcome.Units), status = outcome.StepsWithData.Any() ? "pending" : "done", page.Points, page.Requests, now,
             }, tx);
 
-        foreach (var a in outcome.Advances)
+        using (var advance = new SqliteStatement(c, tx, """
+                   UPDATE checkpoints SET cursor = @Cursor, status = CASE WHEN @Done THEN 'done' ELSE 'pending' END, remaining = @Remaining,
+                     pages = pages + 1, items = items + @ItemsFetched, attempts = 0, error = @Error, page_size = COALESCE(@PageSize, page_size),
+                     lease_owner = NULL, lease_until = NULL
+                   WHERE id = @CheckpointId AND status = 'pending'
+                   """, "Cursor", "Done", "Remaining", "ItemsFetched", "Error", "PageSize", "CheckpointId"))
+        using (var fail = new SqliteStatement(c, tx,
+                   "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @Error WHERE id = @CheckpointId",
+                   "Error", "CheckpointId"))
         {
-            await c.ExecuteAsync(a.Failed
-                ? "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @Error WHERE id = @CheckpointId"
-                : """
-                  UPDATE checkpoints SET cursor = @Cursor, status = CASE WHEN @Done THEN 'done' ELSE 'pending' END, remaining = @Remaining,
-                    pages = pages + 1, items = items + @ItemsFetched, attempts = 0, error = @Error, page_size = COALESCE(@PageSize, page_size),
-                    lease_owner = NULL, lease_until = NULL
-                  WHERE id = @CheckpointId AND status = 'pending'
-                  """, new { a.CheckpointId, a.Cursor, a.Done, a.Remaining, a.ItemsFetched, a.Error, a.PageSize }, tx);
+            foreach (var a in outcome.Advances)
+            {
+                if (a.Failed) await fail.Set("Error", a.Error).Set("CheckpointId", a.CheckpointId).ExecuteAsync(ct);
+                else await advance.Set("Cursor", a.Cursor).Set("Done", a.Done).Set("Remaining", a.Remaining).Set("ItemsFetched", a.ItemsFetched)
+                    .Set("Error", a.Error).Set("PageSize", a.PageSize).Set("CheckpointId", a.CheckpointId).ExecuteAsync(ct);
+            }
         }
         var failed = outcome.Advances.Where(a => a.Failed).Select(a => a.CheckpointId).ToList();
         if (failed.Count > 0)
             await c.ExecuteAsync("UPDATE checkpoints SET status = 'failed' WHERE id IN @failed AND status = 'pending' AND attempts >= @max",
                 new { failed, max = page.MaxAttempts }, tx);
-        await InsertAsync(c, tx, page.TenantId, page.RunId, outcome.NewCheckpoints, 100);
+        await InsertAsync(c, tx, page.TenantId, page.RunId, outcome.NewCheckpoints, 100, ct);
 
         foreach (var (step, total) in outcome.StepTotals)
             await c.ExecuteAsync("UPDATE run_steps SET items_total = items_total + @total WHERE run_id = @RunId AND step = @step", new { page.RunId, step, total }, tx);
@@ -88,7 +95,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         var toQueue = new List<long>();
         foreach (var step in outcome.StepsWithData)
         {
-            // A step's transform waits for the previous step's: its rows hold foreign keys to those.
+            // A step's transform waits for the step its rows hold foreign keys to (GitHubPrJob.Before).
             var before = GitHubPrJob.Before(step);
             var open = before is null || await SqliteRunLedger.StateAsync(c, tx, page.RunId, before.Name, Stage.Transform) == StageState.Finished;
             var id = await c.ExecuteScalarAsync<long>("""
@@ -106,16 +113,20 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
     public Task ClearLeasesAsync(long runId, CancellationToken ct) => db.WriteAsync((c, tx) =>
         c.ExecuteAsync("UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL WHERE run_id = @runId AND lease_owner IS NOT NULL", new { runId }, tx), ct);
 
-    internal static async Task InsertAsync(IDbConnection c, IDbTransaction tx, long tenantId, long runId, IReadOnlyList<NewCheckpoint> checkpoints, int pageSize)
+    internal static async Task InsertAsync(SqliteConnection c, SqliteTransaction tx, long tenantId, long runId, IReadOnlyList<NewCheckpoint> checkpoints, int pageSize,
+        CancellationToken ct)
     {
+        // The same connection can be revealed twice (a PR that moved between listing pages): keep the first.
+        using var insert = new SqliteStatement(c, tx, """
+            INSERT INTO checkpoints (tenant_id, run_id, repository_id, kind, parent_node_id, pr_node_id, cursor, remaining, since, page_size)
+            VALUES (@tenantId, @runId, @RepositoryId, @kind, @ParentNodeId, @PullRequestNodeId, @Cursor, @Remaining, @Since, @pageSize)
+            ON CONFLICT (run_id, kind, parent_node_id) DO NOTHING
+            """, "tenantId", "runId", "RepositoryId", "kind", "ParentNodeId", "PullRequestNodeId", "Cursor", "Remaining", "Since", "pageSize");
+        insert.Set("tenantId", tenantId).Set("runId", runId).Set("pageSize", pageSize);
         foreach (var n in checkpoints)
         {
-            // The same connection can be revealed twice (a PR that moved between listing pages): keep the first.
-            await c.ExecuteAsync("""
-                INSERT INTO checkpoints (tenant_id, run_id, repository_id, kind, parent_node_id, pr_node_id, cursor, remaining, since, page_size)
-                VALUES (@tenantId, @runId, @RepositoryId, @kind, @ParentNodeId, @PullRequestNodeId, @Cursor, @Remaining, @Since, @pageSize)
-                ON CONFLICT (run_id, kind, parent_node_id) DO NOTHING
-                """, new { tenantId, runId, n.RepositoryId, kind = FetchKinds.Name(n.Kind), n.ParentNodeId, n.PullRequestNodeId, n.Cursor, n.Remaining, n.Since, pageSize }, tx);
+            await insert.Set("RepositoryId", n.RepositoryId).Set("kind", FetchKinds.Name(n.Kind)).Set("ParentNodeId", n.ParentNodeId)
+                .Set("PullRequestNodeId", n.PullRequestNodeId).Set("Cursor", n.Cursor).Set("Remaining", n.Remaining).Set("Since", n.Since).ExecuteAsync(ct);
         }
     }
 

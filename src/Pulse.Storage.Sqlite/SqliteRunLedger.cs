@@ -42,7 +42,7 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
                 await EndAsync(c, tx, runId, step.Name, Stage.Extraction, failed > 0, changes);
             }
 
-            // Transform: opens when the previous step's transform has ended; ends when its extraction has and no item is open.
+            // Transform: opens when the transform of the step it points to has ended; ends when its extraction has and no item is open.
             var before = GitHubPrJob.Before(step);
             var gateOpen = before is null || await IsEndedAsync(c, tx, runId, before.Name, Stage.Transform);
             if (gateOpen)
