@@ -19,6 +19,8 @@ public sealed class SimulatorProcess : IDisposable
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         start.ArgumentList.Add("sim-child");
+        // A tracer attached to this process (dotnet-trace) must not be inherited: the child would wait for it.
+        start.Environment.Remove("DOTNET_DiagnosticPorts");
         start.ArgumentList.Add(spec);
         var process = Process.Start(start)!;
         var line = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("The simulator process ended before it served.");

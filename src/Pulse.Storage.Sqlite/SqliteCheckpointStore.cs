@@ -20,12 +20,16 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         db.WriteAsync(async (c, tx) =>
         {
             var now = DateTimeOffset.UtcNow;
-            // Oldest first, preferred on top; a lease that ran out belongs to a worker that died.
-            var rows = (await c.QueryAsync<Row>($"""
-                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
-                WHERE cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)
-                ORDER BY CASE WHEN cp.id = @preferred THEN 0 ELSE 1 END, cp.id LIMIT @max
-                """, new { runId, now, preferred = preferred ?? -1, max }, tx)).ToList();
+            // Oldest first, preferred on top; a lease that ran out belongs to a worker that died. Two queries, not an
+            // ORDER BY CASE: that would sort every pending row of the run, where id order walks checkpoints_claim.
+            const string claimable = "cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)";
+            var rows = preferred is null ? [] : (await c.QueryAsync<Row>($"""
+                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id WHERE cp.id = @preferred AND {claimable}
+                """, new { runId, now, preferred }, tx)).ToList();
+            rows.AddRange(await c.QueryAsync<Row>($"""
+                SELECT {Columns} FROM checkpoints cp INDEXED BY checkpoints_claim JOIN repositories r ON r.id = cp.repository_id
+                WHERE {claimable} AND cp.id <> @preferred ORDER BY cp.id LIMIT @max
+                """, new { runId, now, preferred = preferred ?? -1, max = max - rows.Count }, tx));
             if (rows.Count == 0) return (IReadOnlyList<Checkpoint>)[];
             await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN @ids",
                 new { owner, leaseUntil, ids = rows.Select(r => r.Id).ToList() }, tx);
