@@ -99,7 +99,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         var toQueue = new List<long>();
         foreach (var step in outcome.StepsWithData)
         {
-            // A step's transform waits for the step its rows hold foreign keys to (GitHubPrJob.Before).
+            // A step's transform waits for the previous step's: its rows hold foreign keys to those.
             var before = GitHubPrJob.Before(step);
             var open = before is null || await SqliteRunLedger.StateAsync(c, tx, page.RunId, before.Name, Stage.Transform) == StageState.Finished;
             var id = await c.ExecuteScalarAsync<long>("""

@@ -2,8 +2,8 @@ namespace Pulse.Core.Jobs;
 
 /// <summary>
 /// The <c>github_prs</c> job: the seed's four steps, in their order. This list is the only place
-/// the order is written; a step's transform waits for the transform of the step whose rows its
-/// rows point to: commits and reviews to pull requests, comments to reviews (and so to pull requests).
+/// the order is written; transforms of a step wait for the previous step's transform, because
+/// commits, reviews and comments hold foreign keys to rows the earlier steps write.
 /// </summary>
 public static class GitHubPrJob
 {
@@ -20,15 +20,6 @@ public static class GitHubPrJob
     public static PipelineStep Step(string name) =>
         Steps.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"Unknown step '{name}'.", nameof(name));
 
-    /// <summary>
-    /// The step whose transform must finish before this step's transform may start (null for the first).
-    /// Commits and reviews only need their pull request's row, so both transform while the other is still being
-    /// extracted; comments need the reviews they belong to (their review key is resolved when they are written).
-    /// </summary>
-    public static PipelineStep? Before(PipelineStep step) => step.Order switch
-    {
-        1 => null,
-        2 or 3 => PullRequests,
-        _ => Reviews,
-    };
+    /// <summary>The step whose transform must finish before this step's transform may start (null for the first).</summary>
+    public static PipelineStep? Before(PipelineStep step) => step.Order == 1 ? null : Steps[step.Order - 2];
 }
