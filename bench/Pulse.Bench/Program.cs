@@ -8,7 +8,8 @@ using Pulse.Core.GitHub;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
 
-// Usage: Pulse.Bench bench-small | bench-org [--rss 5000,10000[,50000]] [--rss-only] [--out DIR]
+// Usage: Pulse.Bench bench-small | bench-org [--rss 5000,10000[,50000]] [--rss-only] [--no-distributed] [--out DIR]
+//        (the distributed figure uses PULSE_TEST_POSTGRES / PULSE_TEST_RABBITMQ, or services.sh's defaults; --no-distributed skips it)
 //        (--rss-only: only the peak-RSS children, written to <name>-rss.json / .md)
 //        Pulse.Bench diag-workers bench-org   (diagnosis: full sync with 2, 4, 1 extraction workers, stage timelines)
 //        Pulse.Bench diag-sync bench-org [N] [--sim-process]  (diagnosis: N full syncs; wall, CPU and time waiting on the simulator,
@@ -28,7 +29,7 @@ if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
 var rss = Option(args, "--rss") is { } r ? r.Split(',').Select(int.Parse).ToArray() : set.RssSizes;
 var output = Option(args, "--out") ?? Path.Combine(Bench.RepositoryRoot(), "bench", "results");
 var bench = new Bench(set with { RssSizes = rss }, output);
-return args.Contains("--rss-only") ? await bench.RssOnlyAsync(CancellationToken.None) : await bench.RunAsync(CancellationToken.None);
+return args.Contains("--rss-only") ? await bench.RssOnlyAsync(CancellationToken.None) : await bench.RunAsync(args, CancellationToken.None);
 
 static string? Option(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
@@ -53,7 +54,7 @@ namespace Pulse.Bench
         private readonly JsonObject _result = new();
         private readonly List<string> _log = [];
 
-        public async Task<int> RunAsync(CancellationToken ct)
+        public async Task<int> RunAsync(string[] args, CancellationToken ct)
         {
             var spec = SyntheticSpec.Parse(set.Spec);
             _result["name"] = set.Name;
@@ -178,6 +179,8 @@ namespace Pulse.Bench
                 _result["pulseChanged"]!["succeeded"] = changedRun.Succeeded;
                 _result["pulseChanged"]!["issueCommentsAdded"] = rowsAfter.IssueComments - rows.IssueComments;
                 Say($"pulse after {changed.Count} changed PRs: {changedCounters.Points} points, {changedCounters.Requests} requests; +{rowsAfter.IssueComments - rows.IssueComments} comments");
+
+                if (!args.Contains("--no-distributed")) await DistributedAsync(sim.GraphQLUrl, control, seedShape, ct);
             }
 
             await NoChangeOf50Async(ct);
@@ -211,6 +214,29 @@ namespace Pulse.Bench
                 md.Append($"| {r!["prs"]} | {r["peakRssMb"]} MB | {r["prsPerSecond"]} | {r["seconds"]} | {r["loadAverageBefore"]} |\n");
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, set.Name + "-rss.md"), md.ToString(), ct);
             return 0;
+        }
+
+        /// <summary>The same full sync on the distributed deployment: PostgreSQL + RabbitMQ, its workers in this process.</summary>
+        private async Task DistributedAsync(Uri graphQLUrl, SimControl control, DataShape seedShape, CancellationToken ct)
+        {
+            const int workers = 2;
+            await control.ResetAsync(ct);
+            await using var distributed = new DistributedRun();
+            var load = LoadAverage();
+            var (run, elapsed) = await distributed.SyncAsync(graphQLUrl, Owner, workers, ct);
+            var counters = await control.StatsAsync(ct);
+            var rows = await distributed.RowsAsync();
+            var figures = Figures(counters, elapsed, rows.Prs);
+            figures["succeeded"] = run.Succeeded;
+            figures["workers"] = $"{workers} extraction + {workers} transform, in the bench process, over the broker";
+            figures["completeVersusSeed"] = rows.Matches(seedShape);
+            figures["rows"] = rows.Rows;
+            figures["prsPerSecond"] = Round(rows.Prs / elapsed.TotalSeconds);
+            figures["rowsPerSecond"] = Round(rows.Rows / elapsed.TotalSeconds);
+            figures["loadAverageBefore"] = load;
+            figures["loadAverageAfter"] = LoadAverage();
+            _result["pulseDistributed"] = figures;
+            Say($"pulse distributed: {elapsed.TotalSeconds:F1} s, {rows.Totals()}, complete: {rows.Matches(seedShape)} {run.Error}");
         }
 
         /// <summary>A no-change re-sync of 50 repositories (a data set of its own: the standard ones have fewer).</summary>
