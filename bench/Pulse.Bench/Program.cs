@@ -151,6 +151,8 @@ namespace Pulse.Bench
                 pulseFull["stageTimeline"] = new JsonArray([.. (await pulse.StageTimelineAsync()).Select(t => (JsonNode)t!)]);
                 _result["pulse"] = pulseFull;
                 Say($"pulse full: {fullCounters.Points} points, {fullCounters.Requests} requests, {fullElapsed.TotalSeconds:F1} s, {rows.Totals()}, complete: {complete} {full.Error}");
+                // Before the mutations below: the distributed run fetches the same data as the embedded one.
+                if (!args.Contains("--no-distributed")) await DistributedAsync(sim.GraphQLUrl, control, seedShape, ct);
 
                 await control.ResetAsync(ct);
                 var (noChange, noChangeElapsed) = await pulse.SyncAsync(sim.GraphQLUrl, Owner, null, ct);
@@ -179,8 +181,6 @@ namespace Pulse.Bench
                 _result["pulseChanged"]!["succeeded"] = changedRun.Succeeded;
                 _result["pulseChanged"]!["issueCommentsAdded"] = rowsAfter.IssueComments - rows.IssueComments;
                 Say($"pulse after {changed.Count} changed PRs: {changedCounters.Points} points, {changedCounters.Requests} requests; +{rowsAfter.IssueComments - rows.IssueComments} comments");
-
-                if (!args.Contains("--no-distributed")) await DistributedAsync(sim.GraphQLUrl, control, seedShape, ct);
             }
 
             await NoChangeOf50Async(ct);
