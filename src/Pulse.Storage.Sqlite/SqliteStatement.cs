@@ -3,8 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Pulse.Storage.Sqlite;
 
 /// <summary>
-/// One SQL statement prepared once and run many times in the caller's transaction, with its
-/// parameters set by position of name. Preparing an upsert costs more than running it, so loops
+/// One SQL statement prepared once and run many times in the caller's transaction, its
+/// parameters set by name. Preparing an upsert costs more than running it, so loops
 /// over rows reuse one of these instead of building a command (and a plan) per row.
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
