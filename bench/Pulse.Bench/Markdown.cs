@@ -38,6 +38,11 @@ public static class Markdown
         var p = r["pulse"]!;
         s.AppendLine($"| full sync: PRs/s end to end (simulator in the same process, no latency) | {p["prsPerSecond"]} | {p["loadAverageBefore"]} → {p["loadAverageAfter"]} |");
         s.AppendLine($"| full sync: rows/s ({p["rows"]} rows in {p["seconds"]} s) | {p["rowsPerSecond"]} | |");
+        if (r["pulseDistributed"] is { } d)
+        {
+            s.AppendLine($"| distributed full sync (PostgreSQL + RabbitMQ; {d["workers"]}): PRs/s | {d["prsPerSecond"]} | {d["loadAverageBefore"]} → {d["loadAverageAfter"]} |");
+            s.AppendLine($"| distributed: rows/s ({d["rows"]} rows in {d["seconds"]} s; complete: {d["completeVersusSeed"]}; points {d["points"]}) | {d["rowsPerSecond"]} | |");
+        }
         var nc = r["pulseNoChange"]!;
         s.AppendLine($"| no-change re-sync of this data set ({nc["repositories"]} repositories): points / requests / nodes | {nc["points"]} / {nc["requests"]} / {nc["nodes"]} | |");
         var nc50 = r["pulseNoChange50"]!;

@@ -8,11 +8,18 @@ using Pulse.Core.GitHub;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
 
-// Usage: Pulse.Bench bench-small | bench-org [--rss 5000,10000[,50000]] [--rss-only] [--out DIR]
+// Usage: Pulse.Bench bench-small | bench-org [--rss 5000,10000[,50000]] [--rss-only] [--no-distributed] [--out DIR]
+//        (the distributed figure uses PULSE_TEST_POSTGRES / PULSE_TEST_RABBITMQ, or services.sh's defaults; --no-distributed skips it)
 //        (--rss-only: only the peak-RSS children, written to <name>-rss.json / .md)
 //        Pulse.Bench diag-workers bench-org   (diagnosis: full sync with 2, 4, 1 extraction workers, stage timelines)
+//        Pulse.Bench diag-sync bench-org [N] [--sim-process]  (diagnosis: N full syncs; wall, CPU and time waiting on the simulator,
+//                                   stage timelines; --sim-process: the simulator in a child process, so CPU splits Pulse / simulator)
+//        Pulse.Bench sim-child SPEC   (internal: a simulator serving until its standard input closes)
 //        Pulse.Bench rss-child URL OWNER   (internal: one Pulse sync in its own process, prints its peak RSS)
-if (args.Length >= 2 && args[0] == "diag-workers") return await Bench.DiagnoseWorkersAsync(Bench.Sets[args[1]]);
+if (args.Length >= 2 && args[0] == "diag-workers") return await Diagnosis.WorkersAsync(Bench.Sets[args[1]]);
+if (args.Length >= 2 && args[0] == "diag-sync")
+    return await Diagnosis.SyncAsync(Bench.Sets[args[1]], args.Length >= 3 && int.TryParse(args[2], out var n) ? n : 2, args.Contains("--sim-process"));
+if (args.Length >= 2 && args[0] == "sim-child") return await Diagnosis.ServeSimulatorAsync(args[1]);
 if (args.Length >= 3 && args[0] == "rss-child") return await Bench.RssChildAsync(new Uri(args[1]), args[2]);
 if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
 {
@@ -22,7 +29,7 @@ if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
 var rss = Option(args, "--rss") is { } r ? r.Split(',').Select(int.Parse).ToArray() : set.RssSizes;
 var output = Option(args, "--out") ?? Path.Combine(Bench.RepositoryRoot(), "bench", "results");
 var bench = new Bench(set with { RssSizes = rss }, output);
-return args.Contains("--rss-only") ? await bench.RssOnlyAsync(CancellationToken.None) : await bench.RunAsync(CancellationToken.None);
+return args.Contains("--rss-only") ? await bench.RssOnlyAsync(CancellationToken.None) : await bench.RunAsync(args, CancellationToken.None);
 
 static string? Option(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
@@ -33,7 +40,7 @@ namespace Pulse.Bench
 
     public sealed class Bench(BenchSet set, string outputDirectory)
     {
-        private const string Owner = SyntheticDataset.OrganizationLogin;
+        internal const string Owner = SyntheticDataset.OrganizationLogin;
 
         public static readonly Dictionary<string, BenchSet> Sets = new()
         {
@@ -47,7 +54,7 @@ namespace Pulse.Bench
         private readonly JsonObject _result = new();
         private readonly List<string> _log = [];
 
-        public async Task<int> RunAsync(CancellationToken ct)
+        public async Task<int> RunAsync(string[] args, CancellationToken ct)
         {
             var spec = SyntheticSpec.Parse(set.Spec);
             _result["name"] = set.Name;
@@ -144,6 +151,8 @@ namespace Pulse.Bench
                 pulseFull["stageTimeline"] = new JsonArray([.. (await pulse.StageTimelineAsync()).Select(t => (JsonNode)t!)]);
                 _result["pulse"] = pulseFull;
                 Say($"pulse full: {fullCounters.Points} points, {fullCounters.Requests} requests, {fullElapsed.TotalSeconds:F1} s, {rows.Totals()}, complete: {complete} {full.Error}");
+                // Before the mutations below: the distributed run fetches the same data as the embedded one.
+                if (!args.Contains("--no-distributed")) await DistributedAsync(sim.GraphQLUrl, control, seedShape, ct);
 
                 await control.ResetAsync(ct);
                 var (noChange, noChangeElapsed) = await pulse.SyncAsync(sim.GraphQLUrl, Owner, null, ct);
@@ -205,6 +214,29 @@ namespace Pulse.Bench
                 md.Append($"| {r!["prs"]} | {r["peakRssMb"]} MB | {r["prsPerSecond"]} | {r["seconds"]} | {r["loadAverageBefore"]} |\n");
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, set.Name + "-rss.md"), md.ToString(), ct);
             return 0;
+        }
+
+        /// <summary>The same full sync on the distributed deployment: PostgreSQL + RabbitMQ, its workers in this process.</summary>
+        private async Task DistributedAsync(Uri graphQLUrl, SimControl control, DataShape seedShape, CancellationToken ct)
+        {
+            const int workers = 2;
+            await control.ResetAsync(ct);
+            await using var distributed = new DistributedRun();
+            var load = LoadAverage();
+            var (run, elapsed) = await distributed.SyncAsync(graphQLUrl, Owner, workers, ct);
+            var counters = await control.StatsAsync(ct);
+            var rows = await distributed.RowsAsync();
+            var figures = Figures(counters, elapsed, rows.Prs);
+            figures["succeeded"] = run.Succeeded;
+            figures["workers"] = $"{workers} extraction + {workers} transform, in the bench process, over the broker";
+            figures["completeVersusSeed"] = rows.Matches(seedShape);
+            figures["rows"] = rows.Rows;
+            figures["prsPerSecond"] = Round(rows.Prs / elapsed.TotalSeconds);
+            figures["rowsPerSecond"] = Round(rows.Rows / elapsed.TotalSeconds);
+            figures["loadAverageBefore"] = load;
+            figures["loadAverageAfter"] = LoadAverage();
+            _result["pulseDistributed"] = figures;
+            Say($"pulse distributed: {elapsed.TotalSeconds:F1} s, {rows.Totals()}, complete: {rows.Matches(seedShape)} {run.Error}");
         }
 
         /// <summary>A no-change re-sync of 50 repositories (a data set of its own: the standard ones have fewer).</summary>
@@ -288,22 +320,6 @@ namespace Pulse.Bench
             var text = await process.StandardOutput.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
             return JsonNode.Parse(text.Trim().Split('\n')[^1])!.AsObject();
-        }
-
-        /// <summary>Diagnosis, not a standard figure: the full sync's time and stage timeline with 1, 2 and 4 extraction workers.</summary>
-        public static async Task<int> DiagnoseWorkersAsync(BenchSet set)
-        {
-            await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = SyntheticSpec.Parse(set.Spec), ProcessingTimeScale = 0, PointsPerHour = 100_000_000 }, CancellationToken.None);
-            foreach (var workers in new[] { 2, 4, 1 })
-            {
-                await using var pulse = new PulseRun();
-                var load = LoadAverage();
-                var (result, elapsed) = await pulse.SyncAsync(sim.GraphQLUrl, Owner, null, CancellationToken.None, workers);
-                var rows = await pulse.RowsAsync();
-                Console.WriteLine($"extraction workers {workers}: {elapsed.TotalSeconds:F1} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, ok {result.Succeeded}, load {load} → {LoadAverage()}");
-                foreach (var line in await pulse.StageTimelineAsync()) Console.WriteLine("  " + line);
-            }
-            return 0;
         }
 
         public static async Task<int> RssChildAsync(Uri url, string owner)

@@ -27,11 +27,13 @@ public sealed class PulseRun : IAsyncDisposable
     private readonly bool _owned;
     public string DatabasePath { get; }
 
-    public async Task<(SyncResult Result, TimeSpan Elapsed)> SyncAsync(Uri graphQLUrl, string owner, RateLimitBudgetOptions? budget, CancellationToken ct, int extractionWorkers = 2)
+    public async Task<(SyncResult Result, TimeSpan Elapsed)> SyncAsync(Uri graphQLUrl, string owner, RateLimitBudgetOptions? budget, CancellationToken ct,
+        int extractionWorkers = 2, HttpMessageHandler? handler = null)
     {
         var watch = Stopwatch.StartNew();
         var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        http.Timeout = TimeSpan.FromSeconds(60);
         var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none",
             new ExtractionOptions(), budget ?? new RateLimitBudgetOptions(), new InProcessJobEventBus(), _ => { });
         var result = await runner.RunAsync(new SyncOptions

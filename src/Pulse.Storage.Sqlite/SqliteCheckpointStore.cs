@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Pulse.Core.Extract;
 using Pulse.Core.Jobs;
 using Pulse.Core.Storage;
@@ -19,12 +20,16 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         db.WriteAsync(async (c, tx) =>
         {
             var now = DateTimeOffset.UtcNow;
-            // Oldest first, preferred on top; a lease that ran out belongs to a worker that died.
-            var rows = (await c.QueryAsync<Row>($"""
-                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
-                WHERE cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)
-                ORDER BY CASE WHEN cp.id = @preferred THEN 0 ELSE 1 END, cp.id LIMIT @max
-                """, new { runId, now, preferred = preferred ?? -1, max }, tx)).ToList();
+            // Oldest first, preferred on top; a lease that ran out belongs to a worker that died. Two queries, not an
+            // ORDER BY CASE: that would sort every pending row of the run, where id order walks checkpoints_claim.
+            const string claimable = "cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)";
+            var rows = preferred is null ? [] : (await c.QueryAsync<Row>($"""
+                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id WHERE cp.id = @preferred AND {claimable}
+                """, new { runId, now, preferred }, tx)).ToList();
+            rows.AddRange(await c.QueryAsync<Row>($"""
+                SELECT {Columns} FROM checkpoints cp INDEXED BY checkpoints_claim JOIN repositories r ON r.id = cp.repository_id
+                WHERE {claimable} AND cp.id <> @preferred ORDER BY cp.id LIMIT @max
+                """, new { runId, now, preferred = preferred ?? -1, max = max - rows.Count }, tx));
             if (rows.Count == 0) return (IReadOnlyList<Checkpoint>)[];
             await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN @ids",
                 new { owner, leaseUntil, ids = rows.Select(r => r.Id).ToList() }, tx);
@@ -62,22 +67,28 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
                 units = JsonSerializer.Serialize(outcome.Units), status = outcome.StepsWithData.Any() ? "pending" : "done", page.Points, page.Requests, now,
             }, tx);
 
-        foreach (var a in outcome.Advances)
+        using (var advance = new SqliteStatement(c, tx, """
+                   UPDATE checkpoints SET cursor = @Cursor, status = CASE WHEN @Done THEN 'done' ELSE 'pending' END, remaining = @Remaining,
+                     pages = pages + 1, items = items + @ItemsFetched, attempts = 0, error = @Error, page_size = COALESCE(@PageSize, page_size),
+                     lease_owner = NULL, lease_until = NULL
+                   WHERE id = @CheckpointId AND status = 'pending'
+                   """, "Cursor", "Done", "Remaining", "ItemsFetched", "Error", "PageSize", "CheckpointId"))
+        using (var fail = new SqliteStatement(c, tx,
+                   "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @Error WHERE id = @CheckpointId",
+                   "Error", "CheckpointId"))
         {
-            await c.ExecuteAsync(a.Failed
-                ? "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @Error WHERE id = @CheckpointId"
-                : """
-                  UPDATE checkpoints SET cursor = @Cursor, status = CASE WHEN @Done THEN 'done' ELSE 'pending' END, remaining = @Remaining,
-                    pages = pages + 1, items = items + @ItemsFetched, attempts = 0, error = @Error, page_size = COALESCE(@PageSize, page_size),
-                    lease_owner = NULL, lease_until = NULL
-                  WHERE id = @CheckpointId AND status = 'pending'
-                  """, new { a.CheckpointId, a.Cursor, a.Done, a.Remaining, a.ItemsFetched, a.Error, a.PageSize }, tx);
+            foreach (var a in outcome.Advances)
+            {
+                if (a.Failed) await fail.Set("Error", a.Error).Set("CheckpointId", a.CheckpointId).ExecuteAsync(ct);
+                else await advance.Set("Cursor", a.Cursor).Set("Done", a.Done).Set("Remaining", a.Remaining).Set("ItemsFetched", a.ItemsFetched)
+                    .Set("Error", a.Error).Set("PageSize", a.PageSize).Set("CheckpointId", a.CheckpointId).ExecuteAsync(ct);
+            }
         }
         var failed = outcome.Advances.Where(a => a.Failed).Select(a => a.CheckpointId).ToList();
         if (failed.Count > 0)
             await c.ExecuteAsync("UPDATE checkpoints SET status = 'failed' WHERE id IN @failed AND status = 'pending' AND attempts >= @max",
                 new { failed, max = page.MaxAttempts }, tx);
-        await InsertAsync(c, tx, page.TenantId, page.RunId, outcome.NewCheckpoints, 100);
+        await InsertAsync(c, tx, page.TenantId, page.RunId, outcome.NewCheckpoints, 100, ct);
 
         foreach (var (step, total) in outcome.StepTotals)
             await c.ExecuteAsync("UPDATE run_steps SET items_total = items_total + @total WHERE run_id = @RunId AND step = @step", new { page.RunId, step, total }, tx);
@@ -106,16 +117,20 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
     public Task ClearLeasesAsync(long runId, CancellationToken ct) => db.WriteAsync((c, tx) =>
         c.ExecuteAsync("UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL WHERE run_id = @runId AND lease_owner IS NOT NULL", new { runId }, tx), ct);
 
-    internal static async Task InsertAsync(IDbConnection c, IDbTransaction tx, long tenantId, long runId, IReadOnlyList<NewCheckpoint> checkpoints, int pageSize)
+    internal static async Task InsertAsync(SqliteConnection c, SqliteTransaction tx, long tenantId, long runId, IReadOnlyList<NewCheckpoint> checkpoints, int pageSize,
+        CancellationToken ct)
     {
+        // The same connection can be revealed twice (a PR that moved between listing pages): keep the first.
+        using var insert = new SqliteStatement(c, tx, """
+            INSERT INTO checkpoints (tenant_id, run_id, repository_id, kind, parent_node_id, pr_node_id, cursor, remaining, since, page_size)
+            VALUES (@tenantId, @runId, @RepositoryId, @kind, @ParentNodeId, @PullRequestNodeId, @Cursor, @Remaining, @Since, @pageSize)
+            ON CONFLICT (run_id, kind, parent_node_id) DO NOTHING
+            """, "tenantId", "runId", "RepositoryId", "kind", "ParentNodeId", "PullRequestNodeId", "Cursor", "Remaining", "Since", "pageSize");
+        insert.Set("tenantId", tenantId).Set("runId", runId).Set("pageSize", pageSize);
         foreach (var n in checkpoints)
         {
-            // The same connection can be revealed twice (a PR that moved between listing pages): keep the first.
-            await c.ExecuteAsync("""
-                INSERT INTO checkpoints (tenant_id, run_id, repository_id, kind, parent_node_id, pr_node_id, cursor, remaining, since, page_size)
-                VALUES (@tenantId, @runId, @RepositoryId, @kind, @ParentNodeId, @PullRequestNodeId, @Cursor, @Remaining, @Since, @pageSize)
-                ON CONFLICT (run_id, kind, parent_node_id) DO NOTHING
-                """, new { tenantId, runId, n.RepositoryId, kind = FetchKinds.Name(n.Kind), n.ParentNodeId, n.PullRequestNodeId, n.Cursor, n.Remaining, n.Since, pageSize }, tx);
+            await insert.Set("RepositoryId", n.RepositoryId).Set("kind", FetchKinds.Name(n.Kind)).Set("ParentNodeId", n.ParentNodeId)
+                .Set("PullRequestNodeId", n.PullRequestNodeId).Set("Cursor", n.Cursor).Set("Remaining", n.Remaining).Set("Since", n.Since).ExecuteAsync(ct);
         }
     }
 

@@ -39,7 +39,10 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;");
+        // synchronous is per connection (only journal_mode is stored in the file), so every connection sets it.
+        // WAL + NORMAL: a commit is in the WAL before COMMIT returns, so it survives a killed process (SIGKILL);
+        // only an OS crash or power loss can lose the last commits, never corrupt the file. FULL would fsync every commit.
+        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000; PRAGMA synchronous = NORMAL;");
         return connection;
     }
 

@@ -42,7 +42,7 @@ public sealed class SqliteJobStore(SqliteDatabase db) : IJobStore
                 await c.ExecuteAsync("INSERT INTO run_stages (tenant_id, run_id, step, stage, state) VALUES (@TenantId, @runId, @step, @stage, 'idle')",
                     new { start.TenantId, runId, step = step.Name, stage = StageNames.Of(stage) }, tx);
         }
-        await SqliteCheckpointStore.InsertAsync(c, tx, start.TenantId, runId, start.Checkpoints, start.PageSize);
+        await SqliteCheckpointStore.InsertAsync(c, tx, start.TenantId, runId, start.Checkpoints, start.PageSize, ct);
         await c.ExecuteAsync("""
             UPDATE etl_jobs SET overall = 'RUNNING', current_run_id = @runId, last_run_started_at = @StartedAt, error_message = NULL,
               rate_limit_resume_at = NULL, next_run = NULL WHERE id = @JobId

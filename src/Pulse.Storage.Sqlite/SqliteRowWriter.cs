@@ -1,5 +1,4 @@
-using System.Data;
-using Dapper;
+using Microsoft.Data.Sqlite;
 using Pulse.Core.Transform;
 
 namespace Pulse.Storage.Sqlite;
@@ -7,70 +6,62 @@ namespace Pulse.Storage.Sqlite;
 /// <summary>
 /// Idempotent upserts of the relational rows, inside the caller's transaction. Every row written
 /// is stamped with the run that saw it, so an incremental run can remove what GitHub no longer has.
+/// Each statement is prepared once per transaction and reused for every row of the batch.
 /// </summary>
-internal sealed class SqliteRowWriter(IDbConnection c, IDbTransaction tx, long tenantId, long runId)
+internal sealed class SqliteRowWriter(SqliteConnection c, SqliteTransaction tx, long tenantId, long runId, CancellationToken ct) : IDisposable
 {
     private readonly Dictionary<string, long> _prIds = [];
     private readonly Dictionary<string, long> _threadIds = [];
+    private readonly Dictionary<string, SqliteStatement> _statements = [];
 
-    public Task<long> UpsertPullRequestAsync(PullRequestRow pr) => c.ExecuteScalarAsync<long>("""
-        INSERT INTO prs (tenant_id, repository_id, node_id, database_id, number, title, body, url, state, is_draft, author_login, author_type,
-          merged_by_login, base_ref_name, head_ref_name, base_ref_oid, head_ref_oid, additions, deletions, changed_files, created_at, updated_at,
-          closed_at, merged_at, commits_total, reviews_total, comments_total, review_threads_total, content_hash, last_seen_run_id)
-        VALUES (@tenantId, @RepositoryId, @NodeId, @DatabaseId, @Number, @Title, @Body, @Url, @State, @IsDraft, @AuthorLogin, @AuthorType,
-          @MergedByLogin, @BaseRefName, @HeadRefName, @BaseRefOid, @HeadRefOid, @Additions, @Deletions, @ChangedFiles, @CreatedAt, @UpdatedAt,
-          @ClosedAt, @MergedAt, @CommitsTotal, @ReviewsTotal, @CommentsTotal, @ReviewThreadsTotal, @ContentHash, @runId)
-        ON CONFLICT (tenant_id, node_id) DO UPDATE SET
-          repository_id = excluded.repository_id, database_id = excluded.database_id, number = excluded.number, title = excluded.title,
-          body = excluded.body, url = excluded.url, state = excluded.state, is_draft = excluded.is_draft, author_login = excluded.author_login,
-          author_type = excluded.author_type, merged_by_login = excluded.merged_by_login, base_ref_name = excluded.base_ref_name,
-          head_ref_name = excluded.head_ref_name, base_ref_oid = excluded.base_ref_oid, head_ref_oid = excluded.head_ref_oid,
-          additions = excluded.additions, deletions = excluded.deletions, changed_files = excluded.changed_files, created_at = excluded.created_at,
-          updated_at = excluded.updated_at, closed_at = excluded.closed_at, merged_at = excluded.merged_at, commits_total = excluded.commits_total,
-          reviews_total = excluded.reviews_total, comments_total = excluded.comments_total, review_threads_total = excluded.review_threads_total,
-          content_hash = excluded.content_hash, last_seen_run_id = excluded.last_seen_run_id
-        RETURNING id
-        """, Args(pr), tx);
+    public async Task<long> UpsertPullRequestAsync(PullRequestRow pr)
+    {
+        var s = Statement("pr", SqliteRowSql.PullRequest, "tenantId", "RepositoryId", "NodeId", "DatabaseId", "Number", "Title", "Body", "Url", "State",
+            "IsDraft", "AuthorLogin", "AuthorType", "MergedByLogin", "BaseRefName", "HeadRefName", "BaseRefOid", "HeadRefOid", "Additions", "Deletions",
+            "ChangedFiles", "CreatedAt", "UpdatedAt", "ClosedAt", "MergedAt", "CommitsTotal", "ReviewsTotal", "CommentsTotal", "ReviewThreadsTotal",
+            "ContentHash", "runId");
+        s.Set("RepositoryId", pr.RepositoryId).Set("NodeId", pr.NodeId).Set("DatabaseId", pr.DatabaseId).Set("Number", pr.Number).Set("Title", pr.Title)
+            .Set("Body", pr.Body).Set("Url", pr.Url).Set("State", pr.State).Set("IsDraft", pr.IsDraft).Set("AuthorLogin", pr.AuthorLogin)
+            .Set("AuthorType", pr.AuthorType).Set("MergedByLogin", pr.MergedByLogin).Set("BaseRefName", pr.BaseRefName).Set("HeadRefName", pr.HeadRefName)
+            .Set("BaseRefOid", pr.BaseRefOid).Set("HeadRefOid", pr.HeadRefOid).Set("Additions", pr.Additions).Set("Deletions", pr.Deletions)
+            .Set("ChangedFiles", pr.ChangedFiles).Set("CreatedAt", pr.CreatedAt).Set("UpdatedAt", pr.UpdatedAt).Set("ClosedAt", pr.ClosedAt)
+            .Set("MergedAt", pr.MergedAt).Set("CommitsTotal", pr.CommitsTotal).Set("ReviewsTotal", pr.ReviewsTotal).Set("CommentsTotal", pr.CommentsTotal)
+            .Set("ReviewThreadsTotal", pr.ReviewThreadsTotal).Set("ContentHash", pr.ContentHash);
+        return _prIds[pr.NodeId] = await ReturningIdAsync(s);
+    }
 
-    public async Task<long> UpsertCommitAsync(CommitRow commit) => await c.ExecuteScalarAsync<long>("""
-        INSERT INTO prs_commits (tenant_id, pr_id, oid, message, author_name, author_email, author_login, committer_name, committer_email,
-          committer_login, authored_date, committed_date, additions, deletions, content_hash, last_seen_run_id)
-        VALUES (@tenantId, @prId, @Oid, @Message, @AuthorName, @AuthorEmail, @AuthorLogin, @CommitterName, @CommitterEmail,
-          @CommitterLogin, @AuthoredDate, @CommittedDate, @Additions, @Deletions, @ContentHash, @runId)
-        ON CONFLICT (tenant_id, pr_id, oid) DO UPDATE SET
-          message = excluded.message, author_name = excluded.author_name, author_email = excluded.author_email, author_login = excluded.author_login,
-          committer_name = excluded.committer_name, committer_email = excluded.committer_email, committer_login = excluded.committer_login,
-          authored_date = excluded.authored_date, committed_date = excluded.committed_date, additions = excluded.additions,
-          deletions = excluded.deletions, content_hash = excluded.content_hash, last_seen_run_id = excluded.last_seen_run_id
-        RETURNING id
-        """, Args(commit, await PullRequestIdAsync(commit.PullRequestNodeId)), tx);
+    public async Task<long> UpsertCommitAsync(CommitRow commit)
+    {
+        var prId = await PullRequestIdAsync(commit.PullRequestNodeId);
+        var s = Statement("commit", SqliteRowSql.Commit, "tenantId", "prId", "Oid", "Message", "AuthorName", "AuthorEmail", "AuthorLogin", "CommitterName",
+            "CommitterEmail", "CommitterLogin", "AuthoredDate", "CommittedDate", "Additions", "Deletions", "ContentHash", "runId");
+        s.Set("prId", prId).Set("Oid", commit.Oid).Set("Message", commit.Message).Set("AuthorName", commit.AuthorName).Set("AuthorEmail", commit.AuthorEmail)
+            .Set("AuthorLogin", commit.AuthorLogin).Set("CommitterName", commit.CommitterName).Set("CommitterEmail", commit.CommitterEmail)
+            .Set("CommitterLogin", commit.CommitterLogin).Set("AuthoredDate", commit.AuthoredDate).Set("CommittedDate", commit.CommittedDate)
+            .Set("Additions", commit.Additions).Set("Deletions", commit.Deletions).Set("ContentHash", commit.ContentHash);
+        return await ReturningIdAsync(s);
+    }
 
-    public async Task<long> UpsertReviewAsync(ReviewRow review) => await c.ExecuteScalarAsync<long>("""
-        INSERT INTO prs_reviews (tenant_id, pr_id, node_id, database_id, author_login, author_type, state, body, created_at, submitted_at,
-          updated_at, commit_oid, content_hash, last_seen_run_id)
-        VALUES (@tenantId, @prId, @NodeId, @DatabaseId, @AuthorLogin, @AuthorType, @State, @Body, @CreatedAt, @SubmittedAt,
-          @UpdatedAt, @CommitOid, @ContentHash, @runId)
-        ON CONFLICT (tenant_id, node_id) DO UPDATE SET
-          pr_id = excluded.pr_id, database_id = excluded.database_id, author_login = excluded.author_login, author_type = excluded.author_type,
-          state = excluded.state, body = excluded.body, created_at = excluded.created_at, submitted_at = excluded.submitted_at,
-          updated_at = excluded.updated_at, commit_oid = excluded.commit_oid, content_hash = excluded.content_hash,
-          last_seen_run_id = excluded.last_seen_run_id
-        RETURNING id
-        """, Args(review, await PullRequestIdAsync(review.PullRequestNodeId)), tx);
+    public async Task<long> UpsertReviewAsync(ReviewRow review)
+    {
+        var prId = await PullRequestIdAsync(review.PullRequestNodeId);
+        var s = Statement("review", SqliteRowSql.Review, "tenantId", "prId", "NodeId", "DatabaseId", "AuthorLogin", "AuthorType", "State", "Body",
+            "CreatedAt", "SubmittedAt", "UpdatedAt", "CommitOid", "ContentHash", "runId");
+        s.Set("prId", prId).Set("NodeId", review.NodeId).Set("DatabaseId", review.DatabaseId).Set("AuthorLogin", review.AuthorLogin)
+            .Set("AuthorType", review.AuthorType).Set("State", review.State).Set("Body", review.Body).Set("CreatedAt", review.CreatedAt)
+            .Set("SubmittedAt", review.SubmittedAt).Set("UpdatedAt", review.UpdatedAt).Set("CommitOid", review.CommitOid).Set("ContentHash", review.ContentHash);
+        return await ReturningIdAsync(s);
+    }
 
     public async Task UpsertThreadAsync(ReviewThreadRow thread)
     {
-        var id = await c.ExecuteScalarAsync<long>("""
-            INSERT INTO prs_review_threads (tenant_id, pr_id, node_id, is_resolved, is_outdated, is_collapsed, path, line, start_line, diff_side,
-              resolved_by_login, last_seen_run_id)
-            VALUES (@tenantId, @prId, @NodeId, @IsResolved, @IsOutdated, @IsCollapsed, @Path, @Line, @StartLine, @DiffSide, @ResolvedByLogin, @runId)
-            ON CONFLICT (tenant_id, node_id) DO UPDATE SET
-              pr_id = excluded.pr_id, is_resolved = excluded.is_resolved, is_outdated = excluded.is_outdated, is_collapsed = excluded.is_collapsed,
-              path = excluded.path, line = excluded.line, start_line = excluded.start_line, diff_side = excluded.diff_side,
-              resolved_by_login = excluded.resolved_by_login, last_seen_run_id = excluded.last_seen_run_id
-            RETURNING id
-            """, Args(thread, await PullRequestIdAsync(thread.PullRequestNodeId)), tx);
-        _threadIds[thread.NodeId] = id;
+        var prId = await PullRequestIdAsync(thread.PullRequestNodeId);
+        var s = Statement("thread", SqliteRowSql.Thread, "tenantId", "prId", "NodeId", "IsResolved", "IsOutdated", "IsCollapsed", "Path", "Line",
+            "StartLine", "DiffSide", "ResolvedByLogin", "runId");
+        s.Set("prId", prId).Set("NodeId", thread.NodeId).Set("IsResolved", thread.IsResolved).Set("IsOutdated", thread.IsOutdated)
+            .Set("IsCollapsed", thread.IsCollapsed).Set("Path", thread.Path).Set("Line", thread.Line).Set("StartLine", thread.StartLine)
+            .Set("DiffSide", thread.DiffSide).Set("ResolvedByLogin", thread.ResolvedByLogin);
+        _threadIds[thread.NodeId] = await ReturningIdAsync(s);
     }
 
     public async Task<long> UpsertCommentAsync(CommentRow comment)
@@ -79,26 +70,28 @@ internal sealed class SqliteRowWriter(IDbConnection c, IDbTransaction tx, long t
         long? threadId = comment.ThreadNodeId is null ? null : await ThreadIdAsync(comment.ThreadNodeId);
         // A review the comment belongs to may be invisible (another user's pending review): keep its node id, leave the key empty.
         long? reviewId = comment.ReviewNodeId is null ? null
-            : await c.ExecuteScalarAsync<long?>("SELECT id FROM prs_reviews WHERE tenant_id = @tenantId AND node_id = @node", new { tenantId, node = comment.ReviewNodeId }, tx);
-        return await c.ExecuteScalarAsync<long>("""
-            INSERT INTO prs_comments (tenant_id, pr_id, node_id, database_id, comment_type, thread_id, review_id, review_node_id, author_login,
-              author_type, body, created_at, updated_at, path, line, original_line, diff_hunk, reply_to_node_id, content_hash, last_seen_run_id)
-            VALUES (@tenantId, @prId, @NodeId, @DatabaseId, @CommentType, @threadId, @reviewId, @ReviewNodeId, @AuthorLogin,
-              @AuthorType, @Body, @CreatedAt, @UpdatedAt, @Path, @Line, @OriginalLine, @DiffHunk, @ReplyToNodeId, @ContentHash, @runId)
-            ON CONFLICT (tenant_id, node_id) DO UPDATE SET
-              pr_id = excluded.pr_id, database_id = excluded.database_id, comment_type = excluded.comment_type, thread_id = excluded.thread_id,
-              review_id = excluded.review_id, review_node_id = excluded.review_node_id, author_login = excluded.author_login,
-              author_type = excluded.author_type, body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at,
-              path = excluded.path, line = excluded.line, original_line = excluded.original_line, diff_hunk = excluded.diff_hunk,
-              reply_to_node_id = excluded.reply_to_node_id, content_hash = excluded.content_hash, last_seen_run_id = excluded.last_seen_run_id
-            RETURNING id
-            """, Args(comment, prId, ("threadId", threadId), ("reviewId", reviewId)), tx);
+            : await Statement("reviewId", "SELECT id FROM prs_reviews WHERE tenant_id = @tenantId AND node_id = @node", "tenantId", "node")
+                .Set("node", comment.ReviewNodeId).ScalarAsync(ct);
+        var s = Statement("comment", SqliteRowSql.Comment, "tenantId", "prId", "NodeId", "DatabaseId", "CommentType", "threadId", "reviewId",
+            "ReviewNodeId", "AuthorLogin", "AuthorType", "Body", "CreatedAt", "UpdatedAt", "Path", "Line", "OriginalLine", "DiffHunk", "ReplyToNodeId",
+            "ContentHash", "runId");
+        s.Set("prId", prId).Set("NodeId", comment.NodeId).Set("DatabaseId", comment.DatabaseId).Set("CommentType", comment.CommentType)
+            .Set("threadId", threadId).Set("reviewId", reviewId).Set("ReviewNodeId", comment.ReviewNodeId).Set("AuthorLogin", comment.AuthorLogin)
+            .Set("AuthorType", comment.AuthorType).Set("Body", comment.Body).Set("CreatedAt", comment.CreatedAt).Set("UpdatedAt", comment.UpdatedAt)
+            .Set("Path", comment.Path).Set("Line", comment.Line).Set("OriginalLine", comment.OriginalLine).Set("DiffHunk", comment.DiffHunk)
+            .Set("ReplyToNodeId", comment.ReplyToNodeId).Set("ContentHash", comment.ContentHash);
+        return await ReturningIdAsync(s);
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _statements.Values) s.Dispose();
     }
 
     private async Task<long> PullRequestIdAsync(string nodeId)
     {
         if (_prIds.TryGetValue(nodeId, out var id)) return id;
-        id = await c.ExecuteScalarAsync<long?>("SELECT id FROM prs WHERE tenant_id = @tenantId AND node_id = @nodeId", new { tenantId, nodeId }, tx)
+        id = await Statement("prId", "SELECT id FROM prs WHERE tenant_id = @tenantId AND node_id = @nodeId", "tenantId", "nodeId").Set("nodeId", nodeId).ScalarAsync(ct)
             ?? throw new InvalidDataException($"Pull request {nodeId} is not stored yet: its listing page failed or was never fetched.");
         return _prIds[nodeId] = id;
     }
@@ -106,18 +99,22 @@ internal sealed class SqliteRowWriter(IDbConnection c, IDbTransaction tx, long t
     private async Task<long> ThreadIdAsync(string nodeId)
     {
         if (_threadIds.TryGetValue(nodeId, out var id)) return id;
-        id = await c.ExecuteScalarAsync<long?>("SELECT id FROM prs_review_threads WHERE tenant_id = @tenantId AND node_id = @nodeId", new { tenantId, nodeId }, tx)
+        id = await Statement("threadId", "SELECT id FROM prs_review_threads WHERE tenant_id = @tenantId AND node_id = @nodeId", "tenantId", "nodeId")
+                .Set("nodeId", nodeId).ScalarAsync(ct)
             ?? throw new InvalidDataException($"Review thread {nodeId} is not stored yet.");
         return _threadIds[nodeId] = id;
     }
 
-    private DynamicParameters Args(object row, long? prId = null, params (string Name, object? Value)[] extra)
+    private async Task<long> ReturningIdAsync(SqliteStatement s) =>
+        await s.ScalarAsync(ct) ?? throw new InvalidOperationException("An upsert returned no id.");
+
+    /// <summary>The statement of this transaction for <paramref name="key"/>, prepared on first use with the run's constant parameters set.</summary>
+    private SqliteStatement Statement(string key, string sql, params string[] parameters)
     {
-        var p = new DynamicParameters(row);
-        p.Add("tenantId", tenantId);
-        p.Add("runId", runId);
-        if (prId is not null) p.Add("prId", prId);
-        foreach (var (name, value) in extra) p.Add(name, value);
-        return p;
+        if (_statements.TryGetValue(key, out var s)) return s;
+        s = new SqliteStatement(c, tx, sql, parameters);
+        if (parameters.Contains("tenantId")) s.Set("tenantId", tenantId);
+        if (parameters.Contains("runId")) s.Set("runId", runId);
+        return _statements[key] = s;
     }
 }

@@ -29,44 +29,52 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
         var run = await c.QuerySingleAsync<(string Status, long Embeddings)>("SELECT status, embeddings_enabled FROM etl_job_runs WHERE id = @runId", new { runId }, tx);
         if (run.Status != RunStatus.Running) return new RunAdvance([], [], false, false);
 
+        // Every stage's state in one read, kept current below as stages end: this runs after every commit.
+        var states = (await c.QueryAsync<(string Step, string Stage, string State)>("SELECT step, stage, state FROM run_stages WHERE run_id = @runId", new { runId }, tx))
+            .ToDictionary(s => (s.Step, s.Stage), s => s.State);
+        bool Ended(string step, Stage stage) => states.GetValueOrDefault((step, StageNames.Of(stage))) is StageState.Finished or StageState.Failed;
+        async Task EndAsync(string step, Stage stage, bool failed)
+        {
+            if (await SqliteRunLedger.EndAsync(c, tx, runId, step, stage, failed, changes))
+                states[(step, StageNames.Of(stage))] = failed ? StageState.Failed : StageState.Finished;
+        }
+
         foreach (var step in GitHubPrJob.Steps)
         {
+            if (Ended(step.Name, Stage.Extraction) && Ended(step.Name, Stage.Transform) && Ended(step.Name, Stage.Embedding)) continue;
             var kinds = Enum.GetValues<FetchKind>().Where(k => FetchKinds.StepOf(k) == step).Select(FetchKinds.Name).ToList();
 
             // Extraction: its checkpoints come from the first step's listings, and from its own pages.
-            var feedersDone = step.Order == 1 || await StateAsync(c, tx, runId, GitHubPrJob.PullRequests.Name, Stage.Extraction) is StageState.Finished or StageState.Failed;
-            if (feedersDone && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Extraction)
+            var feedersDone = step.Order == 1 || Ended(GitHubPrJob.PullRequests.Name, Stage.Extraction);
+            if (feedersDone && !Ended(step.Name, Stage.Extraction)
                 && await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'pending' AND kind IN @kinds", new { runId, kinds }, tx) == 0)
             {
                 var failed = await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'failed' AND kind IN @kinds", new { runId, kinds }, tx);
-                await EndAsync(c, tx, runId, step.Name, Stage.Extraction, failed > 0, changes);
+                await EndAsync(step.Name, Stage.Extraction, failed > 0);
             }
 
             // Transform: opens when the previous step's transform has ended; ends when its extraction has and no item is open.
             var before = GitHubPrJob.Before(step);
-            var gateOpen = before is null || await IsEndedAsync(c, tx, runId, before.Name, Stage.Transform);
-            if (gateOpen)
+            var gateOpen = before is null || Ended(before.Name, Stage.Transform);
+            if (gateOpen && !Ended(step.Name, Stage.Transform))
             {
                 released.AddRange(await c.QueryAsync<long>("""
                     UPDATE work_items SET state = 'pending' WHERE run_id = @runId AND step = @step AND stage = 'transform' AND state = 'waiting' RETURNING id
                     """, new { runId, step = step.Name }, tx));
-                if (await IsEndedAsync(c, tx, runId, step.Name, Stage.Extraction) && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Transform)
-                    && await OpenItemsAsync(c, tx, runId, step.Name, "transform") == 0)
+                if (Ended(step.Name, Stage.Extraction) && await OpenItemsAsync(c, tx, runId, step.Name, "transform") == 0)
                 {
                     await SqliteRunSweep.AfterTransformAsync(c, tx, runId, step);
-                    await EndAsync(c, tx, runId, step.Name, Stage.Transform, await FailedItemsAsync(c, tx, runId, step.Name, "transform") > 0, changes);
+                    await EndAsync(step.Name, Stage.Transform, await FailedItemsAsync(c, tx, runId, step.Name, "transform") > 0);
                 }
             }
 
-            if (await IsEndedAsync(c, tx, runId, step.Name, Stage.Transform) && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Embedding)
-                && await OpenItemsAsync(c, tx, runId, step.Name, "embedding") == 0)
-                await EndAsync(c, tx, runId, step.Name, Stage.Embedding, await FailedItemsAsync(c, tx, runId, step.Name, "embedding") > 0, changes);
+            if (Ended(step.Name, Stage.Transform) && !Ended(step.Name, Stage.Embedding) && await OpenItemsAsync(c, tx, runId, step.Name, "embedding") == 0)
+                await EndAsync(step.Name, Stage.Embedding, await FailedItemsAsync(c, tx, runId, step.Name, "embedding") > 0);
         }
 
-        var states = (await c.QueryAsync<string>("SELECT state FROM run_stages WHERE run_id = @runId", new { runId }, tx)).ToList();
-        var complete = states.All(s => s is StageState.Finished or StageState.Failed);
+        var complete = states.Values.All(s => s is StageState.Finished or StageState.Failed);
         if (changes.Count > 0) await RefreshJobAsync(c, tx, runId);
-        return new RunAdvance(changes, released, complete, complete && states.Contains(StageState.Failed));
+        return new RunAdvance(changes, released, complete, complete && states.Values.Contains(StageState.Failed));
     }, ct);
 
     public Task<OutstandingWork> OutstandingAsync(long runId, CancellationToken ct) => db.ReadAsync(async c =>
@@ -81,9 +89,6 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
         await c.ExecuteScalarAsync<string>("SELECT state FROM run_stages WHERE run_id = @runId AND step = @step AND stage = @stage",
             new { runId, step, stage = StageNames.Of(stage) }, tx) ?? StageState.Idle;
 
-    private static async Task<bool> IsEndedAsync(IDbConnection c, IDbTransaction tx, long runId, string step, Stage stage) =>
-        await StateAsync(c, tx, runId, step, stage) is StageState.Finished or StageState.Failed;
-
     private static Task<long> OpenItemsAsync(IDbConnection c, IDbTransaction tx, long runId, string step, string stage) => c.ExecuteScalarAsync<long>(
         "SELECT count(*) FROM work_items WHERE run_id = @runId AND step = @step AND stage = @stage AND state IN ('waiting', 'pending')", new { runId, step, stage }, tx);
 
@@ -91,7 +96,7 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
         "SELECT count(*) FROM work_items WHERE run_id = @runId AND step = @step AND stage = @stage AND state = 'failed'", new { runId, step, stage }, tx);
 
     /// <summary>The conditional flip: only a stage that has not ended can end, so it ends once.</summary>
-    private static async Task EndAsync(IDbConnection c, IDbTransaction tx, long runId, string step, Stage stage, bool failed, List<StageChange> changes)
+    private static async Task<bool> EndAsync(IDbConnection c, IDbTransaction tx, long runId, string step, Stage stage, bool failed, List<StageChange> changes)
     {
         var state = failed ? StageState.Failed : StageState.Finished;
         var changed = await c.ExecuteAsync("""
@@ -99,6 +104,7 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
             WHERE run_id = @runId AND step = @step AND stage = @stage AND state NOT IN ('finished', 'failed')
             """, new { runId, step, stage = StageNames.Of(stage), state, now = DateTimeOffset.UtcNow }, tx);
         if (changed > 0) changes.Add(new StageChange(runId, step, stage, state));
+        return changed > 0;
     }
 
     private static async Task RefreshJobAsync(IDbConnection c, IDbTransaction tx, long runId)

@@ -28,7 +28,7 @@ public sealed class SqliteTransformStore(SqliteDatabase db, int embeddingBatch =
             new { batch.WorkItemId, now = DateTimeOffset.UtcNow }, tx);
         if (claimed == 0) return new TransformCommitResult([]);
 
-        var writer = new SqliteRowWriter(c, tx, batch.TenantId, batch.RunId);
+        using var writer = new SqliteRowWriter(c, tx, batch.TenantId, batch.RunId, ct);
         var changed = new List<(string Table, long Id)>();
         foreach (var pr in batch.PullRequests) changed.Add(("prs", await writer.UpsertPullRequestAsync(pr)));
         foreach (var commit in batch.Commits) changed.Add(("prs_commits", await writer.UpsertCommitAsync(commit)));

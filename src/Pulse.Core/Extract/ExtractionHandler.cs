@@ -57,9 +57,10 @@ public sealed class ExtractionHandler(
         await connection.Budget.WaitForAsync(1, pause, ct);
         var claimed = await checkpoints.ClaimAsync(run.Id, message.ItemId == 0 ? null : message.ItemId, options.ClaimBatch, _owner, time.GetUtcNow() + options.Lease, ct);
         if (claimed.Count == 0) return;
+        var attempt = new Attempt([.. claimed]);
         try
         {
-            await FetchAndStoreAsync(run, claimed, connection, pause, ct);
+            await FetchAndStoreAsync(run, attempt, connection, pause, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -68,7 +69,8 @@ public sealed class ExtractionHandler(
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await checkpoints.ReleaseAsync(Ids(claimed), new CheckpointRelease(), grace.Token);
+                // Only what this worker still holds: what its query left out may have been handed back (and re-claimed) already.
+                await checkpoints.ReleaseAsync(Ids(attempt.Current.Concat(attempt.TakeDropped())), new CheckpointRelease(), grace.Token);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -77,16 +79,15 @@ public sealed class ExtractionHandler(
         }
     }
 
-    private async Task FetchAndStoreAsync(RunRecord run, IReadOnlyList<Checkpoint> claimed, GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    private async Task FetchAndStoreAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
     {
-        foreach (var step in claimed.Select(c => FetchKinds.StepOf(c.Kind).Name).Distinct())
+        foreach (var step in attempt.All.Select(c => FetchKinds.StepOf(c.Kind).Name).Distinct())
             await coordinator.MarkRunningAsync(run.Id, step, Stage.Extraction, run.JobId, run.TenantId, ct);
 
-        var attempt = new Attempt([.. claimed]);
         GraphQLResponse response;
         try
         {
-            response = await _retry.ExecuteAsync(async token => await SendAsync(attempt, connection, pause, token), ct);
+            response = await _retry.ExecuteAsync(async token => await SendAsync(run, attempt, connection, pause, token), ct);
         }
         catch (GitHubAuthException e)
         {
@@ -101,7 +102,7 @@ public sealed class ExtractionHandler(
             var failure = e is GitHubSecondaryLimitException or GitHubRateLimitedException ? new CheckpointRelease()
                 : new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts);
             await checkpoints.ReleaseAsync(Ids(attempt.Current), failure, ct);
-            await checkpoints.ReleaseAsync(Ids(attempt.Dropped), new CheckpointRelease(), ct);
+            await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), new CheckpointRelease(), ct);
             await ContinueAsync(run, ct);
             await coordinator.AfterCommitAsync(run.Id, ct);
             return;
@@ -115,11 +116,12 @@ public sealed class ExtractionHandler(
         await coordinator.AfterCommitAsync(run.Id, ct);
     }
 
-    private async Task<GraphQLResponse> SendAsync(Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    private async Task<GraphQLResponse> SendAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
     {
         var plan = _planner.Plan(attempt.Current, load.MaxItems)!;
         attempt.Keep(plan.Units.Select(u => u.Checkpoint).ToList());
         attempt.Plan = plan;
+        await HandOnAsync(run, attempt, ct);
         await connection.Budget.WaitForAsync(plan.Points, pause, ct);
         try
         {
@@ -152,10 +154,23 @@ public sealed class ExtractionHandler(
         // After the commit, not in it: a crash in between costs the next run one repeated NOT_FOUND, nothing more.
         foreach (var repositoryId in outcome.MissingRepositories)
             await repositories.DeactivateAsync(run.TenantId, repositoryId, ct);
-        await checkpoints.ReleaseAsync(Ids(attempt.Dropped), new CheckpointRelease(), ct);
+        await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), new CheckpointRelease(), ct);
         load.Succeeded();
         foreach (var item in result.TransformItemsToQueue)
             await queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, run.Id, item), ct);
+    }
+
+    /// <summary>
+    /// Before this worker waits for its answer: gives back the claimed checkpoints its query left out, and if more
+    /// work is claimable now, queues a message so another worker sends the next query while this one waits.
+    /// </summary>
+    private async Task HandOnAsync(RunRecord run, Attempt attempt, CancellationToken ct)
+    {
+        var dropped = attempt.TakeDropped();
+        if (dropped.Count > 0) await checkpoints.ReleaseAsync(Ids(dropped), new CheckpointRelease(), ct);
+        if (attempt.HandedOn || (dropped.Count == 0 && attempt.All.Count < options.ClaimBatch)) return;
+        attempt.HandedOn = true;
+        await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, 0), ct);
     }
 
     /// <summary>Keeps the run's extraction going: one message per batch, while work remains.</summary>
@@ -174,8 +189,16 @@ public sealed class ExtractionHandler(
     {
         public List<Checkpoint> All { get; } = claimed;
         public List<Checkpoint> Current { get; private set; } = claimed;
-        public List<Checkpoint> Dropped => All.Where(c => !Current.Any(k => k.Id == c.Id)).ToList();
+        private readonly HashSet<long> _released = [];
         public PlannedQuery? Plan { get; set; }
+        public bool HandedOn { get; set; }
+
+        /// <summary>Claimed checkpoints the query no longer carries and that were not given back yet.</summary>
+        public List<Checkpoint> TakeDropped()
+        {
+            var current = Current.Select(c => c.Id).ToHashSet();
+            return All.Where(c => !current.Contains(c.Id) && _released.Add(c.Id)).ToList();
+        }
 
         public void Keep(List<Checkpoint> kept) => Current = kept;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pulse.Core.Queue;
 using Pulse.Core.Storage;
 
@@ -9,7 +10,32 @@ namespace Pulse.Core.Jobs;
 /// </summary>
 public sealed class RunCoordinator(IRunLedger ledger, IJobStore jobs, IWorkQueue queue, IJobEventBus events, TimeProvider time)
 {
+    private readonly ConcurrentDictionary<long, AdvanceGate> _gates = new();
+    private readonly ConcurrentDictionary<(long, string, Stage), bool> _running = new();
+
+    /// <summary>
+    /// Advances the run after a commit of the caller. Callers that arrive while an advance runs share the next one:
+    /// an advance that starts after a caller's commit sees it, so one advance answers for all who asked before it began.
+    /// </summary>
     public async Task AfterCommitAsync(long runId, CancellationToken ct)
+    {
+        var gate = _gates.GetOrAdd(runId, _ => new AdvanceGate());
+        var asked = Interlocked.Increment(ref gate.Asked);
+        await gate.Lock.WaitAsync(ct);
+        try
+        {
+            if (gate.Answered >= asked) return;
+            var answering = Volatile.Read(ref gate.Asked);
+            await AdvanceAsync(runId, ct);
+            gate.Answered = answering;
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private async Task AdvanceAsync(long runId, CancellationToken ct)
     {
         var advance = await ledger.AdvanceAsync(runId, ct);
         var run = await jobs.GetRunAsync(runId, ct) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
@@ -27,7 +53,10 @@ public sealed class RunCoordinator(IRunLedger ledger, IJobStore jobs, IWorkQueue
 
     public async Task MarkRunningAsync(long runId, string step, Stage stage, long jobId, long tenantId, CancellationToken ct)
     {
+        // A stage never goes back to idle, so once this process has seen it leave idle there is nothing to write.
+        if (_running.ContainsKey((runId, step, stage))) return;
         if (await ledger.MarkRunningAsync(runId, step, stage, ct)) await PublishStatusAsync(jobId, tenantId, ct);
+        _running[(runId, step, stage)] = true;
     }
 
     public async Task PublishStatusAsync(long jobId, long tenantId, CancellationToken ct)
@@ -42,5 +71,12 @@ public sealed class RunCoordinator(IRunLedger ledger, IJobStore jobs, IWorkQueue
         var run = await jobs.GetRunAsync(runId, ct) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
         await jobs.FinishRunAsync(runId, false, error, null, ct);
         await PublishStatusAsync(run.JobId, run.TenantId, ct);
+    }
+
+    private sealed class AdvanceGate
+    {
+        public readonly SemaphoreSlim Lock = new(1, 1);
+        public long Asked;
+        public long Answered;
     }
 }

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Pulse.GitHubSimulator.Http;
+using Pulse.GitHubSimulator.Synthetic;
+
+namespace Pulse.Bench;
+
+/// <summary>Diagnoses, not standard figures: where a full sync's time goes.</summary>
+public static class Diagnosis
+{
+    /// <summary>The full sync's time and stage timeline with 2, 4 and 1 extraction workers.</summary>
+    public static async Task<int> WorkersAsync(BenchSet set)
+    {
+        await using var sim = await StartAsync(set);
+        foreach (var workers in new[] { 2, 4, 1 })
+        {
+            await using var pulse = new PulseRun();
+            var load = Bench.LoadAverage();
+            var (result, elapsed) = await pulse.SyncAsync(sim.GraphQLUrl, Bench.Owner, null, CancellationToken.None, workers);
+            var rows = await pulse.RowsAsync();
+            Console.WriteLine($"extraction workers {workers}: {elapsed.TotalSeconds:F1} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, ok {result.Succeeded}, load {load} → {Bench.LoadAverage()}");
+            foreach (var line in await pulse.StageTimelineAsync()) Console.WriteLine("  " + line);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// <paramref name="runs"/> full syncs (the first includes JIT warm-up), each with its wall time, the process's
+    /// CPU time, and the time Pulse waited on the simulator (which runs in this process and shares its cores).
+    /// </summary>
+    public static async Task<int> SyncAsync(BenchSet set, int runs, bool simulatorProcess)
+    {
+        await using var sim = simulatorProcess ? null : await StartAsync(set);
+        using var child = simulatorProcess ? await SimulatorProcess.StartAsync(set.Spec) : null;
+        var graphQLUrl = sim?.GraphQLUrl ?? child!.GraphQLUrl;
+        var self = Process.GetCurrentProcess();
+        for (var i = 0; i < runs; i++)
+        {
+            await using var pulse = new PulseRun();
+            using var timing = new HttpTiming();
+            var load = Bench.LoadAverage();
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var simulatorCpu = child?.CpuTime() ?? TimeSpan.Zero;
+            var gcPause = GC.GetTotalPauseDuration();
+            var (result, elapsed) = await pulse.SyncAsync(graphQLUrl, Bench.Owner, null, CancellationToken.None, handler: timing);
+            self.Refresh();
+            var rows = await pulse.RowsAsync();
+            Console.WriteLine($"run {i + 1}: {elapsed.TotalSeconds:F2} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, {rows.Rows / elapsed.TotalSeconds:F0} rows/s, ok {result.Succeeded}, load {load} → {Bench.LoadAverage()}");
+            Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores); GC pauses {(GC.GetTotalPauseDuration() - gcPause).TotalSeconds:F2} s");
+            if (child is not null) Console.WriteLine($"  simulator process CPU {(child.CpuTime() - simulatorCpu).TotalSeconds:F2} s (this process is Pulse alone)");
+            Console.WriteLine($"  {timing.Requests} requests: {timing.RequestTime.TotalSeconds:F2} s summed, {timing.BusyTime.TotalSeconds:F2} s of wall time with one in flight (simulator + loopback)");
+            foreach (var line in await pulse.StageTimelineAsync()) Console.WriteLine("  " + line);
+        }
+        return 0;
+    }
+
+    /// <summary>The child's side of <see cref="SimulatorProcess"/>: serves until its standard input closes.</summary>
+    public static async Task<int> ServeSimulatorAsync(string spec)
+    {
+        await using var sim = await StartAsync(spec);
+        Console.WriteLine(sim.GraphQLUrl);
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    private static Task<GitHubSimulatorServer> StartAsync(BenchSet set) => StartAsync(set.Spec);
+
+    private static Task<GitHubSimulatorServer> StartAsync(string spec) => GitHubSimulatorServer.StartAsync(new SimulatorOptions
+    {
+        Synthetic = SyntheticSpec.Parse(spec), ProcessingTimeScale = 0, PointsPerHour = 100_000_000, RequestsPerMinutePerToken = 100_000_000,
+        CpuBudget = TimeSpan.FromDays(1), MaxConcurrentRequestsPerToken = 1_000,
+    }, CancellationToken.None);
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Dapper;
+using Npgsql;
+using Pulse.Core.Extract;
+using Pulse.Core.GitHub;
+using Pulse.Core.Jobs;
+using Pulse.Core.Queue;
+using Pulse.Core.Security;
+using Pulse.Core.Sync;
+using Pulse.Queue.RabbitMq;
+using Pulse.Storage.Postgres;
+using RabbitMQ.Client;
+
+namespace Pulse.Bench;
+
+/// <summary>
+/// Pulse's distributed deployment (PostgreSQL + RabbitMQ, no embeddings) against a simulator: a database and
+/// queues of its own (PULSE_TEST_POSTGRES / PULSE_TEST_RABBITMQ, or services.sh's defaults), dropped afterwards.
+/// The stage workers consume from the broker inside this process, as `pulse serve` and `pulse worker` would.
+/// </summary>
+public sealed class DistributedRun : IAsyncDisposable
+{
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+    private readonly string _name = $"pulse_bench_{Guid.NewGuid():N}";
+    private string? _database;
+
+    public static string Postgres => Environment.GetEnvironmentVariable("PULSE_TEST_POSTGRES") is { Length: > 0 } s ? s
+        : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
+
+    public static string RabbitMq => Environment.GetEnvironmentVariable("PULSE_TEST_RABBITMQ") is { Length: > 0 } s ? s : "amqp://guest:guest@127.0.0.1:5672/";
+
+    private string Prefix => _name + ".";
+
+    public async Task<(SyncResult Result, TimeSpan Elapsed)> SyncAsync(Uri graphQLUrl, string owner, int workers, CancellationToken ct)
+    {
+        if (_database is null)
+        {
+            await using var admin = new NpgsqlConnection(Postgres);
+            await admin.ExecuteAsync($"CREATE DATABASE \"{_name}\"");
+            _database = new NpgsqlConnectionStringBuilder(Postgres) { Database = _name }.ConnectionString;
+        }
+        var watch = Stopwatch.StartNew();
+        var (storage, db) = await PostgresStorage.OpenAsync(_database, ct);
+        await using (db)
+        {
+            await using var queue = await RabbitMqQueue.ConnectAsync(RabbitMqOptions.Parse(RabbitMq) with { Prefix = Prefix }, ct);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            var budget = new RateLimitBudgetOptions();
+            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", new ExtractionOptions(), budget,
+                new InProcessJobEventBus(), _ => { }, sharedQueue: queue, budgetFactory: key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget));
+            var result = await runner.RunAsync(new SyncOptions
+            {
+                GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false, ProgressInterval = TimeSpan.FromMilliseconds(100),
+                ExtractionWorkers = workers, TransformWorkers = workers,
+            }, null, ct);
+            return (result, watch.Elapsed);
+        }
+    }
+
+    public async Task<RowCounts> RowsAsync()
+    {
+        await using var c = new NpgsqlConnection(_database);
+        async Task<long> Count(string sql) => await c.ExecuteScalarAsync<long>(sql);
+        return new RowCounts(
+            await Count("SELECT count(*) FROM repositories"),
+            await Count("SELECT count(*) FROM prs"),
+            await Count("SELECT count(*) FROM prs_commits"),
+            await Count("SELECT count(*) FROM prs_reviews"),
+            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'issue'"),
+            await Count("SELECT count(*) FROM prs_review_threads"),
+            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'review'"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_database is not null)
+        {
+            await using var admin = new NpgsqlConnection(Postgres);
+            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)");
+        }
+        var options = RabbitMqOptions.Parse(RabbitMq);
+        await using var connection = await new ConnectionFactory { Uri = options.Uri }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var queue in QueueNames.All)
+        {
+            await channel.QueueDeleteAsync(Prefix + queue);
+            await channel.QueueDeleteAsync(Prefix + queue + ".dead");
+        }
+    }
+}
