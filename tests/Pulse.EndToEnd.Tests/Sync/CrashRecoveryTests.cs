@@ -14,8 +14,10 @@ public sealed class CrashRecoveryTests
     {
         // CI deals six kills; a soak run (scripts/fault-suite.sh --soak) twenty, over a larger organisation.
         var wanted = FaultSuite.FaultSuiteLog.KillsWanted(ciDefault: 6);
-        var spec = SyntheticSpec.Parse($"repos=4,prs={Math.Max(120, 40 * wanted)},seed=29,big_body=false");
-        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(120) }, Ct);
+        // Sized so the run outlasts every kill: since extraction overlaps two queries, 40 PRs and 120 ms per kill were
+        // sometimes done after three of six kills.
+        var spec = SyntheticSpec.Parse($"repos=4,prs={Math.Max(240, 60 * wanted)},seed=29,big_body=false");
+        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(250) }, Ct);
         await using var clean = new SyncHarness();
         Assert.True((await clean.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct)).Succeeded);
 

@@ -38,8 +38,7 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public async Task<string> DatabaseArgumentAsync() => backend == Backend.Sqlite ? $"sqlite:{DatabasePath}" : await PostgresAsync();
 
     public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractionOptions? extraction = null,
-        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null,
-        Func<SyncOptions, SyncOptions>? adjust = null)
+        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null)
     {
         log ??= _ => { };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -52,7 +51,6 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
             GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = false, Since = since,
             ProgressInterval = TimeSpan.FromMilliseconds(100), QuietTimeout = TimeSpan.FromSeconds(3),
         };
-        options = adjust?.Invoke(options) ?? options;
         if (backend == Backend.Sqlite)
         {
             var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
