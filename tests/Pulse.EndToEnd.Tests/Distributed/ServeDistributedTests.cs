@@ -49,7 +49,7 @@ public sealed class ServeDistributedTests
             var accepted = await client.PostAsync($"/api/jobs/{jobId}/run-now", null, Ct);
             Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
 
-            await WorkerProcessTests.WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2, TimeSpan.FromMinutes(3));
+            await WorkerProcessTests.WaitUntilAsync(async () => await DistributedChecks.CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2, TimeSpan.FromMinutes(3));
             Assert.Equal("running", await ScalarAsync<string>(database, "SELECT status FROM etl_job_runs"));
             workers[0].KillHard();
             await workers[0].DisposeAsync();
@@ -74,11 +74,11 @@ public sealed class ServeDistributedTests
 
             // The API reads the same PostgreSQL rows.
             var prs = await ServeProcess.ReadAsync(await client.GetAsync("/api/prs?page_size=5&state=MERGED", Ct));
-            Assert.Equal(await CountAsync(database, "SELECT count(*) FROM prs WHERE state = 'MERGED'"), prs.GetProperty("total").GetInt64());
+            Assert.Equal(await DistributedChecks.CountAsync(database, "SELECT count(*) FROM prs WHERE state = 'MERGED'"), prs.GetProperty("total").GetInt64());
             var first = prs.GetProperty("items")[0].GetProperty("id").GetInt64();
             var detail = await ServeProcess.ReadAsync(await client.GetAsync($"/api/prs/{first}", Ct));
-            Assert.Equal(await CountAsync(database, $"SELECT count(*) FROM prs_commits WHERE pr_id = {first}"), detail.GetProperty("commits").GetArrayLength());
-            Assert.Equal(await CountAsync(database, "SELECT count(*) FROM repositories"), (await ServeProcess.ReadAsync(await client.GetAsync("/api/repositories", Ct))).GetArrayLength());
+            Assert.Equal(await DistributedChecks.CountAsync(database, $"SELECT count(*) FROM prs_commits WHERE pr_id = {first}"), detail.GetProperty("commits").GetArrayLength());
+            Assert.Equal(await DistributedChecks.CountAsync(database, "SELECT count(*) FROM repositories"), (await ServeProcess.ReadAsync(await client.GetAsync("/api/repositories", Ct))).GetArrayLength());
         }
         finally
         {
@@ -106,7 +106,7 @@ public sealed class ServeDistributedTests
                 (key, jobId) = await serve.SetUpTenantAsync(sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, Ct);
                 using var client = serve.Client(key);
                 Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/jobs/{jobId}/run-now", null, Ct)).StatusCode);
-                await WorkerProcessTests.WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2, TimeSpan.FromMinutes(3));
+                await WorkerProcessTests.WaitUntilAsync(async () => await DistributedChecks.CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2, TimeSpan.FromMinutes(3));
                 Assert.Equal("running", await ScalarAsync<string>(database, "SELECT status FROM etl_job_runs"));
                 serve.KillHard();
                 FaultSuite.FaultSuiteLog.Kills(nameof(ServeDistributedTests), 1);
@@ -117,7 +117,7 @@ public sealed class ServeDistributedTests
             await using var feed = await restarted.ConnectFeedAsync(key, Ct);
             var final = await feed.WaitForOverallAsync(jobId, TimeSpan.FromMinutes(5), "FINISHED", "FAILED");
             Assert.True(final.GetProperty("status").GetProperty("overall").GetString() == "FINISHED", $"{final}\nserve:\n{restarted.Output}");
-            Assert.Equal(1L, await CountAsync(database, "SELECT count(*) FROM etl_job_runs"));
+            Assert.Equal(1L, await DistributedChecks.CountAsync(database, "SELECT count(*) FROM etl_job_runs"));
         }
         finally
         {
@@ -145,12 +145,8 @@ public sealed class ServeDistributedTests
         var actual = await distributed.CanonicalDumpAsync();
         FaultSuite.FaultSuiteLog.Compare(nameof(ServeDistributedTests), expected, actual);
         Assert.Equal(expected, actual);
-        Assert.Equal("succeeded", await ScalarAsync<string>(database, "SELECT status FROM etl_job_runs"));
         await using var c = new NpgsqlConnection(database);
-        var ends = (await c.QueryAsync<(string Step, string Stage, string State, long Count)>(
-            "SELECT step, stage, state, count(*) FROM run_stage_events WHERE state IN ('finished', 'failed') GROUP BY step, stage, state")).ToList();
-        Assert.Equal(12, ends.Count);
-        Assert.All(ends, e => Assert.True(e is { State: "finished", Count: 1 }, $"{e.Step}/{e.Stage} ended {e.Count} times as {e.State}"));
+        await DistributedChecks.RunSucceededEachStageFinishedOnceAsync(c);
     }
 
     /// <summary>Every stage state the feed showed, in order, with the process whose report first showed it (null: the snapshot on connect).</summary>
@@ -172,8 +168,6 @@ public sealed class ServeDistributedTests
         }
         return transitions;
     }
-
-    private static async Task<long> CountAsync(string database, string sql) => await ScalarAsync<long>(database, sql);
 
     private static async Task<T?> ScalarAsync<T>(string database, string sql)
     {

@@ -67,16 +67,16 @@ public sealed class ServerRestartTests
                 "--database", database, "--queue", rabbit.Uri, "--no-embeddings", "--quiet", "--requeue-after-seconds", "5"], env, Ct);
 
             // Restart once the run is under way (every answer takes 1 s, so workers hold claims, open transactions and unacked messages).
-            await WorkerProcessTests.WaitUntilAsync(async () => await CountAsync(probe, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
+            await WorkerProcessTests.WaitUntilAsync(async () => await DistributedChecks.CountAsync(probe, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
             Assert.False(sync.HasExited, $"the run ended before the restart:\n{sync.Output}");
             await restart(postgres, rabbit);
             FaultSuite.FaultSuiteLog.Faults(test, 1);
-            var pagesAtRestart = await CountAsync(probe, "SELECT count(*) FROM raw_extraction_data");
+            var pagesAtRestart = await DistributedChecks.CountAsync(probe, "SELECT count(*) FROM raw_extraction_data");
 
             var code = await sync.WaitAsync(TimeSpan.FromMinutes(8), Ct);
             Assert.True(code == 0, $"sync exited {code}:\n{sync.Output}\nworker 1:\n{workers[0].Output}");
             Assert.All(workers, w => Assert.False(w.HasExited, $"a worker exited ({(w.HasExited ? w.ExitCode : 0)}) instead of riding out the restart:\n{w.Output}"));
-            Assert.True(await CountAsync(probe, "SELECT count(*) FROM raw_extraction_data") > pagesAtRestart, "no page was extracted after the restart: the run ended before it mattered");
+            Assert.True(await DistributedChecks.CountAsync(probe, "SELECT count(*) FROM raw_extraction_data") > pagesAtRestart, "no page was extracted after the restart: the run ended before it mattered");
         }
         finally
         {
@@ -88,27 +88,11 @@ public sealed class ServerRestartTests
         {
             await c.OpenAsync(Ct);
             actual = await SyncHarness.CanonicalDumpAsync(c);
-            Assert.Equal("succeeded", await c.ExecuteScalarAsync<string>("SELECT status FROM etl_job_runs"));
-            var ends = (await c.QueryAsync<(string Step, string Stage, string State, long Count)>(
-                "SELECT step, stage, state, count(*) FROM run_stage_events WHERE state IN ('finished', 'failed') GROUP BY step, stage, state")).ToList();
-            Assert.Equal(12, ends.Count);
-            Assert.All(ends, e => Assert.True(e is { State: "finished", Count: 1 }, $"{e.Step}/{e.Stage} ended {e.Count} times as {e.State}"));
+            await DistributedChecks.RunSucceededEachStageFinishedOnceAsync(c);
         }
         var expected = await embedded.CanonicalDumpAsync();
         FaultSuite.FaultSuiteLog.Compare(test, expected, actual);
         Assert.Equal(expected, actual);
     }
 
-    private static async Task<long> CountAsync(string database, string sql)
-    {
-        await using var c = new NpgsqlConnection(database);
-        try
-        {
-            return await c.ExecuteScalarAsync<long>(sql);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0;   // the sync process has not migrated the database yet
-        }
-    }
 }

@@ -40,7 +40,7 @@ public sealed class WorkerProcessTests
 
             // SIGKILL one worker once the run is under way (every answer takes 1 s, so workers hold claims and unacked messages):
             // what it held must be taken over by the others.
-            await WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
+            await WaitUntilAsync(async () => await DistributedChecks.CountAsync(database, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
             Assert.False(sync.HasExited, $"the run ended before a worker could be killed:\n{sync.Output}");
             var workerArgs = new[] { "worker", "--database", database, "--queue", queue, "--stages", "extract,transform", "--concurrency", "2", "--lease-seconds", "5" };
             var kills = 0;
@@ -48,8 +48,8 @@ public sealed class WorkerProcessTests
             {
                 if (kill > 0)
                 {
-                    var before = await CountAsync(database, "SELECT count(*) FROM raw_extraction_data");
-                    await WaitUntilAsync(async () => await CountAsync(database, "SELECT count(*) FROM raw_extraction_data") > before || sync.HasExited, TimeSpan.FromMinutes(3));
+                    var before = await DistributedChecks.CountAsync(database, "SELECT count(*) FROM raw_extraction_data");
+                    await WaitUntilAsync(async () => await DistributedChecks.CountAsync(database, "SELECT count(*) FROM raw_extraction_data") > before || sync.HasExited, TimeSpan.FromMinutes(3));
                     if (sync.HasExited) break;
                 }
                 var victim = kill % workers.Count;
@@ -73,25 +73,9 @@ public sealed class WorkerProcessTests
         FaultSuite.FaultSuiteLog.Compare(nameof(WorkerProcessTests), expected, actual);
         Assert.Equal(expected, actual);
         await using var c = new NpgsqlConnection(database);
-        Assert.Equal("succeeded", await c.ExecuteScalarAsync<string>("SELECT status FROM etl_job_runs"));
-        var ends = (await c.QueryAsync<(string Step, string Stage, string State, long Count)>(
-            "SELECT step, stage, state, count(*) FROM run_stage_events WHERE state IN ('finished', 'failed') GROUP BY step, stage, state")).ToList();
-        Assert.Equal(12, ends.Count);
-        Assert.All(ends, e => Assert.True(e is { State: "finished", Count: 1 }, $"{e.Step}/{e.Stage} ended {e.Count} times as {e.State}"));
+        await DistributedChecks.RunSucceededEachStageFinishedOnceAsync(c);
     }
 
-    private static async Task<long> CountAsync(string database, string sql)
-    {
-        await using var c = new NpgsqlConnection(database);
-        try
-        {
-            return await c.ExecuteScalarAsync<long>(sql);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0;   // the sync process has not migrated the database yet
-        }
-    }
 
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
