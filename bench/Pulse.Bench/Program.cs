@@ -209,9 +209,9 @@ namespace Pulse.Bench
             _result["loadAverageAtEnd"] = LoadAverage();
             Directory.CreateDirectory(outputDirectory);
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, set.Name + "-rss.json"), _result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
-            var md = new System.Text.StringBuilder($"# {set.Name}: peak RSS of a full sync in its own process — measured {_result["measuredAtUtc"]}\n\n| PRs | peak RSS | PRs/s | seconds | load average before |\n|---:|---:|---:|---:|---|\n");
+            var md = new System.Text.StringBuilder($"# {set.Name}: peak RSS of a full sync in its own process — measured {_result["measuredAtUtc"]}\n\n| PRs | peak RSS | peak live managed heap | GC | PRs/s | seconds | load average before |\n|---:|---:|---:|---|---:|---:|---|\n");
             foreach (var r in (JsonArray)_result["peakRss"]!)
-                md.Append($"| {r!["prs"]} | {r["peakRssMb"]} MB | {r["prsPerSecond"]} | {r["seconds"]} | {r["loadAverageBefore"]} |\n");
+                md.Append($"| {r!["prs"]} | {r["peakRssMb"]} MB | {r["peakLiveManagedMb"]} MB | {r["gc"]} | {r["prsPerSecond"]} | {r["seconds"]} | {r["loadAverageBefore"]} |\n");
             await File.WriteAllTextAsync(Path.Combine(outputDirectory, set.Name + "-rss.md"), md.ToString(), ct);
             return 0;
         }
@@ -316,6 +316,9 @@ namespace Pulse.Bench
             var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
             if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
             foreach (var a in new[] { "rss-child", url.ToString(), Owner }) start.ArgumentList.Add(a);
+            // The GC the `pulse` executable runs (a Web SDK project: Server GC, sized to the live heap by DATAS), not this
+            // bench's workstation GC, whose gen0 budget follows the CPU's cache size (300 MiB L3 reported here: an 80 MB budget).
+            start.Environment["DOTNET_gcServer"] = "1";
             using var process = Process.Start(start)!;
             var text = await process.StandardOutput.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
@@ -325,14 +328,18 @@ namespace Pulse.Bench
         public static async Task<int> RssChildAsync(Uri url, string owner)
         {
             await using var pulse = new PulseRun();
+            using var fullGcs = new FullGcWatch();
             var (result, elapsed) = await pulse.SyncAsync(url, owner, null, CancellationToken.None);
-            var rows = await pulse.RowsAsync();
+            // Read before the row counts below: the peak of the sync, not of the bench's own queries.
             var status = File.ReadAllLines("/proc/self/status");
             long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            var peakLive = fullGcs.PeakLiveMb;
+            var rows = await pulse.RowsAsync();
             Console.WriteLine(new JsonObject
             {
                 ["prs"] = rows.Prs, ["rows"] = rows.Rows, ["succeeded"] = result.Succeeded, ["seconds"] = Round(elapsed.TotalSeconds),
-                ["peakRssMb"] = Round(Kb("VmHWM") / 1024.0), ["prsPerSecond"] = Round(rows.Prs / elapsed.TotalSeconds),
+                ["peakRssMb"] = Round(Kb("VmHWM") / 1024.0), ["peakLiveManagedMb"] = Round(peakLive),
+                ["gc"] = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation", ["prsPerSecond"] = Round(rows.Prs / elapsed.TotalSeconds),
             }.ToJsonString());
             return result.Succeeded ? 0 : 1;
         }
