@@ -6,29 +6,28 @@ namespace Pulse.GitHubSimulator.GraphQL.Execution;
 
 internal sealed partial class Executor
 {
-    // Collection depends only on the sets, the type and the request's variables (@skip/@include), all fixed
-    // for one execution, and the same sets come back for every object of a list: collect each pair once.
-    private readonly Dictionary<IReadOnlyList<GraphQLSelectionSet>, Dictionary<string, List<CollectedField>>> _collected =
-        new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<List<GraphQLField>, List<GraphQLSelectionSet>> _subSelections = new(ReferenceEqualityComparer.Instance);
+    /// <summary>
+    /// The fields under <paramref name="field"/> for an object of <paramref name="typeName"/>. Collection depends only on
+    /// the selection sets, the type and the request's variables (@skip/@include), all fixed for one execution, and
+    /// every object of a list asks again: each field keeps what it collected, by type (most see one type only).
+    /// </summary>
+    private List<CollectedField> Children(CollectedField field, string typeName)
+    {
+        if (field.ChildType == typeName) return field.Children!;
+        if (field.ChildType is null)
+        {
+            field.Children = CollectFields(typeName, field.SubSelections);
+            field.ChildType = typeName;
+            return field.Children;
+        }
+        field.OtherChildren ??= new(StringComparer.Ordinal);
+        if (!field.OtherChildren.TryGetValue(typeName, out var children))
+            field.OtherChildren[typeName] = children = CollectFields(typeName, field.SubSelections);
+        return children;
+    }
 
     /// <summary>Fields grouped by response key, in order, with fragments applied for <paramref name="typeName"/> (spec CollectFields).</summary>
     private List<CollectedField> CollectFields(string typeName, IReadOnlyList<GraphQLSelectionSet> sets)
-    {
-        if (!_collected.TryGetValue(sets, out var byType)) _collected[sets] = byType = new(StringComparer.Ordinal);
-        if (!byType.TryGetValue(typeName, out var groups)) byType[typeName] = groups = CollectFieldsOnce(typeName, sets);
-        return groups;
-    }
-
-    /// <summary>The selection sets under a group of same-named fields, in order (spec MergeSelectionSets).</summary>
-    private List<GraphQLSelectionSet> SubSelections(List<GraphQLField> fields)
-    {
-        if (!_subSelections.TryGetValue(fields, out var sets))
-            _subSelections[fields] = sets = fields.Where(f => f.SelectionSet is not null).Select(f => f.SelectionSet!).ToList();
-        return sets;
-    }
-
-    private List<CollectedField> CollectFieldsOnce(string typeName, IReadOnlyList<GraphQLSelectionSet> sets)
     {
         var groups = new List<(string Key, List<GraphQLField> Fields)>();
         foreach (var set in sets) Collect(typeName, set, groups);
@@ -68,5 +67,13 @@ internal sealed partial class Executor
     }
 
     /// <summary>One response key: its field name, the fields merged under it, and its definition on the collected type (null when unknown or __typename).</summary>
-    private sealed record CollectedField(string Key, string Name, List<GraphQLField> Fields, FieldType? Definition);
+    private sealed record CollectedField(string Key, string Name, List<GraphQLField> Fields, FieldType? Definition)
+    {
+        /// <summary>The selection sets under the merged fields, in order (spec MergeSelectionSets).</summary>
+        public List<GraphQLSelectionSet> SubSelections { get; } = [.. Fields.Where(f => f.SelectionSet is not null).Select(f => f.SelectionSet!)];
+
+        public string? ChildType { get; set; }
+        public List<CollectedField>? Children { get; set; }
+        public Dictionary<string, List<CollectedField>>? OtherChildren { get; set; }
+    }
 }

@@ -82,7 +82,7 @@ internal sealed partial class Executor
         var rootType = _plan.Operation!.Operation == OperationType.Mutation ? "Mutation" : "Query";
         try
         {
-            return CompleteObject(RootValue.Instance, rootType, [_plan.Operation.SelectionSet], new ResponsePath(), isRoot: true);
+            return CompleteObject(RootValue.Instance, rootType, CollectFields(rootType, [_plan.Operation.SelectionSet]), new ResponsePath(), isRoot: true);
         }
         catch (NullPropagation)
         {
@@ -96,14 +96,14 @@ internal sealed partial class Executor
         public static readonly RootValue Instance = new();
     }
 
-    private List<KeyValuePair<string, object?>> CompleteObject(object value, string typeName, IReadOnlyList<GraphQLSelectionSet> sets, ResponsePath path, bool isRoot = false)
+    private List<KeyValuePair<string, object?>> CompleteObject(object value, string typeName, List<CollectedField> collected, ResponsePath path, bool isRoot = false)
     {
         CountObject(value, typeName);
-        var collected = CollectFields(typeName, sets);
         var result = new List<KeyValuePair<string, object?>>(collected.Count);
         var first = true;
-        foreach (var (key, name, fields, definition) in collected)
+        foreach (var collectedField in collected)
         {
+            var (key, name, fields, definition) = collectedField;
             var field = fields[0];
             if (name == "__typename") { result.Add(new(key, typeName)); continue; }
             if (definition is null) continue;
@@ -115,11 +115,11 @@ internal sealed partial class Executor
                 if (notFound)
                 {
                     AddError("NOT_FOUND", NotFoundMessage(field), path, field);
-                    result.Add(new(key, CompleteValue(definition.ResolvedType!, null, fields, path, typeName, errored: true)));
+                    result.Add(new(key, CompleteValue(definition.ResolvedType!, null, collectedField, path, typeName, errored: true)));
                     continue;
                 }
                 var resolved = ResolveField(value, typeName, field, name, definition, path, out var errored);
-                result.Add(new(key, CompleteValue(definition.ResolvedType!, resolved, fields, path, typeName, errored)));
+                result.Add(new(key, CompleteValue(definition.ResolvedType!, resolved, collectedField, path, typeName, errored)));
             }
             finally
             {
@@ -130,17 +130,17 @@ internal sealed partial class Executor
     }
 
     /// <summary>Turns a resolved value into output for its declared type; errored nulls propagate, missing data becomes zero.</summary>
-    private object? CompleteValue(IGraphType type, object? value, List<GraphQLField> fields, ResponsePath path, string parentType, bool errored)
+    private object? CompleteValue(IGraphType type, object? value, CollectedField field, ResponsePath path, string parentType, bool errored)
     {
         if (type is NonNullGraphType nonNull)
         {
             var inner = nonNull.ResolvedType!;
             if (value is null && !errored)
             {
-                MissingFieldLog.Report(parentType, (string)fields[0].Name.Value);
+                MissingFieldLog.Report(parentType, field.Name);
                 value = ZeroValue(inner);
             }
-            var completed = CompleteValue(inner, value, fields, path, parentType, errored);
+            var completed = CompleteValue(inner, value, field, path, parentType, errored);
             return completed ?? throw new NullPropagation();
         }
         if (value is null) return null;
@@ -148,9 +148,9 @@ internal sealed partial class Executor
         {
             return type switch
             {
-                ListGraphType list => CompleteList(list.ResolvedType!, value, fields, path, parentType),
+                ListGraphType list => CompleteList(list.ResolvedType!, value, field, path, parentType),
                 ScalarGraphType or EnumerationGraphType => value,
-                _ => CompleteComposite(type, value, fields, path),
+                _ => CompleteComposite(type, value, field, path),
             };
         }
         catch (NullPropagation)
@@ -159,7 +159,7 @@ internal sealed partial class Executor
         }
     }
 
-    private List<object?> CompleteList(IGraphType itemType, object value, List<GraphQLField> fields, ResponsePath path, string parentType)
+    private List<object?> CompleteList(IGraphType itemType, object value, CollectedField field, ResponsePath path, string parentType)
     {
         var items = value switch
         {
@@ -177,11 +177,11 @@ internal sealed partial class Executor
             {
                 if (item is not null && ShouldFault(item, itemType))
                 {
-                    AddError(null, SomethingWentWrong(), path, fields[0]);
+                    AddError(null, SomethingWentWrong(), path, field.Fields[0]);
                     item = null;
                     errored = true;
                 }
-                result.Add(CompleteValue(itemType, item, fields, path, parentType, errored));
+                result.Add(CompleteValue(itemType, item, field, path, parentType, errored));
             }
             finally
             {
@@ -191,10 +191,10 @@ internal sealed partial class Executor
         return result;
     }
 
-    private object? CompleteComposite(IGraphType type, object value, List<GraphQLField> fields, ResponsePath path)
+    private object? CompleteComposite(IGraphType type, object value, CollectedField field, ResponsePath path)
     {
         var typeName = ConcreteType(type, value);
-        return CompleteObject(value, typeName, SubSelections(fields), path);
+        return CompleteObject(value, typeName, Children(field, typeName), path);
     }
 
     private bool ShouldFault(object item, IGraphType itemType)
