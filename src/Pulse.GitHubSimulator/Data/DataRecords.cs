@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace Pulse.GitHubSimulator.Data;
@@ -24,6 +25,12 @@ internal sealed class RepositoryRecord(JsonObject json, OwnerRecord owner)
     public Dictionary<long, JsonObject> ByNumber { get; } = [];
     public IEnumerable<JsonObject> Issues => (Json["issues"] as JsonArray ?? []).OfType<JsonObject>();
     public Dictionary<long, JsonObject> IssuesByNumber { get; } = [];
+
+    /// <summary>
+    /// Sorted pull request lists by "field|direction|states", so paging does not re-sort the whole
+    /// repository per page. Readers fill it under the store's read lock; the store clears it on every change.
+    /// </summary>
+    public ConcurrentDictionary<string, JsonNode?[]> PullRequestOrders { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>An object with an id, with the GraphQL type it is served as.</summary>

@@ -92,6 +92,8 @@ internal sealed partial class SimulatorStore
         }
         finally
         {
+            // Any change may move a pull request in an order (updatedAt, state) or add or remove one.
+            foreach (var r in Repositories) r.PullRequestOrders.Clear();
             Lock.ExitWriteLock();
         }
     }

@@ -120,6 +120,7 @@ internal sealed partial class SimulatorStore : ISimulatorData
     {
         pr["__typename"] = "PullRequest";
         repo.PullRequests.Add(pr);
+        repo.PullRequestOrders.Clear();
         if (GraphQL.Execution.QueryValues.AsLong(pr["number"]) is { } number) repo.ByNumber[number] = pr;
         _repoOfRoot[pr] = repo;
         IndexObject(pr, "PullRequest");

@@ -26,6 +26,9 @@ internal sealed class CostAnalyzer
     private long _nodes;
     private bool _nodeLimitReported;
 
+    // The response path of the field being visited, pushed and popped (errors copy it; most queries have none).
+    private readonly List<string> _path = [];
+
     public CostAnalyzer(GraphQLDocument document, GraphQLOperationDefinition operation, JsonObject variables, LineMap lines)
     {
         _fragments = document.Definitions.OfType<GraphQLFragmentDefinition>()
@@ -34,7 +37,8 @@ internal sealed class CostAnalyzer
         _lines = lines;
         _root = RubyPathIndex.OperationLabel(operation);
         var rootType = operation.Operation == OperationType.Mutation ? "Mutation" : "Query";
-        Walk(operation.SelectionSet, rootType, 1, [_root]);
+        _path.Add(_root);
+        Walk(operation.SelectionSet, rootType, 1);
     }
 
     public List<JsonObject> Errors { get; } = [];
@@ -46,32 +50,35 @@ internal sealed class CostAnalyzer
     /// <summary>round(requests / 100), halves up, at least 1.</summary>
     public static int Points(long requests) => (int)Math.Max(1, (requests + 50) / 100);
 
-    private void Walk(GraphQLSelectionSet? set, string typeName, long parents, List<string> path)
+    private void Walk(GraphQLSelectionSet? set, string typeName, long parents)
     {
-        foreach (var selection in set?.Selections ?? [])
+        if (set is null) return;
+        foreach (var selection in set.Selections)
         {
             if (!QueryValues.Included((IHasDirectivesNode)selection, _variables)) continue;
             switch (selection)
             {
                 case GraphQLField field:
-                    VisitField(field, typeName, parents, path);
+                    _path.Add(field.Alias is { } a ? (string)a.Name.Value : (string)field.Name.Value);
+                    try { VisitField(field, typeName, parents); }
+                    finally { _path.RemoveAt(_path.Count - 1); }
                     break;
                 case GraphQLInlineFragment inline:
-                    Walk(inline.SelectionSet, inline.TypeCondition?.Type.Name.StringValue ?? typeName, parents, path);
+                    Walk(inline.SelectionSet, inline.TypeCondition?.Type.Name.StringValue ?? typeName, parents);
                     break;
                 case GraphQLFragmentSpread spread when _fragments.TryGetValue((string)spread.FragmentName.Name.Value, out var fragment):
-                    Walk(fragment.SelectionSet, fragment.TypeCondition.Type.Name.StringValue, parents, path);
+                    Walk(fragment.SelectionSet, fragment.TypeCondition.Type.Name.StringValue, parents);
                     break;
             }
         }
     }
 
-    private void VisitField(GraphQLField field, string typeName, long parents, List<string> path)
+    /// <summary>Visits a field whose response key is already on <see cref="_path"/>.</summary>
+    private void VisitField(GraphQLField field, string typeName, long parents)
     {
         var name = (string)field.Name.Value;
         var definition = GitHubTypes.Field(typeName, name);
         if (definition is null) return;
-        List<string> here = [.. path, field.Alias is { } a ? (string)a.Name.Value : name];
         var fieldType = GitHubTypes.Unwrap(definition.ResolvedType!).Name;
         if (typeName == "Query" && name == "rateLimit")
         {
@@ -81,22 +88,22 @@ internal sealed class CostAnalyzer
         if (typeName == "Query" && name == "nodes")
         {
             var ids = QueryValues.Argument(field, "ids", _variables) as JsonArray;
-            Walk(field.SelectionSet, fieldType, parents * Math.Max(1, ids?.Count ?? 1), here);
+            Walk(field.SelectionSet, fieldType, parents * Math.Max(1, ids?.Count ?? 1));
             return;
         }
         if (!GitHubTypes.IsConnection(definition))
         {
-            Walk(field.SelectionSet, fieldType, parents, here);
+            Walk(field.SelectionSet, fieldType, parents);
             return;
         }
         var first = QueryValues.IntArgument(field, "first", _variables);
         var last = QueryValues.IntArgument(field, "last", _variables);
         var size = first ?? last;
-        if (size is { } given && !CheckBounds(field, name, here, first is not null ? "first" : "last", given)) return;
+        if (size is { } given && !CheckBounds(field, name, first is not null ? "first" : "last", given)) return;
         if (OnlyTotalCount(field.SelectionSet)) return;
         if (size is not { } page)
         {
-            Errors.Add(Error(field, here, "MISSING_PAGINATION_BOUNDARIES",
+            Errors.Add(Error(field, "MISSING_PAGINATION_BOUNDARIES",
                 $"You must provide a `first` or `last` value to properly paginate the `{name}` connection."));
             return;
         }
@@ -105,24 +112,24 @@ internal sealed class CostAnalyzer
         if (_nodes > NodeLimit && !_nodeLimitReported)
         {
             _nodeLimitReported = true;
-            Errors.Add(Error(field, here, "MAX_NODE_LIMIT_EXCEEDED",
+            Errors.Add(Error(field, "MAX_NODE_LIMIT_EXCEEDED",
                 $"By the time this query traverses to the `{name}` connection, it is requesting up to {_nodes.ToString("N0", CultureInfo.InvariantCulture)} possible nodes which exceeds the maximum limit of {NodeLimit.ToString("N0", CultureInfo.InvariantCulture)}."));
         }
-        Walk(field.SelectionSet, fieldType, parents * page, here);
+        Walk(field.SelectionSet, fieldType, parents * page);
     }
 
-    private bool CheckBounds(GraphQLField field, string name, List<string> path, string argument, long value)
+    private bool CheckBounds(GraphQLField field, string name, string argument, long value)
     {
         if (value > MaxPage)
         {
-            Errors.Add(Error(field, path, "EXCESSIVE_PAGINATION",
+            Errors.Add(Error(field, "EXCESSIVE_PAGINATION",
                 $"Requesting {value} records on the `{name}` connection exceeds the `{argument}` limit of {MaxPage} records."));
             return false;
         }
         if (value < 1)
         {
             // graphql-ruby's wording for a negative page size; GitHub rejects 0 the same way.
-            Errors.Add(Error(field, path, "INVALID_PAGINATION",
+            Errors.Add(Error(field, "INVALID_PAGINATION",
                 $"`{argument}` on the `{name}` connection cannot be less than 1, received {value}."));
             return false;
         }
@@ -148,10 +155,10 @@ internal sealed class CostAnalyzer
         return true;
     }
 
-    private JsonObject Error(GraphQLField field, List<string> path, string type, string message) => new()
+    private JsonObject Error(GraphQLField field, string type, string message) => new()
     {
         ["type"] = type,
-        ["path"] = new JsonArray(path.Select(p => (JsonNode?)p).ToArray()),
+        ["path"] = new JsonArray(_path.Select(p => (JsonNode?)p).ToArray()),
         ["locations"] = _lines.Locations(field),
         ["message"] = message,
     };

@@ -8,23 +8,15 @@ namespace Pulse.GitHubSimulator.GraphQL.Execution;
 
 internal sealed partial class Executor
 {
-    private object? ResolveField(object parent, string typeName, GraphQLField field, FieldType definition, List<object> path, out bool errored)
+    private object? ResolveField(object parent, string typeName, GraphQLField field, string name, FieldType definition, ResponsePath path, out bool errored)
     {
         errored = false;
-        var name = (string)field.Name.Value;
         switch (parent)
         {
             case RootValue:
                 return ResolveQuery(field, name, path, out errored);
             case Connection c:
-                return name switch
-                {
-                    "totalCount" => c.TotalCount,
-                    "nodes" => c.Positions.Select(p => (object?)Deref(c.All[p])).ToList(),
-                    "edges" => c.Positions.Select(p => (object?)new Edge(c, p)).ToList(),
-                    "pageInfo" => new PageInfo(c),
-                    _ => null,
-                };
+                return ResolveConnection(c, name);
             case Edge e:
                 return name switch
                 {
@@ -49,7 +41,17 @@ internal sealed partial class Executor
         }
     }
 
-    private object? ResolveData(JsonObject json, string typeName, GraphQLField field, string name, FieldType definition, List<object> path, out bool errored)
+    // Apart from ResolveField: its lambdas capture the connection, and a capture there cost every field a closure.
+    private object? ResolveConnection(Connection c, string name) => name switch
+    {
+        "totalCount" => c.TotalCount,
+        "nodes" => c.Positions.Select(p => (object?)Deref(c.All[p])).ToList(),
+        "edges" => c.Positions.Select(p => (object?)new Edge(c, p)).ToList(),
+        "pageInfo" => new PageInfo(c),
+        _ => null,
+    };
+
+    private object? ResolveData(JsonObject json, string typeName, GraphQLField field, string name, FieldType definition, ResponsePath path, out bool errored)
     {
         errored = false;
         var repo = _store.RepositoryOf(json);
@@ -95,7 +97,7 @@ internal sealed partial class Executor
         return Deref(value);
     }
 
-    private object? ResolveQuery(GraphQLField field, string name, List<object> path, out bool errored)
+    private object? ResolveQuery(GraphQLField field, string name, ResponsePath path, out bool errored)
     {
         errored = false;
         string? Arg(string arg) => (string?)QueryValues.Argument(field, arg, _plan.Variables);
@@ -132,7 +134,9 @@ internal sealed partial class Executor
                 return ids.Select((id, i) =>
                 {
                     if (_store.FindById((string?)id ?? "") is { } found) return (object?)found.Json;
-                    AddError("NOT_FOUND", $"Could not resolve to a node with the global id of '{id}'.", [.. path, i], field);
+                    path.Push(i);
+                    AddError("NOT_FOUND", $"Could not resolve to a node with the global id of '{id}'.", path, field);
+                    path.Pop();
                     return null;
                 }).ToList();
             case "rateLimit":
@@ -157,7 +161,7 @@ internal sealed partial class Executor
             : $"Could not resolve to a node with the global id of '{Arg("id") ?? Arg("login") ?? (string)field.Name.Value}'.";
     }
 
-    private Connection? PageOf(IReadOnlyList<JsonNode?> items, GraphQLField field, List<object> path, out bool errored)
+    private Connection? PageOf(IReadOnlyList<JsonNode?> items, GraphQLField field, ResponsePath path, out bool errored)
     {
         errored = false;
         var v = _plan.Variables;

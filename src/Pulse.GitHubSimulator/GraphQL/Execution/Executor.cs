@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,6 +16,8 @@ namespace Pulse.GitHubSimulator.GraphQL.Execution;
 /// </summary>
 internal sealed partial class Executor
 {
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly SimulatorStore _store;
@@ -51,7 +54,10 @@ internal sealed partial class Executor
             _fault = FaultMode.FirstListItem;
             data = RunOnce();
         }
-        var buffer = new MemoryStream();
+        // One growing buffer per thread: answers run to megabytes, and a fresh stream per request
+        // left its doubling copies on the large object heap.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
@@ -66,7 +72,7 @@ internal sealed partial class Executor
             }
             writer.WriteEndObject();
         }
-        var body = buffer.ToArray();
+        var body = buffer.WrittenSpan.ToArray();
         var time = ProcessingModel.GitHub.Estimate(_pullRequests, _commits, _otherRows, body.Length);
         return new ExecutionResult(body, _touched, time);
     }
@@ -76,7 +82,7 @@ internal sealed partial class Executor
         var rootType = _plan.Operation!.Operation == OperationType.Mutation ? "Mutation" : "Query";
         try
         {
-            return CompleteObject(RootValue.Instance, rootType, [_plan.Operation.SelectionSet], [], isRoot: true);
+            return CompleteObject(RootValue.Instance, rootType, CollectFields(rootType, [_plan.Operation.SelectionSet]), new ResponsePath(), isRoot: true);
         }
         catch (NullPropagation)
         {
@@ -90,46 +96,51 @@ internal sealed partial class Executor
         public static readonly RootValue Instance = new();
     }
 
-    private List<KeyValuePair<string, object?>> CompleteObject(object value, string typeName, IReadOnlyList<GraphQLSelectionSet> sets, List<object> path, bool isRoot = false)
+    private List<KeyValuePair<string, object?>> CompleteObject(object value, string typeName, List<CollectedField> collected, ResponsePath path, bool isRoot = false)
     {
         CountObject(value, typeName);
-        var result = new List<KeyValuePair<string, object?>>();
+        var result = new List<KeyValuePair<string, object?>>(collected.Count);
         var first = true;
-        foreach (var (key, fields) in CollectFields(typeName, sets))
+        foreach (var collectedField in collected)
         {
+            var (key, name, fields, definition) = collectedField;
             var field = fields[0];
-            List<object> fieldPath = [.. path, key];
-            if (field.Name.Value == "__typename") { result.Add(new(key, typeName)); continue; }
-            var definition = GitHubTypes.Field(typeName, (string)field.Name.Value);
+            if (name == "__typename") { result.Add(new(key, typeName)); continue; }
             if (definition is null) continue;
             var notFound = isRoot && first && _context.Fault == PartialFault.NotFound;
             first = false;
-            object? resolved;
-            if (notFound)
+            path.Push(key);
+            try
             {
-                AddError("NOT_FOUND", NotFoundMessage(field), fieldPath, field);
-                resolved = null;
-                result.Add(new(key, CompleteValue(definition.ResolvedType!, null, fields, fieldPath, typeName, errored: true)));
-                continue;
+                if (notFound)
+                {
+                    AddError("NOT_FOUND", NotFoundMessage(field), path, field);
+                    result.Add(new(key, CompleteValue(definition.ResolvedType!, null, collectedField, path, typeName, errored: true)));
+                    continue;
+                }
+                var resolved = ResolveField(value, typeName, field, name, definition, path, out var errored);
+                result.Add(new(key, CompleteValue(definition.ResolvedType!, resolved, collectedField, path, typeName, errored)));
             }
-            resolved = ResolveField(value, typeName, field, definition, fieldPath, out var errored);
-            result.Add(new(key, CompleteValue(definition.ResolvedType!, resolved, fields, fieldPath, typeName, errored)));
+            finally
+            {
+                path.Pop();
+            }
         }
         return result;
     }
 
     /// <summary>Turns a resolved value into output for its declared type; errored nulls propagate, missing data becomes zero.</summary>
-    private object? CompleteValue(IGraphType type, object? value, List<GraphQLField> fields, List<object> path, string parentType, bool errored)
+    private object? CompleteValue(IGraphType type, object? value, CollectedField field, ResponsePath path, string parentType, bool errored)
     {
         if (type is NonNullGraphType nonNull)
         {
             var inner = nonNull.ResolvedType!;
             if (value is null && !errored)
             {
-                MissingFieldLog.Report(parentType, (string)fields[0].Name.Value);
+                MissingFieldLog.Report(parentType, field.Name);
                 value = ZeroValue(inner);
             }
-            var completed = CompleteValue(inner, value, fields, path, parentType, errored);
+            var completed = CompleteValue(inner, value, field, path, parentType, errored);
             return completed ?? throw new NullPropagation();
         }
         if (value is null) return null;
@@ -137,9 +148,9 @@ internal sealed partial class Executor
         {
             return type switch
             {
-                ListGraphType list => CompleteList(list.ResolvedType!, value, fields, path, parentType),
+                ListGraphType list => CompleteList(list.ResolvedType!, value, field, path, parentType),
                 ScalarGraphType or EnumerationGraphType => value,
-                _ => CompleteComposite(type, value, fields, path),
+                _ => CompleteComposite(type, value, field, path),
             };
         }
         catch (NullPropagation)
@@ -148,7 +159,7 @@ internal sealed partial class Executor
         }
     }
 
-    private List<object?> CompleteList(IGraphType itemType, object value, List<GraphQLField> fields, List<object> path, string parentType)
+    private List<object?> CompleteList(IGraphType itemType, object value, CollectedField field, ResponsePath path, string parentType)
     {
         var items = value switch
         {
@@ -159,25 +170,31 @@ internal sealed partial class Executor
         var result = new List<object?>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            List<object> itemPath = [.. path, i];
             var item = items[i];
             var errored = false;
-            if (item is not null && ShouldFault(item, itemType))
+            path.Push(i);
+            try
             {
-                AddError(null, SomethingWentWrong(), itemPath, fields[0]);
-                item = null;
-                errored = true;
+                if (item is not null && ShouldFault(item, itemType))
+                {
+                    AddError(null, SomethingWentWrong(), path, field.Fields[0]);
+                    item = null;
+                    errored = true;
+                }
+                result.Add(CompleteValue(itemType, item, field, path, parentType, errored));
             }
-            result.Add(CompleteValue(itemType, item, fields, itemPath, parentType, errored));
+            finally
+            {
+                path.Pop();
+            }
         }
         return result;
     }
 
-    private object? CompleteComposite(IGraphType type, object value, List<GraphQLField> fields, List<object> path)
+    private object? CompleteComposite(IGraphType type, object value, CollectedField field, ResponsePath path)
     {
         var typeName = ConcreteType(type, value);
-        var sets = fields.Where(f => f.SelectionSet is not null).Select(f => f.SelectionSet!).ToList();
-        return CompleteObject(value, typeName, sets, path);
+        return CompleteObject(value, typeName, Children(field, typeName), path);
     }
 
     private bool ShouldFault(object item, IGraphType itemType)
@@ -224,11 +241,11 @@ internal sealed partial class Executor
         }
     }
 
-    private void AddError(string? type, string message, List<object> path, GraphQLField field)
+    private void AddError(string? type, string message, ResponsePath path, GraphQLField field)
     {
         var error = new JsonObject();
         if (type is not null) error["type"] = type;
-        error["path"] = new JsonArray(path.Select(p => p is int i ? JsonValue.Create(i) : (JsonNode?)JsonValue.Create((string)p)).ToArray());
+        error["path"] = path.ToJson();
         error["locations"] = _plan.Lines!.Locations(field);
         error["message"] = message;
         _errors.Add(error);

@@ -8,17 +8,21 @@ namespace Pulse.GitHubSimulator.GraphQL.Execution;
 internal static class PullRequests
 {
     /// <summary>states filter, then orderBy {field, direction} (default CREATED_AT ASC); ties by databaseId.</summary>
-    public static List<JsonNode?> Select(RepositoryRecord repo, GraphQLField field, JsonObject variables)
+    public static IReadOnlyList<JsonNode?> Select(RepositoryRecord repo, GraphQLField field, JsonObject variables)
     {
-        IEnumerable<JsonObject> prs = repo.PullRequests;
-        if (QueryValues.Argument(field, "states", variables) is JsonArray { Count: > 0 } states)
-        {
-            var wanted = states.Select(s => (string?)s).ToHashSet();
-            prs = prs.Where(p => wanted.Contains((string?)p["state"]));
-        }
+        var wanted = QueryValues.Argument(field, "states", variables) is JsonArray { Count: > 0 } states
+            ? states.Select(s => (string?)s).ToHashSet()
+            : null;
         var orderBy = QueryValues.Argument(field, "orderBy", variables) as JsonObject;
         var key = (string?)orderBy?["field"] == "UPDATED_AT" ? "updatedAt" : "createdAt";
-        return Order(prs, key, (string?)orderBy?["direction"] == "DESC").ToList<JsonNode?>();
+        var descending = (string?)orderBy?["direction"] == "DESC";
+        var cacheKey = $"{key}|{descending}|{(wanted is null ? "" : string.Join(",", wanted.Order(StringComparer.Ordinal)))}";
+        return repo.PullRequestOrders.GetOrAdd(cacheKey, _ =>
+        {
+            IEnumerable<JsonObject> prs = repo.PullRequests;
+            if (wanted is not null) prs = prs.Where(p => wanted.Contains((string?)p["state"]));
+            return Order(prs, key, descending).ToArray<JsonNode?>();
+        });
     }
 
     /// <summary>Repository.issues: states filter, then orderBy {field, direction} (default CREATED_AT ASC); ties by databaseId.</summary>

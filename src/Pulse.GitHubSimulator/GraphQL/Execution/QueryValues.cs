@@ -23,7 +23,8 @@ internal static class QueryValues
 
     public static JsonNode? Argument(GraphQLField field, string name, JsonObject variables)
     {
-        foreach (var arg in field.Arguments ?? (IEnumerable<GraphQLArgument>)[])
+        if (field.Arguments is null) return null;
+        foreach (var arg in field.Arguments.Items)
             if (arg.Name.Value == name) return Evaluate(arg.Value, variables);
         return null;
     }
@@ -38,7 +39,8 @@ internal static class QueryValues
     /// <summary>False when @skip(if: true) or @include(if: false) removes the selection.</summary>
     public static bool Included(IHasDirectivesNode node, JsonObject variables)
     {
-        foreach (var d in node.Directives?.Items ?? [])
+        if (node.Directives is null) return true;
+        foreach (var d in node.Directives.Items)
         {
             var arg = d.Arguments?.Items.FirstOrDefault(a => a.Name.Value == "if");
             var on = Evaluate(arg?.Value, variables) is JsonValue v && v.TryGetValue<bool>(out var b) && b;

@@ -17,6 +17,14 @@ internal static class GitHubValidator
     public static IReadOnlyList<JsonObject> Validate(
         GraphQLDocument document, GraphQLOperationDefinition operation, JsonObject? variables, LineMap lines)
     {
+        if (ProvablyValid.Check(document, variables)) return [];
+        return ValidateFully(document, operation, variables, lines);
+    }
+
+    /// <summary>GraphQL.NET's rules alone, without the fast proof: what the proof is held to.</summary>
+    internal static IReadOnlyList<JsonObject> ValidateFully(
+        GraphQLDocument document, GraphQLOperationDefinition operation, JsonObject? variables, LineMap lines)
+    {
         var result = Validator.ValidateAsync(new ValidationOptions
         {
             Schema = GitHubSchema.Instance,

@@ -6,7 +6,14 @@ namespace Pulse.GitHubSimulator.GraphQL.Validation;
 /// <summary>Turns character offsets in the query text into GitHub's 1-based {line, column}.</summary>
 internal sealed class LineMap(string text)
 {
-    private readonly int[] _lineStarts = [0, .. text.Select((c, i) => (c, i)).Where(x => x.c == '\n').Select(x => x.i + 1)];
+    private readonly int[] _lineStarts = LineStarts(text);
+
+    private static int[] LineStarts(string text)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = text.IndexOf('\n'); i >= 0; i = text.IndexOf('\n', i + 1)) starts.Add(i + 1);
+        return [.. starts];
+    }
 
     public (int Line, int Column) Position(int offset)
     {
