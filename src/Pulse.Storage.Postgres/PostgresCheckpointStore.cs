@@ -59,7 +59,7 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
             VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, @variables::jsonb, @payload::jsonb, @units::jsonb, @status, @Points, @Requests, now()) RETURNING id
             """, new
             {
-                page.TenantId, page.IntegrationId, page.RunId, page.EntityType, page.QueryHash, variables = Pg.JsonbSafe(page.VariablesJson), payload = Pg.JsonbSafe(page.Payload),
+                page.TenantId, page.IntegrationId, page.RunId, page.EntityType, page.QueryHash, variables = Pg.JsonbSafe(page.VariablesJson), payload = Pg.JsonbSafe(System.Text.Encoding.UTF8.GetString(page.Payload)),
                 units = JsonSerializer.Serialize(outcome.Units), status = outcome.StepsWithData.Any() ? "pending" : "done", page.Points, page.Requests,
             }, tx);
 
@@ -86,9 +86,10 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
         var toQueue = new List<long>();
         foreach (var step in outcome.StepsWithData)
         {
-            // A step's transform waits for the previous step's: its rows hold foreign keys to those.
-            var before = GitHubPrJob.Before(step);
-            var open = before is null || await PostgresRunLedger.StateAsync(c, tx, page.RunId, before.Name, Stage.Transform) == StageState.Finished;
+            // A step's transform waits for the transforms of the steps its rows hold foreign keys to.
+            var open = true;
+            foreach (var needed in GitHubPrJob.TransformStartsAfter(step))
+                open = open && await PostgresRunLedger.StateAsync(c, tx, page.RunId, needed.Name, Stage.Transform) == StageState.Finished;
             var id = await c.ExecuteScalarAsync<long>("""
                 INSERT INTO work_items (tenant_id, run_id, step, stage, raw_id, state, created_at, updated_at)
                 VALUES (@TenantId, @RunId, @step, 'transform', @rawId, @state, now(), now()) RETURNING id

@@ -98,7 +98,7 @@ internal sealed class PostgresRowWriter(IDbConnection c, IDbTransaction tx, long
         _threadIds[thread.NodeId] = id;
     }
 
-    /// <summary>All comments of the batch in one statement; a review the comment belongs to may be invisible (another user's pending review): its key stays empty.</summary>
+    /// <summary>All comments of the batch in one statement; their review keys are filled by the comments step's sweep (<see cref="PostgresRunSweep"/>).</summary>
     public async Task<IReadOnlyList<long>> UpsertCommentsAsync(IReadOnlyList<CommentRow> comments)
     {
         if (comments.Count == 0) return [];
@@ -109,7 +109,7 @@ internal sealed class PostgresRowWriter(IDbConnection c, IDbTransaction tx, long
             INSERT INTO prs_comments (tenant_id, pr_id, node_id, database_id, comment_type, thread_id, review_id, review_node_id, author_login,
               author_type, body, created_at, updated_at, path, line, original_line, diff_hunk, reply_to_node_id, content_hash, last_seen_run_id)
             SELECT @tenantId, u.pr_id, u.node_id, u.database_id, u.comment_type, u.thread_id,
-              (SELECT v.id FROM prs_reviews v WHERE v.tenant_id = @tenantId AND v.node_id = u.review_node_id), u.review_node_id, u.author_login,
+              NULL, u.review_node_id, u.author_login,
               u.author_type, u.body, u.created_at, u.updated_at, u.path, u.line, u.original_line, u.diff_hunk, u.reply_to, u.hash, @runId
             FROM unnest(@prIds, @nodeIds, @databaseIds::bigint[], @types, @threadIds::bigint[], @reviewNodeIds, @authorLogins, @authorTypes, @bodies,
               @createdAts::timestamptz[], @updatedAts::timestamptz[], @paths, @lines::int[], @originalLines::int[], @diffHunks, @replyTos, @hashes)

@@ -42,20 +42,22 @@ public sealed class PostgresRunLedger(PostgresDatabase db) : IRunLedger
 
             var feedersDone = step.Order == 1 || await StateAsync(c, tx, runId, GitHubPrJob.PullRequests.Name, Stage.Extraction) is StageState.Finished or StageState.Failed;
             if (feedersDone && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Extraction)
-                && await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'pending' AND kind = ANY(@kinds)", new { runId, kinds }, tx) == 0)
+                // EXISTS, not count(*): this runs after every commit, and counting walked every pending checkpoint of the run.
+                && !await c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM checkpoints WHERE run_id = @runId AND status = 'pending' AND kind = ANY(@kinds))", new { runId, kinds }, tx))
             {
                 var failed = await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'failed' AND kind = ANY(@kinds)", new { runId, kinds }, tx);
                 await EndAsync(c, tx, runId, step.Name, Stage.Extraction, failed > 0, changes);
             }
 
-            var before = GitHubPrJob.Before(step);
-            var gateOpen = before is null || await IsEndedAsync(c, tx, runId, before.Name, Stage.Transform);
-            if (gateOpen)
+            // Transform: opens when the steps its rows point at have ended theirs; ends when its extraction has, the steps
+            // it ends after have ended theirs, and no item is open. Steps are visited in order, so those are current here.
+            if (await AllEndedAsync(c, tx, runId, GitHubPrJob.TransformStartsAfter(step), Stage.Transform))
             {
                 released.AddRange(await c.QueryAsync<long>("""
                     UPDATE work_items SET state = 'pending' WHERE run_id = @runId AND step = @step AND stage = 'transform' AND state = 'waiting' RETURNING id
                     """, new { runId, step = step.Name }, tx));
                 if (await IsEndedAsync(c, tx, runId, step.Name, Stage.Extraction) && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Transform)
+                    && await AllEndedAsync(c, tx, runId, GitHubPrJob.TransformEndsAfter(step), Stage.Transform)
                     && await OpenItemsAsync(c, tx, runId, step.Name, "transform") == 0)
                 {
                     await PostgresRunSweep.AfterTransformAsync(c, tx, runId, step);
@@ -88,6 +90,13 @@ public sealed class PostgresRunLedger(PostgresDatabase db) : IRunLedger
 
     private static async Task<bool> IsEndedAsync(IDbConnection c, IDbTransaction tx, long runId, string step, Stage stage) =>
         await StateAsync(c, tx, runId, step, stage) is StageState.Finished or StageState.Failed;
+
+    private static async Task<bool> AllEndedAsync(IDbConnection c, IDbTransaction tx, long runId, IEnumerable<PipelineStep> steps, Stage stage)
+    {
+        foreach (var step in steps)
+            if (!await IsEndedAsync(c, tx, runId, step.Name, stage)) return false;
+        return true;
+    }
 
     private static Task<long> OpenItemsAsync(IDbConnection c, IDbTransaction tx, long runId, string step, string stage) => c.ExecuteScalarAsync<long>(
         "SELECT count(*) FROM work_items WHERE run_id = @runId AND step = @step AND stage = @stage AND state IN ('waiting', 'pending')", new { runId, step, stage }, tx);

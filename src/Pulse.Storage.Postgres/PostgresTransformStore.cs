@@ -17,7 +17,7 @@ public sealed class PostgresTransformStore(PostgresDatabase db, int embeddingBat
             """, new { workItemId });
         if (row.Id == 0 || row.State != "pending") return null;
         var units = JsonSerializer.Deserialize<List<RawUnit>>(row.Units) ?? [];
-        return new TransformInput(row.Id, row.RunId, row.TenantId, row.Step, row.Payload, units, row.Embeddings);
+        return new TransformInput(row.Id, row.RunId, row.TenantId, row.Step, System.Text.Encoding.UTF8.GetBytes(row.Payload), units, row.Embeddings);
     }, ct);
 
     public Task<TransformCommitResult> CommitAsync(TransformBatch batch, CancellationToken ct) => db.WriteAsync(async (c, tx) =>

@@ -60,7 +60,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         var now = DateTimeOffset.UtcNow;
         var rawId = await c.ExecuteScalarAsync<long>("""
             INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, payload, units, status, points, requests, created_at)
-            VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, @VariablesJson, @Payload, @units, @status, @Points, @Requests, @now) RETURNING id
+            VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, @VariablesJson, CAST(@Payload AS TEXT), @units, @status, @Points, @Requests, @now) RETURNING id
             """, new
             {
                 page.TenantId, page.IntegrationId, page.RunId, page.EntityType, page.QueryHash, page.VariablesJson, page.Payload,
@@ -99,9 +99,10 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         var toQueue = new List<long>();
         foreach (var step in outcome.StepsWithData)
         {
-            // A step's transform waits for the previous step's: its rows hold foreign keys to those.
-            var before = GitHubPrJob.Before(step);
-            var open = before is null || await SqliteRunLedger.StateAsync(c, tx, page.RunId, before.Name, Stage.Transform) == StageState.Finished;
+            // A step's transform waits for the transforms of the steps its rows hold foreign keys to.
+            var open = true;
+            foreach (var needed in GitHubPrJob.TransformStartsAfter(step))
+                open = open && await SqliteRunLedger.StateAsync(c, tx, page.RunId, needed.Name, Stage.Transform) == StageState.Finished;
             var id = await c.ExecuteScalarAsync<long>("""
                 INSERT INTO work_items (tenant_id, run_id, step, stage, raw_id, state, created_at, updated_at)
                 VALUES (@TenantId, @RunId, @step, 'transform', @rawId, @state, @now, @now) RETURNING id

@@ -1,7 +1,9 @@
 using System.Data;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Pulse.Storage.Sqlite;
 
@@ -12,6 +14,14 @@ namespace Pulse.Storage.Sqlite;
 public sealed class SqliteDatabase
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
+
+    /// <summary>
+    /// The one connection write transactions run on (guarded by <see cref="_writer"/>). SQLite drops a connection's page
+    /// cache whenever another connection has written since its last transaction, so writes spread over pooled
+    /// connections re-read their pages every time; one writer keeps its cache warm (issue #7).
+    /// </summary>
+    private SqliteConnection? _writerConnection;
 
     static SqliteDatabase()
     {
@@ -42,7 +52,13 @@ public sealed class SqliteDatabase
         // synchronous is per connection (only journal_mode is stored in the file), so every connection sets it.
         // WAL + NORMAL: a commit is in the WAL before COMMIT returns, so it survives a killed process (SIGKILL);
         // only an OS crash or power loss can lose the last commits, never corrupt the file. FULL would fsync every commit.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000; PRAGMA synchronous = NORMAL;");
+        // The pool keeps the physical connection (and its settings) between opens: set them once per physical connection.
+        var handle = connection.Handle!;
+        if (!_configured.TryGetValue(handle, out _))
+        {
+            await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000; PRAGMA synchronous = NORMAL;");
+            _configured.AddOrUpdate(handle, handle);
+        }
         return connection;
     }
 
@@ -60,16 +76,37 @@ public sealed class SqliteDatabase
         await _writer.WaitAsync(ct);
         try
         {
-            await using var connection = await OpenAsync(ct);
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-            var result = await work(connection, tx);
-            await tx.CommitAsync(ct);
-            return result;
+            var connection = _writerConnection ??= await OpenWriterAsync(ct);
+            try
+            {
+                await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+                var result = await work(connection, tx);
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch
+            {
+                // The transaction rolled back; a fresh connection for the next one, in case this one is what broke.
+                _writerConnection = null;
+                await connection.DisposeAsync();
+                throw;
+            }
         }
         finally
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>
+    /// The writer's connection, with a cache of 16 MB instead of SQLite's 2 MB: upserts land all over the row and
+    /// node-id indexes, and a cache that holds them reads far fewer pages back from the file.
+    /// </summary>
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken ct)
+    {
+        var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync("PRAGMA cache_size = -16384;");
+        return connection;
     }
 
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)

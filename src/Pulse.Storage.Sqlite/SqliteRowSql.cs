@@ -59,10 +59,11 @@ internal static class SqliteRowSql
         RETURNING id
         """;
 
+    /// <summary>The review key is filled by the comments step's sweep (<see cref="SqliteRunSweep"/>), once every review of the run is in.</summary>
     public const string Comment = """
         INSERT INTO prs_comments (tenant_id, pr_id, node_id, database_id, comment_type, thread_id, review_id, review_node_id, author_login,
           author_type, body, created_at, updated_at, path, line, original_line, diff_hunk, reply_to_node_id, content_hash, last_seen_run_id)
-        VALUES (@tenantId, @prId, @NodeId, @DatabaseId, @CommentType, @threadId, @reviewId, @ReviewNodeId, @AuthorLogin,
+        VALUES (@tenantId, @prId, @NodeId, @DatabaseId, @CommentType, @threadId, NULL, @ReviewNodeId, @AuthorLogin,
           @AuthorType, @Body, @CreatedAt, @UpdatedAt, @Path, @Line, @OriginalLine, @DiffHunk, @ReplyToNodeId, @ContentHash, @runId)
         ON CONFLICT (tenant_id, node_id) DO UPDATE SET
           pr_id = excluded.pr_id, database_id = excluded.database_id, comment_type = excluded.comment_type, thread_id = excluded.thread_id,

@@ -68,15 +68,11 @@ internal sealed class SqliteRowWriter(SqliteConnection c, SqliteTransaction tx, 
     {
         var prId = await PullRequestIdAsync(comment.PullRequestNodeId);
         long? threadId = comment.ThreadNodeId is null ? null : await ThreadIdAsync(comment.ThreadNodeId);
-        // A review the comment belongs to may be invisible (another user's pending review): keep its node id, leave the key empty.
-        long? reviewId = comment.ReviewNodeId is null ? null
-            : await Statement("reviewId", "SELECT id FROM prs_reviews WHERE tenant_id = @tenantId AND node_id = @node", "tenantId", "node")
-                .Set("node", comment.ReviewNodeId).ScalarAsync(ct);
-        var s = Statement("comment", SqliteRowSql.Comment, "tenantId", "prId", "NodeId", "DatabaseId", "CommentType", "threadId", "reviewId",
+        var s = Statement("comment", SqliteRowSql.Comment, "tenantId", "prId", "NodeId", "DatabaseId", "CommentType", "threadId",
             "ReviewNodeId", "AuthorLogin", "AuthorType", "Body", "CreatedAt", "UpdatedAt", "Path", "Line", "OriginalLine", "DiffHunk", "ReplyToNodeId",
             "ContentHash", "runId");
         s.Set("prId", prId).Set("NodeId", comment.NodeId).Set("DatabaseId", comment.DatabaseId).Set("CommentType", comment.CommentType)
-            .Set("threadId", threadId).Set("reviewId", reviewId).Set("ReviewNodeId", comment.ReviewNodeId).Set("AuthorLogin", comment.AuthorLogin)
+            .Set("threadId", threadId).Set("ReviewNodeId", comment.ReviewNodeId).Set("AuthorLogin", comment.AuthorLogin)
             .Set("AuthorType", comment.AuthorType).Set("Body", comment.Body).Set("CreatedAt", comment.CreatedAt).Set("UpdatedAt", comment.UpdatedAt)
             .Set("Path", comment.Path).Set("Line", comment.Line).Set("OriginalLine", comment.OriginalLine).Set("DiffHunk", comment.DiffHunk)
             .Set("ReplyToNodeId", comment.ReplyToNodeId).Set("ContentHash", comment.ContentHash);

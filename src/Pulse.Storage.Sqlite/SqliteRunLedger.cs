@@ -47,21 +47,23 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
             // Extraction: its checkpoints come from the first step's listings, and from its own pages.
             var feedersDone = step.Order == 1 || Ended(GitHubPrJob.PullRequests.Name, Stage.Extraction);
             if (feedersDone && !Ended(step.Name, Stage.Extraction)
-                && await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'pending' AND kind IN @kinds", new { runId, kinds }, tx) == 0)
+                // EXISTS, not count(*): this runs after every commit, and counting walked every pending checkpoint of the run.
+                && !await c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM checkpoints WHERE run_id = @runId AND status = 'pending' AND kind IN @kinds)", new { runId, kinds }, tx))
             {
                 var failed = await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'failed' AND kind IN @kinds", new { runId, kinds }, tx);
                 await EndAsync(step.Name, Stage.Extraction, failed > 0);
             }
 
-            // Transform: opens when the previous step's transform has ended; ends when its extraction has and no item is open.
-            var before = GitHubPrJob.Before(step);
-            var gateOpen = before is null || Ended(before.Name, Stage.Transform);
+            // Transform: opens when the steps its rows point at have ended theirs; ends when its extraction has, the steps
+            // it ends after have ended theirs, and no item is open. Steps are visited in order, so those are current here.
+            var gateOpen = GitHubPrJob.TransformStartsAfter(step).All(s => Ended(s.Name, Stage.Transform));
             if (gateOpen && !Ended(step.Name, Stage.Transform))
             {
                 released.AddRange(await c.QueryAsync<long>("""
                     UPDATE work_items SET state = 'pending' WHERE run_id = @runId AND step = @step AND stage = 'transform' AND state = 'waiting' RETURNING id
                     """, new { runId, step = step.Name }, tx));
-                if (Ended(step.Name, Stage.Extraction) && await OpenItemsAsync(c, tx, runId, step.Name, "transform") == 0)
+                if (Ended(step.Name, Stage.Extraction) && GitHubPrJob.TransformEndsAfter(step).All(s => Ended(s.Name, Stage.Transform))
+                    && await OpenItemsAsync(c, tx, runId, step.Name, "transform") == 0)
                 {
                     await SqliteRunSweep.AfterTransformAsync(c, tx, runId, step);
                     await EndAsync(step.Name, Stage.Transform, await FailedItemsAsync(c, tx, runId, step.Name, "transform") > 0);

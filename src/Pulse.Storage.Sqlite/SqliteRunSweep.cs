@@ -25,6 +25,7 @@ internal static class SqliteRunSweep
         if (step == GitHubPrJob.Comments)
         {
             await DeleteStaleAsync(c, tx, "prs_comments", refetched, args);
+            await LinkReviewsAsync(c, tx, runId);
             await c.ExecuteAsync($"DELETE FROM prs_review_threads WHERE last_seen_run_id <> @runId AND pr_id IN ({refetched})", args, tx);
             await DeriveMetricsAsync(c, tx, runId);
         }
@@ -36,6 +37,16 @@ internal static class SqliteRunSweep
         foreach (var chunk in gone.Chunk(500))
             await c.ExecuteAsync("DELETE FROM embeddings WHERE table_name = @table AND row_id IN @chunk", new { table, chunk }, tx);
     }
+
+    /// <summary>
+    /// Points this run's review comments at their reviews. Done here, after the reviews step has ended, not as each comment
+    /// is written: the comments transform runs beside the reviews transform. A review the comment belongs to may be
+    /// invisible (another user's pending review): its key stays empty.
+    /// </summary>
+    private static Task LinkReviewsAsync(IDbConnection c, IDbTransaction tx, long runId) => c.ExecuteAsync("""
+        UPDATE prs_comments SET review_id = (SELECT r.id FROM prs_reviews r WHERE r.tenant_id = prs_comments.tenant_id AND r.node_id = prs_comments.review_node_id)
+        WHERE pr_id IN (SELECT id FROM prs WHERE last_seen_run_id = @runId) AND last_seen_run_id = @runId AND review_node_id IS NOT NULL
+        """, new { runId }, tx);
 
     /// <summary>The original's PR metrics, from complete children: first review, review cycles, rework after review.</summary>
     private static Task DeriveMetricsAsync(IDbConnection c, IDbTransaction tx, long runId) => c.ExecuteAsync("""

@@ -11,8 +11,10 @@ public sealed class SqliteTransformStore(SqliteDatabase db, int embeddingBatch =
 {
     public Task<TransformInput?> LoadAsync(long workItemId, CancellationToken ct) => db.ReadAsync(async c =>
     {
-        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, string Step, string State, string Payload, string Units, long Embeddings)>("""
-            SELECT w.id, w.run_id, w.tenant_id, w.step, w.state, r.payload, r.units, run.embeddings_enabled
+        // The payload is read as its UTF-8 bytes (CAST AS BLOB keeps them): the transform parses those, never a UTF-16 copy.
+        // A redelivered item (already done) does not read it at all.
+        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, string Step, string State, byte[] Payload, string Units, long Embeddings)>("""
+            SELECT w.id, w.run_id, w.tenant_id, w.step, w.state, CASE WHEN w.state = 'pending' THEN CAST(r.payload AS BLOB) END, r.units, run.embeddings_enabled
             FROM work_items w JOIN raw_extraction_data r ON r.id = w.raw_id JOIN etl_job_runs run ON run.id = w.run_id
             WHERE w.id = @workItemId AND w.stage = 'transform'
             """, new { workItemId });

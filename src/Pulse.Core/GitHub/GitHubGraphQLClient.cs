@@ -26,11 +26,11 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
         request.Headers.UserAgent.ParseAdd("pulse-etl/1.0");
 
         HttpResponseMessage response;
-        string body;
+        byte[] body;
         try
         {
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            body = await response.Content.ReadAsStringAsync(ct);
+            body = await response.Content.ReadAsByteArrayAsync(ct);
         }
         catch (HttpRequestException e)
         {
@@ -52,7 +52,7 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
         }
     }
 
-    private static GraphQLResponse Classify(HttpResponseMessage response, string body, RateLimitInfo? rateLimit)
+    private static GraphQLResponse Classify(HttpResponseMessage response, byte[] body, RateLimitInfo? rateLimit)
     {
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.Unauthorized)
@@ -73,7 +73,8 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            // The document reads the body's bytes in place: no copy, no transcoding.
+            document = JsonDocument.Parse(body.AsMemory());
         }
         catch (JsonException e)
         {
@@ -99,8 +100,8 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
         return new GraphQLResponse(body, document, errors, rateLimit, response.Headers.Date);
     }
 
-    private static bool IsSecondaryLimit(HttpResponseMessage response, string body) =>
-        response.Headers.RetryAfter is not null || body.Contains("secondary rate limit", StringComparison.OrdinalIgnoreCase);
+    private static bool IsSecondaryLimit(HttpResponseMessage response, byte[] body) =>
+        response.Headers.RetryAfter is not null || Encoding.UTF8.GetString(body).Contains("secondary rate limit", StringComparison.OrdinalIgnoreCase);
 
     private static TimeSpan RetryAfter(HttpResponseMessage response)
     {
@@ -139,5 +140,9 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
         return list;
     }
 
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    private static string Truncate(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 800));
+        return text.Length <= 200 ? text : text[..200] + "…";
+    }
 }

@@ -9,10 +9,10 @@ public sealed record GraphQLError(string Message, string? Type, IReadOnlyList<st
 public sealed record RateLimitInfo(int Limit, int Remaining, int Used, DateTimeOffset ResetAt);
 
 /// <summary>A successful (possibly partial) answer: data plus any errors that came beside it.</summary>
-public sealed class GraphQLResponse(string body, JsonDocument document, IReadOnlyList<GraphQLError> errors, RateLimitInfo? rateLimit, DateTimeOffset? serverDate) : IDisposable
+public sealed class GraphQLResponse(byte[] body, JsonDocument document, IReadOnlyList<GraphQLError> errors, RateLimitInfo? rateLimit, DateTimeOffset? serverDate) : IDisposable
 {
-    /// <summary>The body exactly as received, stored raw.</summary>
-    public string Body { get; } = body;
+    /// <summary>The body exactly as received (UTF-8), stored raw: kept as bytes, it is never transcoded to UTF-16 and back.</summary>
+    public byte[] Body { get; } = body;
     public JsonElement Data => document.RootElement.GetProperty("data");
     public IReadOnlyList<GraphQLError> Errors { get; } = errors;
     public RateLimitInfo? RateLimit { get; } = rateLimit;

@@ -2,8 +2,10 @@ namespace Pulse.Core.Jobs;
 
 /// <summary>
 /// The <c>github_prs</c> job: the seed's four steps, in their order. This list is the only place
-/// the order is written; transforms of a step wait for the previous step's transform, because
-/// commits, reviews and comments hold foreign keys to rows the earlier steps write.
+/// the order is written. A step's transform waits only for what its rows really need (issue #7):
+/// commits, reviews and comments hold keys to PR rows, so they start once the PR transform has
+/// ended and then run side by side; the last step ends after the others, because its sweep links
+/// comments to their reviews and derives the PR metrics from every child table.
 /// </summary>
 public static class GitHubPrJob
 {
@@ -20,6 +22,10 @@ public static class GitHubPrJob
     public static PipelineStep Step(string name) =>
         Steps.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"Unknown step '{name}'.", nameof(name));
 
-    /// <summary>The step whose transform must finish before this step's transform may start (null for the first).</summary>
-    public static PipelineStep? Before(PipelineStep step) => step.Order == 1 ? null : Steps[step.Order - 2];
+    /// <summary>The steps whose transforms must have ended before this step's transform may start: its rows hold keys to theirs.</summary>
+    public static IReadOnlyList<PipelineStep> TransformStartsAfter(PipelineStep step) => step.Order == 1 ? [] : [PullRequests];
+
+    /// <summary>The steps whose transforms must have ended before this step's transform may end (and run its sweep).</summary>
+    public static IReadOnlyList<PipelineStep> TransformEndsAfter(PipelineStep step) =>
+        step == Steps[^1] ? Steps.Take(Steps.Count - 1).ToList() : TransformStartsAfter(step);
 }

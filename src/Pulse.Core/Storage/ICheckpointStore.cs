@@ -2,9 +2,9 @@ using Pulse.Core.Extract;
 
 namespace Pulse.Core.Storage;
 
-/// <summary>An answer to store: the raw payload and what it means for the checkpoints, written in one transaction.</summary>
+/// <summary>An answer to store: the raw payload (UTF-8 JSON, as received) and what it means for the checkpoints, written in one transaction.</summary>
 public sealed record ExtractedPage(
-    long RunId, long TenantId, long IntegrationId, string EntityType, string QueryHash, string VariablesJson, string Payload,
+    long RunId, long TenantId, long IntegrationId, string EntityType, string QueryHash, string VariablesJson, byte[] Payload,
     PageOutcome Outcome, int Points, long Requests)
 {
     /// <summary>An alias that keeps failing is recorded as failed after this many attempts, and the run goes on.</summary>

@@ -3,8 +3,8 @@ using Pulse.Core.Transform;
 
 namespace Pulse.Core.Storage;
 
-/// <summary>One transform work item: a stored answer and the step to read out of it.</summary>
-public sealed record TransformInput(long WorkItemId, long RunId, long TenantId, string Step, string Payload, IReadOnlyList<RawUnit> Units, bool EmbeddingsEnabled);
+/// <summary>One transform work item: a stored answer (UTF-8 JSON) and the step to read out of it.</summary>
+public sealed record TransformInput(long WorkItemId, long RunId, long TenantId, string Step, byte[] Payload, IReadOnlyList<RawUnit> Units, bool EmbeddingsEnabled);
 
 /// <summary>What to queue after the transform committed.</summary>
 public sealed record TransformCommitResult(IReadOnlyList<long> EmbeddingItemsToQueue);

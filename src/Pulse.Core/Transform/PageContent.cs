@@ -8,7 +8,7 @@ namespace Pulse.Core.Transform;
 public static class PageContent
 {
     public static (List<PullRequestRow> Prs, List<CommitRow> Commits, List<ReviewRow> Reviews, List<ReviewThreadRow> Threads, List<CommentRow> Comments)
-        Read(string payload, IReadOnlyList<RawUnit> units, PipelineStep step)
+        Read(ReadOnlyMemory<byte> payload, IReadOnlyList<RawUnit> units, PipelineStep step)
     {
         var prs = new List<PullRequestRow>();
         var commits = new List<CommitRow>();
@@ -16,45 +16,54 @@ public static class PageContent
         var threads = new List<ReviewThreadRow>();
         var comments = new List<CommentRow>();
 
-        using var document = JsonDocument.Parse(payload);
-        var data = document.RootElement.GetProperty("data");
-        foreach (var unit in units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead && FetchKinds.StepOf(u.Kind) == step))
+        var stepUnits = units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead && FetchKinds.StepOf(u.Kind) == step).ToList();
+        var aliases = StepAliases.Read(payload.Span, stepUnits.Select(u => u.Alias).ToHashSet(StringComparer.Ordinal));
+        try
         {
-            if (data.Prop(unit.Alias) is not { } aliasData || PageReader.Connection(aliasData, unit.Kind) is not { } connection) continue;
-            var nodes = connection.Nodes();
-            var prId = unit.PullRequestNodeId;
-            switch (unit.Kind)
+            foreach (var unit in stepUnits)
             {
-                case FetchKind.PullRequests:
-                    // Incremental runs stop at the first PR older than the cut-off; older ones on the same page are unchanged.
-                    prs.AddRange(nodes.TakeWhile(n => unit.Since is null || n.ReqDate("updatedAt") >= unit.Since)
-                        .Select(n => PullRequestMapper.Map(n, unit.RepositoryId)));
-                    break;
-                case FetchKind.Commits:
-                    commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
-                    break;
-                case FetchKind.Reviews:
-                    reviews.AddRange(nodes.Select(n => ReviewMapper.Map(n, prId!)));
-                    break;
-                case FetchKind.IssueComments:
-                    comments.AddRange(nodes.Select(n => CommentMapper.MapIssueComment(n, prId!)));
-                    break;
-                case FetchKind.ReviewThreads:
-                    foreach (var thread in nodes)
-                    {
-                        var row = ReviewThreadMapper.Map(thread, prId!);
-                        threads.Add(row);
-                        if (thread.Prop("comments") is { } first)
-                            comments.AddRange(first.Nodes().Select(c => CommentMapper.MapReviewComment(c, prId!, row.NodeId)));
-                    }
-                    break;
-                case FetchKind.ThreadComments:
-                    // The thread's own fields come along, so its row exists even if this page is read first.
-                    var threadRow = ReviewThreadMapper.Map(aliasData, aliasData.Prop("pullRequest")?.Str("id") ?? prId!);
-                    threads.Add(threadRow);
-                    comments.AddRange(nodes.Select(c => CommentMapper.MapReviewComment(c, threadRow.PullRequestNodeId, threadRow.NodeId)));
-                    break;
+                if (!aliases.TryGetValue(unit.Alias, out var aliasDocument)) continue;
+                var aliasData = aliasDocument.RootElement;
+                if (aliasData.ValueKind == JsonValueKind.Null || PageReader.Connection(aliasData, unit.Kind) is not { } connection) continue;
+                var nodes = connection.Nodes();
+                var prId = unit.PullRequestNodeId;
+                switch (unit.Kind)
+                {
+                    case FetchKind.PullRequests:
+                        // Incremental runs stop at the first PR older than the cut-off; older ones on the same page are unchanged.
+                        prs.AddRange(nodes.TakeWhile(n => unit.Since is null || n.ReqDate("updatedAt") >= unit.Since)
+                            .Select(n => PullRequestMapper.Map(n, unit.RepositoryId)));
+                        break;
+                    case FetchKind.Commits:
+                        commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
+                        break;
+                    case FetchKind.Reviews:
+                        reviews.AddRange(nodes.Select(n => ReviewMapper.Map(n, prId!)));
+                        break;
+                    case FetchKind.IssueComments:
+                        comments.AddRange(nodes.Select(n => CommentMapper.MapIssueComment(n, prId!)));
+                        break;
+                    case FetchKind.ReviewThreads:
+                        foreach (var thread in nodes)
+                        {
+                            var row = ReviewThreadMapper.Map(thread, prId!);
+                            threads.Add(row);
+                            if (thread.Prop("comments") is { } first)
+                                comments.AddRange(first.Nodes().Select(c => CommentMapper.MapReviewComment(c, prId!, row.NodeId)));
+                        }
+                        break;
+                    case FetchKind.ThreadComments:
+                        // The thread's own fields come along, so its row exists even if this page is read first.
+                        var threadRow = ReviewThreadMapper.Map(aliasData, aliasData.Prop("pullRequest")?.Str("id") ?? prId!);
+                        threads.Add(threadRow);
+                        comments.AddRange(nodes.Select(c => CommentMapper.MapReviewComment(c, threadRow.PullRequestNodeId, threadRow.NodeId)));
+                        break;
+                }
             }
+        }
+        finally
+        {
+            foreach (var document in aliases.Values) document.Dispose();
         }
         return (prs, commits, reviews, threads, comments);
     }

@@ -18,7 +18,7 @@ public sealed class PageReaderTests
             ? e.EnumerateArray().Select(x => new GraphQLError(x.GetProperty("message").GetString()!, x.GetProperty("type").GetString(),
                 x.GetProperty("path").EnumerateArray().Select(p => p.ToString()).ToList())).ToList()
             : [];
-        return new GraphQLResponse(body, document, errors, null, null);
+        return new GraphQLResponse(System.Text.Encoding.UTF8.GetBytes(body), document, errors, null, null);
     }
 
     [Theory]
