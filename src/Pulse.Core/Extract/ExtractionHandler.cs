@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Polly;
@@ -27,6 +28,8 @@ public sealed class ExtractionHandler(
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly QueryPlanner _planner = new(options);
+    /// <summary>Runs whose token's limit this process found spent, and until when: until then their turns go to other runs.</summary>
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _paused = new();
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
@@ -46,17 +49,73 @@ public sealed class ExtractionHandler(
         })
         .Build();
 
+    /// <summary>
+    /// One extraction turn. The message names the run that queued it, but the database decides whom the turn serves: the
+    /// least recently served running run with claimable work, of any tenant. So a run's share does not grow with the
+    /// messages it has in circulation, and a run whose token's limit is spent gives its turns to the others.
+    /// </summary>
     public async Task HandleAsync(WorkMessage message, CancellationToken ct)
     {
-        var run = await jobs.GetRunAsync(message.RunId, ct);
-        if (run is null || run.Status != RunStatus.Running) return;
-        var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
-        var pause = new PauseListener(jobs, coordinator, run);
+        // Runs this turn passes over, and until when: their token's limit is spent.
+        var passed = _paused.Where(p => p.Value > time.GetUtcNow()).ToDictionary();
+        while (true)
+        {
+            // Ending with nothing to claim while others hold claims, the message is owed back (unless it goes on to wait below).
+            var turn = await checkpoints.ClaimTurnAsync(passed.Keys, owedIfNone: passed.Count == 0, options.ClaimBatch, _owner, time.GetUtcNow() + options.Lease, ct);
+            if (turn is null)
+            {
+                if (passed.Count == 0) return;
+                // Every run with work waits for its limit: wait for the first, as a run alone always did.
+                var first = passed.MinBy(p => p.Value).Key;
+                passed.Remove(first);
+                if (await jobs.GetRunAsync(first, ct) is { Status: RunStatus.Running } waiting)
+                {
+                    var waitingConnection = await connections.ForIntegrationAsync(waiting.TenantId, waiting.IntegrationId, ct);
+                    await waitingConnection.Budget.WaitForAsync(1, new PauseListener(jobs, coordinator, waiting), ct);
+                }
+                continue;
+            }
 
-        // Wait out an exhausted budget before claiming, so no claim sits idle through a rate-limit pause.
-        await connection.Budget.WaitForAsync(1, pause, ct);
-        var claimed = await checkpoints.ClaimAsync(run.Id, message.ItemId == 0 ? null : message.ItemId, options.ClaimBatch, _owner, time.GetUtcNow() + options.Lease, ct);
-        if (claimed.Count == 0) return;
+            var run = await jobs.GetRunAsync(turn.RunId, ct);
+            if (run is not { Status: RunStatus.Running })
+            {
+                await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), new CheckpointRelease(), ct);
+                passed[turn.RunId] = DateTimeOffset.MaxValue;
+                continue;
+            }
+            var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
+            var pause = new PauseListener(jobs, coordinator, run);
+            if (await SpentUntilAsync(connection, pause, ct) is { } resumeAt)
+            {
+                // No claim sits idle through a rate-limit pause: the checkpoints go back, the turn goes to another run.
+                await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), new CheckpointRelease(), ct);
+                _paused[run.Id] = passed[run.Id] = resumeAt;
+                continue;
+            }
+            if (_paused.TryRemove(run.Id, out _)) await pause.ResumedAsync(ct);
+            await ServeAsync(run, connection, pause, turn.Checkpoints, ct);
+            return;
+        }
+    }
+
+    /// <summary>Reserves a point of the token's budget without waiting; when it is spent, shows the pause and says until when.</summary>
+    private static async Task<DateTimeOffset?> SpentUntilAsync(GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var spent = new SpentListener(pause, probe, ct);
+        try
+        {
+            await connection.Budget.WaitForAsync(1, spent, probe.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && spent.ResumeAt is not null)
+        {
+            return spent.ResumeAt;
+        }
+    }
+
+    private async Task ServeAsync(RunRecord run, GitHubConnection connection, PauseListener pause, IReadOnlyList<Checkpoint> claimed, CancellationToken ct)
+    {
         var attempt = new Attempt([.. claimed]);
         try
         {
@@ -93,6 +152,8 @@ public sealed class ExtractionHandler(
         {
             await checkpoints.ReleaseAsync(Ids(attempt.All), new CheckpointRelease(), ct);
             await coordinator.FailRunAsync(run.Id, e.Message, ct);
+            // The turn goes on to the other runs (this one ended and no longer takes turns).
+            await ContinueAsync(run, attempt, ct);
             return;
         }
         catch (GitHubException e)
@@ -103,7 +164,7 @@ public sealed class ExtractionHandler(
                 : new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts);
             await checkpoints.ReleaseAsync(Ids(attempt.Current), failure, ct);
             await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), new CheckpointRelease(), ct);
-            await ContinueAsync(run, ct);
+            await ContinueAsync(run, attempt, ct);
             await coordinator.AfterCommitAsync(run.Id, ct);
             return;
         }
@@ -112,7 +173,7 @@ public sealed class ExtractionHandler(
         {
             await StoreAsync(run, attempt, response, ct);
         }
-        await ContinueAsync(run, ct);
+        await ContinueAsync(run, attempt, ct);
         await coordinator.AfterCommitAsync(run.Id, ct);
     }
 
@@ -173,10 +234,13 @@ public sealed class ExtractionHandler(
         await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, 0), ct);
     }
 
-    /// <summary>Keeps the run's extraction going: one message per batch, while work remains.</summary>
-    private async Task ContinueAsync(RunRecord run, CancellationToken ct)
+    /// <summary>
+    /// Keeps extraction going with as many messages as it had: this one's successor, unless it handed one on already
+    /// or no work is left, and one owed for a message that found nothing to claim while this turn held its claims.
+    /// </summary>
+    private async Task ContinueAsync(RunRecord run, Attempt attempt, CancellationToken ct)
     {
-        if (await checkpoints.CountPendingAsync(run.Id, ct) > 0)
+        for (var next = await checkpoints.SettleTurnAsync(run.Id, attempt.HandedOn, ct); next > 0; next--)
             await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, 0), ct);
     }
 
@@ -203,6 +267,22 @@ public sealed class ExtractionHandler(
         public void Keep(List<Checkpoint> kept) => Current = kept;
 
         public void Shrink(Checkpoint cp) => Current = Current.Select(c => c.Id == cp.Id ? c with { PageSize = Math.Max(1, c.PageSize / 2) } : c).ToList();
+    }
+
+    /// <summary>Turns a budget's pause into an answer: shows it on the job, records when it ends, and stops the wait.</summary>
+    private sealed class SpentListener(PauseListener pause, CancellationTokenSource probe, CancellationToken ct) : IRateLimitPauseListener
+    {
+        public DateTimeOffset? ResumeAt { get; private set; }
+
+        public async Task PausedAsync(DateTimeOffset resumeAt, CancellationToken _)
+        {
+            ResumeAt = resumeAt;
+            await pause.PausedAsync(resumeAt, ct);
+            await probe.CancelAsync();
+        }
+
+        // A budget that reset meanwhile resumes at once: the job shows RUNNING again.
+        public Task ResumedAsync(CancellationToken _) => pause.ResumedAsync(ct);
     }
 
     /// <summary>Shows RATE_LIMITED (with the resume time) while the budget waits, then RUNNING again.</summary>
