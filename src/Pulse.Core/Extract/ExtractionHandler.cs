@@ -56,18 +56,20 @@ public sealed class ExtractionHandler(
     /// </summary>
     public async Task HandleAsync(WorkMessage message, CancellationToken ct)
     {
-        // Runs this turn passes over, and until when: their token's limit is spent.
-        var passed = _paused.Where(p => p.Value > time.GetUtcNow()).ToDictionary();
+        // Runs this turn passes over: those whose token's limit is spent (until when), and those with nothing to lease after all.
+        var spent = _paused.Where(p => p.Value > time.GetUtcNow()).ToDictionary();
+        var skipped = new HashSet<long>();
         while (true)
         {
-            // Ending with nothing to claim while others hold claims, the message is owed back (unless it goes on to wait below).
-            var turn = await checkpoints.ClaimTurnAsync(passed.Keys, owedIfNone: passed.Count == 0, options.ClaimBatch, _owner, time.GetUtcNow() + options.Lease, ct);
+            // Ending with nothing to claim while others hold claims, the message is owed back; waiting for a limit below, it is not.
+            var turn = await checkpoints.ClaimTurnAsync([.. spent.Keys, .. skipped], owedIfNone: spent.Count == 0, options.ClaimBatch, _owner,
+                time.GetUtcNow() + options.Lease, ct);
             if (turn is null)
             {
-                if (passed.Count == 0) return;
+                if (spent.Count == 0) return;
                 // Every run with work waits for its limit: wait for the first, as a run alone always did.
-                var first = passed.MinBy(p => p.Value).Key;
-                passed.Remove(first);
+                var first = spent.MinBy(p => p.Value).Key;
+                spent.Remove(first);
                 if (await jobs.GetRunAsync(first, ct) is { Status: RunStatus.Running } waiting)
                 {
                     var waitingConnection = await connections.ForIntegrationAsync(waiting.TenantId, waiting.IntegrationId, ct);
@@ -76,11 +78,12 @@ public sealed class ExtractionHandler(
                 continue;
             }
 
+            // A run that ended meanwhile, or whose checkpoints a late commit held locked (PostgreSQL skips those): the next run.
             var run = await jobs.GetRunAsync(turn.RunId, ct);
-            if (run is not { Status: RunStatus.Running })
+            if (turn.Checkpoints.Count == 0 || run is not { Status: RunStatus.Running })
             {
                 await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), new CheckpointRelease(), ct);
-                passed[turn.RunId] = DateTimeOffset.MaxValue;
+                skipped.Add(turn.RunId);
                 continue;
             }
             var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
@@ -89,7 +92,7 @@ public sealed class ExtractionHandler(
             {
                 // No claim sits idle through a rate-limit pause: the checkpoints go back, the turn goes to another run.
                 await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), new CheckpointRelease(), ct);
-                _paused[run.Id] = passed[run.Id] = resumeAt;
+                _paused[run.Id] = spent[run.Id] = resumeAt;
                 continue;
             }
             if (_paused.TryRemove(run.Id, out _)) await pause.ResumedAsync(ct);
