@@ -11,9 +11,9 @@ using Pulse.Core.Storage;
 namespace Pulse.Core.Extract;
 
 /// <summary>
-/// Handles one extraction message: claims pending checkpoints of the run, packs as many as fit
-/// into one query, sends it (backing off and shrinking on failure), then stores the answer and
-/// advances the checkpoints in one transaction before queuing what it revealed.
+/// Handles one extraction message, a turn: claims pending checkpoints of the run the database chose,
+/// packs as many as fit into one query, sends it (backing off and shrinking on failure), then stores
+/// the answer and advances the checkpoints in one transaction before queuing what it revealed.
 /// </summary>
 public sealed class ExtractionHandler(
     IJobStore jobs,
@@ -67,14 +67,10 @@ public sealed class ExtractionHandler(
             if (turn is null)
             {
                 if (spent.Count == 0) return;
-                // Every run with work waits for its limit: wait for the first, as a run alone always did.
-                var first = spent.MinBy(p => p.Value).Key;
+                // Every run with work waits for its limit: sleep until the first resumes, as a run alone always did.
+                var (first, resumeAt) = spent.MinBy(p => p.Value);
                 spent.Remove(first);
-                if (await jobs.GetRunAsync(first, ct) is { Status: RunStatus.Running } waiting)
-                {
-                    var waitingConnection = await connections.ForIntegrationAsync(waiting.TenantId, waiting.IntegrationId, ct);
-                    await waitingConnection.Budget.WaitForAsync(1, new PauseListener(jobs, coordinator, waiting), ct);
-                }
+                if (resumeAt > time.GetUtcNow()) await Task.Delay(resumeAt - time.GetUtcNow(), time, ct);
                 continue;
             }
 
@@ -87,28 +83,21 @@ public sealed class ExtractionHandler(
                 continue;
             }
             var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
-            var pause = new PauseListener(jobs, coordinator, run);
-            if (await SpentUntilAsync(connection, pause, ct) is { } resumeAt)
-            {
-                // No claim sits idle through a rate-limit pause: the checkpoints go back, the turn goes to another run.
-                await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), new CheckpointRelease(), ct);
-                _paused[run.Id] = spent[run.Id] = resumeAt;
-                continue;
-            }
-            if (_paused.TryRemove(run.Id, out _)) await pause.ResumedAsync(ct);
-            await ServeAsync(run, connection, pause, turn.Checkpoints, ct);
-            return;
+            if (await ServeAsync(run, connection, turn.Checkpoints, ct) is not { } yielded) return;
+            // The run's token has spent its limit: its claims went back, and this turn goes to another run.
+            _paused[run.Id] = spent[run.Id] = yielded.ResumeAt;
+            if (yielded.HandedOn) return;
         }
     }
 
-    /// <summary>Reserves a point of the token's budget without waiting; when it is spent, shows the pause and says until when.</summary>
-    private static async Task<DateTimeOffset?> SpentUntilAsync(GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    /// <summary>Reserves the points without waiting; when the token's limit is spent, shows the pause and says until when.</summary>
+    private static async Task<DateTimeOffset?> SpentUntilAsync(GitHubConnection connection, int points, PauseListener pause, CancellationToken ct)
     {
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var spent = new SpentListener(pause, probe, ct);
         try
         {
-            await connection.Budget.WaitForAsync(1, spent, probe.Token);
+            await connection.Budget.WaitForAsync(points, spent, probe.Token);
             return null;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested && spent.ResumeAt is not null)
@@ -117,31 +106,39 @@ public sealed class ExtractionHandler(
         }
     }
 
-    private async Task ServeAsync(RunRecord run, GitHubConnection connection, PauseListener pause, IReadOnlyList<Checkpoint> claimed, CancellationToken ct)
+    /// <summary>Serves the run's claims; null when done, else the turn was yielded to the other runs (the token's limit is spent).</summary>
+    private async Task<Yield?> ServeAsync(RunRecord run, GitHubConnection connection, IReadOnlyList<Checkpoint> claimed, CancellationToken ct)
     {
         var attempt = new Attempt([.. claimed]);
         try
         {
-            await FetchAndStoreAsync(run, attempt, connection, pause, ct);
+            return await FetchAndStoreAsync(run, attempt, connection, new PauseListener(jobs, coordinator, run), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // This process is stopping: hand the claims back now, so another worker takes them at once
-            // instead of waiting for the lease to expire. Best effort: if this fails, the lease still ends.
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                // Only what this worker still holds: what its query left out may have been handed back (and re-claimed) already.
-                await checkpoints.ReleaseAsync(Ids(attempt.Current.Concat(attempt.TakeDropped())), new CheckpointRelease(), grace.Token);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-            }
+            // Only what this worker still holds: what its query left out may have been handed back (and re-claimed) already.
+            await ReleaseOnStopAsync([.. attempt.Current, .. attempt.TakeDropped()]);
             throw;
         }
     }
 
-    private async Task FetchAndStoreAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    /// <summary>
+    /// This process is stopping: hands the claims back now, so another worker takes them at once instead of
+    /// waiting for the lease to expire. Best effort: if this fails, the lease still ends.
+    /// </summary>
+    private async Task ReleaseOnStopAsync(IReadOnlyList<Checkpoint> held)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await checkpoints.ReleaseAsync(Ids(held), new CheckpointRelease(), grace.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+        }
+    }
+
+    private async Task<Yield?> FetchAndStoreAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
     {
         foreach (var step in attempt.All.Select(c => FetchKinds.StepOf(c.Kind).Name).Distinct())
             await coordinator.MarkRunningAsync(run.Id, step, Stage.Extraction, run.JobId, run.TenantId, ct);
@@ -151,13 +148,21 @@ public sealed class ExtractionHandler(
         {
             response = await _retry.ExecuteAsync(async token => await SendAsync(run, attempt, connection, pause, token), ct);
         }
+        catch (LimitSpentException e)
+        {
+            // No worker and no claim sits idle through a rate-limit pause while other runs have work.
+            await checkpoints.ReleaseAsync(Ids([.. attempt.Current, .. attempt.TakeDropped()]), new CheckpointRelease(), ct);
+            // A message handed on already goes on in its place: this one only pays what it owes.
+            if (attempt.HandedOn) await ContinueAsync(run, attempt, ct);
+            return new Yield(e.ResumeAt, attempt.HandedOn);
+        }
         catch (GitHubAuthException e)
         {
             await checkpoints.ReleaseAsync(Ids(attempt.All), new CheckpointRelease(), ct);
             await coordinator.FailRunAsync(run.Id, e.Message, ct);
             // The turn goes on to the other runs (this one ended and no longer takes turns).
             await ContinueAsync(run, attempt, ct);
-            return;
+            return null;
         }
         catch (GitHubException e)
         {
@@ -169,7 +174,7 @@ public sealed class ExtractionHandler(
             await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), new CheckpointRelease(), ct);
             await ContinueAsync(run, attempt, ct);
             await coordinator.AfterCommitAsync(run.Id, ct);
-            return;
+            return null;
         }
 
         using (response)
@@ -178,6 +183,7 @@ public sealed class ExtractionHandler(
         }
         await ContinueAsync(run, attempt, ct);
         await coordinator.AfterCommitAsync(run.Id, ct);
+        return null;
     }
 
     private async Task<GraphQLResponse> SendAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
@@ -185,8 +191,9 @@ public sealed class ExtractionHandler(
         var plan = _planner.Plan(attempt.Current, load.MaxItems)!;
         attempt.Keep(plan.Units.Select(u => u.Checkpoint).ToList());
         attempt.Plan = plan;
+        if (await SpentUntilAsync(connection, plan.Points, pause, ct) is { } resumeAt) throw new LimitSpentException(resumeAt);
+        if (_paused.TryRemove(run.Id, out _)) await pause.ResumedAsync(ct);
         await HandOnAsync(run, attempt, ct);
-        await connection.Budget.WaitForAsync(plan.Points, pause, ct);
         try
         {
             var response = await connection.Client.SendAsync(plan.Text, plan.Variables, ct);
@@ -270,6 +277,15 @@ public sealed class ExtractionHandler(
         public void Keep(List<Checkpoint> kept) => Current = kept;
 
         public void Shrink(Checkpoint cp) => Current = Current.Select(c => c.Id == cp.Id ? c with { PageSize = Math.Max(1, c.PageSize / 2) } : c).ToList();
+    }
+
+    /// <summary>A turn given up for the token's limit, until when, and whether a message was handed on before.</summary>
+    private sealed record Yield(DateTimeOffset ResumeAt, bool HandedOn);
+
+    /// <summary>Ends a send whose token's limit is spent, without waiting: the turn goes to another run.</summary>
+    private sealed class LimitSpentException(DateTimeOffset resumeAt) : Exception("The token's rate limit is spent.")
+    {
+        public DateTimeOffset ResumeAt { get; } = resumeAt;
     }
 
     /// <summary>Turns a budget's pause into an answer: shows it on the job, records when it ends, and stops the wait.</summary>

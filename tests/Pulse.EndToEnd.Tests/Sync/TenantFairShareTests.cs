@@ -59,6 +59,39 @@ public sealed class TenantFairShareTests
         Assert.True(smallQueries * 5 >= 2 * window.Count, $"the small tenant got {smallQueries} of {window.Count} queries while it had work");
     }
 
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task Issue_4_BigTenantsLimitSpent_SmallTenantIsServedMeanwhile(Backend backend)
+    {
+        // 20 points per minute per token: the big tenant (35 queries) spends its budget within seconds, then waits for its window;
+        // the small one (12 queries) needs less than its own.
+        var spec = SyntheticSpec.Parse("repos=21,prs=1200,seed=31,commits_max=20,big_body=false,tails=none");
+        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
+        {
+            Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(60), Tokens = [BigToken, SmallToken],
+            PointsPerHour = 20, RateWindow = TimeSpan.FromMinutes(1),
+        }, Ct);
+        await using var harness = new SyncHarness(backend);
+        var extraction = new ExtractionOptions { PullRequestPageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
+        // One extraction consumer: were it to wait out the big tenant's limit, nobody would be served meanwhile.
+        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineHostOptions { ExtractionWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
+
+        using var stopBig = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var big = pool.SyncAsync(sim, "big", BigToken, [], stopBig.Token);
+        await WaitUntilAsync(() => big.IsCompleted || sim.Stats.For(BigToken).Points >= 12);
+        var small = await pool.SyncAsync(sim, "small", SmallToken, ["repo-004"], Ct);
+        var bigPoints = sim.Stats.For(BigToken).Points;
+        await stopBig.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => big);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{backend}: {string.Concat(sim.Stats.RecentRequests().Select(t => t == BigToken ? 'B' : 's'))}\n" +
+            $"the small run ended after {sim.Stats.For(SmallToken).Requests} requests; the big tenant had spent {bigPoints} points by then");
+        Assert.True(small.Succeeded, small.Error);
+        // The small run ended within the big tenant's first window: its turns did not wait behind the big one's limit.
+        Assert.InRange(bigPoints, 12, 20);
+    }
+
     private static int IndexOf(IReadOnlyList<string> log, string token, bool fromEnd)
     {
         var indexes = Enumerable.Range(0, log.Count).Where(i => log[i] == token).ToList();
