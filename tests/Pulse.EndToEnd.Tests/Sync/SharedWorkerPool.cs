@@ -32,7 +32,11 @@ public sealed class SharedWorkerPool : IAsyncDisposable
     private SharedWorkerPool(PulseStorage storage, IWorkQueue queue, Func<string, IRateLimitBudget>? budgets, ExtractionOptions extraction, IAsyncDisposable? database)
     {
         (_storage, _queue, _budgets, _extraction, _database) = (storage, queue, budgets, extraction, database);
+        Circulation = new CirculationCountingQueue(queue);
     }
+
+    /// <summary>Every message of the pool's runs goes through it (so a sync's watchdog reads progress from the database, on either backend).</summary>
+    public CirculationCountingQueue Circulation { get; }
 
     public static async Task<SharedWorkerPool> StartAsync(SyncHarness harness, PipelineHostOptions workers, ExtractionOptions extraction, CancellationToken ct)
     {
@@ -49,8 +53,8 @@ public sealed class SharedWorkerPool : IAsyncDisposable
             pool = new SharedWorkerPool(storage, queue, key => new PostgresRateLimitBudget(db, key, TimeProvider.System, Budget), extraction, db);
         }
         var connections = new GitHubConnections(pool._storage.Tenants, pool._secrets, pool._http, TimeProvider.System, Budget, pool._budgets);
-        var coordinator = new RunCoordinator(pool._storage.Ledger, pool._storage.Jobs, pool._queue, new InProcessJobEventBus(), TimeProvider.System);
-        var host = new PipelineHost(pool._storage, pool._queue, connections, coordinator, null, "none", extraction, TimeProvider.System, workers, m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} pool: {m}"));
+        var coordinator = new RunCoordinator(pool._storage.Ledger, pool._storage.Jobs, pool.Circulation, new InProcessJobEventBus(), TimeProvider.System);
+        var host = new PipelineHost(pool._storage, pool.Circulation, connections, coordinator, null, "none", extraction, TimeProvider.System, workers, m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} pool: {m}"));
         pool._loops = host.Start(pool._stop.Token);
         return pool;
     }
@@ -59,13 +63,13 @@ public sealed class SharedWorkerPool : IAsyncDisposable
     public Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string tenant, string token, IReadOnlyList<string> repositories, CancellationToken ct)
     {
         var runner = new SyncRunner(_storage, _secrets, _http, TimeProvider.System, null, "none", _extraction, Budget, new InProcessJobEventBus(), m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {tenant}: {m}"),
-            sharedQueue: _queue, budgetFactory: _budgets, runWorkers: false);
+            sharedQueue: Circulation, budgetFactory: _budgets, runWorkers: false);
         var options = new SyncOptions
         {
             GraphQLUrl = sim.GraphQLUrl, Owner = Pulse.GitHubSimulator.Synthetic.SyntheticDataset.OrganizationLogin, Token = token, TenantName = tenant,
             Repositories = repositories, Embeddings = false, ExtractionWorkers = 1,
-            // The watchdog looks at this sync's own (idle) workers: slow enough not to requeue work the pool is doing.
-            ProgressInterval = TimeSpan.FromSeconds(1), QuietTimeout = TimeSpan.FromSeconds(10),
+            // The watchdog queues open work again only when the database shows no progress for this long.
+            ProgressInterval = TimeSpan.FromMilliseconds(200), QuietTimeout = TimeSpan.FromSeconds(10),
         };
         return runner.RunAsync(options, null, ct);
     }

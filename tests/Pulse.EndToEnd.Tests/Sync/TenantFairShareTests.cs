@@ -50,13 +50,17 @@ public sealed class TenantFairShareTests
             ? (Math.Max(s.Longest, s.Current + 1), s.Current + 1) : (s.Longest, 0)).Longest;
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{backend}: {string.Concat(log.Select(t => t == BigToken ? 'B' : 's'))}\nwhile both had work: small {smallQueries} queries, big {bigQueries}, longest big streak {longestBigStreak}; " +
-            $"requests in all: big {sim.Stats.For(BigToken).Requests}, small {sim.Stats.For(SmallToken).Requests}");
+            $"requests in all: big {sim.Stats.For(BigToken).Requests}, small {sim.Stats.For(SmallToken).Requests}; " +
+            $"extraction messages in circulation at most {pool.Circulation.MostExtractionMessages}");
 
         Assert.True(window.Count >= 12, $"the tenants overlapped for {window.Count} queries only: too few to measure a share");
         // Turns alternate while both have work: one big query between two small ones. 3 leaves room for big turns that
         // start while the small run is being launched (between its discovery and its first turn).
         Assert.True(longestBigStreak <= 3, $"the big tenant sent {longestBigStreak} queries in a row while the small one waited ({bigQueries} big, {smallQueries} small)");
         Assert.True(smallQueries * 5 >= 2 * window.Count, $"the small tenant got {smallQueries} of {window.Count} queries while it had work");
+        // Each run was launched with one message, and each turn queues one successor at most (two while a hand-on and the
+        // message it came from are both open): the messages do not multiply with the backlog.
+        Assert.InRange(pool.Circulation.MostExtractionMessages, 1, 4);
     }
 
     [Theory]
