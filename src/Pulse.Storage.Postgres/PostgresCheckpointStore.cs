@@ -15,21 +15,45 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
         cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, r.owner AS Owner, r.name AS Name
         """;
 
-    public Task<IReadOnlyList<Checkpoint>> ClaimAsync(long runId, long? preferred, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct) =>
-        db.WriteAsync(async (c, tx) =>
+    public Task<ExtractionTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil,
+        CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        // The pool's row first: claims queue behind one another for a moment, so each one sees the turns taken before it.
+        var turn = await c.ExecuteScalarAsync<long>("UPDATE extraction_pool SET turns = turns + 1 WHERE id = 1 RETURNING turns", transaction: tx);
+        // Least recently served first (never served: before all).
+        var runId = await c.ExecuteScalarAsync<long?>($"""
+            SELECT r.id FROM etl_job_runs r LEFT JOIN extraction_turns t ON t.run_id = r.id
+            WHERE r.status = 'running' AND NOT (r.id = ANY(@skipRuns)) AND EXISTS (SELECT 1 FROM checkpoints cp WHERE {Claimable("r.id")})
+            ORDER BY t.last_turn NULLS FIRST, r.id LIMIT 1
+            """, new { skipRuns = skipRuns.ToArray() }, tx);
+        if (runId is null)
         {
-            // SKIP LOCKED: workers claiming at once each take different checkpoints instead of queuing behind one another.
-            var rows = (await c.QueryAsync<Row>($"""
-                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
-                WHERE cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < now())
-                ORDER BY CASE WHEN cp.id = @preferred THEN 0 ELSE 1 END, cp.id LIMIT @max
-                FOR UPDATE OF cp SKIP LOCKED
-                """, new { runId, preferred = preferred ?? -1, max }, tx)).ToList();
-            if (rows.Count == 0) return (IReadOnlyList<Checkpoint>)[];
-            await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = ANY(@ids)",
-                new { owner, leaseUntil = Pg.Utc(leaseUntil), ids = rows.Select(r => r.Id).ToArray() }, tx);
-            return rows.Select(r => r.ToCheckpoint()).ToList();
-        }, ct);
+            // Claims in flight may commit work that no queued message would take: this message is owed back.
+            if (owedIfNone && await c.ExecuteScalarAsync<bool>("""
+                    SELECT EXISTS (SELECT 1 FROM etl_job_runs r JOIN checkpoints cp ON cp.run_id = r.id
+                      WHERE r.status = 'running' AND cp.status = 'pending' AND cp.lease_until >= now())
+                    """, transaction: tx))
+                await c.ExecuteAsync("UPDATE extraction_pool SET starved = starved + 1 WHERE id = 1", transaction: tx);
+            return (ExtractionTurn?)null;
+        }
+
+        await c.ExecuteAsync("""
+            INSERT INTO extraction_turns (run_id, last_turn, last_served_at) VALUES (@runId, @turn, now())
+            ON CONFLICT (run_id) DO UPDATE SET last_turn = excluded.last_turn, last_served_at = excluded.last_served_at
+            """, new { runId, turn }, tx);
+        // SKIP LOCKED: a checkpoint that a late commit is advancing is not waited for.
+        var rows = (await c.QueryAsync<Row>($"""
+            SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
+            WHERE {Claimable("@runId")} ORDER BY cp.id LIMIT @max
+            FOR UPDATE OF cp SKIP LOCKED
+            """, new { runId, max }, tx)).ToList();
+        await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = ANY(@ids)",
+            new { owner, leaseUntil = Pg.Utc(leaseUntil), ids = rows.Select(r => r.Id).ToArray() }, tx);
+        return new ExtractionTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
+    }, ct);
+
+    /// <summary>Pending and not leased; a lease that ran out belongs to a worker that died.</summary>
+    private static string Claimable(string run) => $"cp.run_id = {run} AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < now())";
 
     public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct)
     {
@@ -99,8 +123,16 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
         return new PageCommitResult(rawId, toQueue);
     }, ct);
 
-    public Task<int> CountPendingAsync(long runId, CancellationToken ct) => db.ReadAsync(c =>
-        c.ExecuteScalarAsync<int>("SELECT count(*)::int FROM checkpoints WHERE run_id = @runId AND status = 'pending'", new { runId }), ct);
+    public Task<int> SettleTurnAsync(long runId, bool handedOn, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        // Under the pool's row lock: a claim that found nothing while this turn's claims were in flight has committed, and
+        // one that comes after sees this turn's commit.
+        var owed = await c.ExecuteScalarAsync<long>("SELECT starved FROM extraction_pool WHERE id = 1 FOR UPDATE", transaction: tx) > 0;
+        if (owed) await c.ExecuteAsync("UPDATE extraction_pool SET starved = starved - 1 WHERE id = 1", transaction: tx);
+        var pending = !handedOn && await c.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM checkpoints WHERE run_id = @runId AND status = 'pending')", new { runId }, tx);
+        return (pending ? 1 : 0) + (owed ? 1 : 0);
+    }, ct);
 
     public Task ClearLeasesAsync(long runId, CancellationToken ct) => db.WriteAsync((c, tx) =>
         c.ExecuteAsync("UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL WHERE run_id = @runId AND lease_owner IS NOT NULL", new { runId }, tx), ct);

@@ -33,6 +33,7 @@ public sealed class PostgresIntegrationStore(PostgresDatabase db) : IIntegration
         "DELETE FROM raw_extraction_data WHERE integration_id = @id",
         $"DELETE FROM checkpoints WHERE run_id IN {Runs}",
         $"DELETE FROM run_steps WHERE run_id IN {Runs}",
+        $"DELETE FROM extraction_turns WHERE run_id IN {Runs}",
         $"DELETE FROM run_stages WHERE run_id IN {Runs}",
         $"DELETE FROM run_stage_events WHERE run_id IN {Runs}",
         $"DELETE FROM dead_letters WHERE run_id IN {Runs}",

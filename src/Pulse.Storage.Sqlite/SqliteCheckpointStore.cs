@@ -16,25 +16,45 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, r.owner AS Owner, r.name AS Name
         """;
 
-    public Task<IReadOnlyList<Checkpoint>> ClaimAsync(long runId, long? preferred, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct) =>
-        db.WriteAsync(async (c, tx) =>
+    public Task<ExtractionTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil,
+        CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        var now = DateTimeOffset.UtcNow;
+        // Least recently served first (never served: before all).
+        var runId = await c.ExecuteScalarAsync<long?>($"""
+            SELECT r.id FROM etl_job_runs r LEFT JOIN extraction_turns t ON t.run_id = r.id
+            WHERE r.status = 'running' AND r.id NOT IN @skipRuns
+              AND EXISTS (SELECT 1 FROM checkpoints cp INDEXED BY checkpoints_claim WHERE {Claimable("r.id")})
+            ORDER BY t.last_turn, r.id LIMIT 1
+            """, new { skipRuns, now }, tx);
+        if (runId is null)
         {
-            var now = DateTimeOffset.UtcNow;
-            // Oldest first, preferred on top; a lease that ran out belongs to a worker that died. Two queries, not an
-            // ORDER BY CASE: that would sort every pending row of the run, where id order walks checkpoints_claim.
-            const string claimable = "cp.run_id = @runId AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)";
-            var rows = preferred is null ? [] : (await c.QueryAsync<Row>($"""
-                SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id WHERE cp.id = @preferred AND {claimable}
-                """, new { runId, now, preferred }, tx)).ToList();
-            rows.AddRange(await c.QueryAsync<Row>($"""
-                SELECT {Columns} FROM checkpoints cp INDEXED BY checkpoints_claim JOIN repositories r ON r.id = cp.repository_id
-                WHERE {claimable} AND cp.id <> @preferred ORDER BY cp.id LIMIT @max
-                """, new { runId, now, preferred = preferred ?? -1, max = max - rows.Count }, tx));
-            if (rows.Count == 0) return (IReadOnlyList<Checkpoint>)[];
-            await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN @ids",
-                new { owner, leaseUntil, ids = rows.Select(r => r.Id).ToList() }, tx);
-            return rows.Select(r => r.ToCheckpoint()).ToList();
-        }, ct);
+            // Claims in flight may commit work that no queued message would take: this message is owed back.
+            if (owedIfNone && await c.ExecuteScalarAsync<long>("""
+                    SELECT EXISTS (SELECT 1 FROM etl_job_runs r JOIN checkpoints cp INDEXED BY checkpoints_claim ON cp.run_id = r.id
+                      WHERE r.status = 'running' AND cp.status = 'pending' AND cp.lease_until >= @now)
+                    """, new { now }, tx) == 1)
+                await c.ExecuteAsync("UPDATE extraction_pool SET starved = starved + 1 WHERE id = 1", transaction: tx);
+            return (ExtractionTurn?)null;
+        }
+
+        var turn = await c.ExecuteScalarAsync<long>("UPDATE extraction_pool SET turns = turns + 1 WHERE id = 1 RETURNING turns", transaction: tx);
+        await c.ExecuteAsync("""
+            INSERT INTO extraction_turns (run_id, last_turn, last_served_at) VALUES (@runId, @turn, @now)
+            ON CONFLICT (run_id) DO UPDATE SET last_turn = excluded.last_turn, last_served_at = excluded.last_served_at
+            """, new { runId, turn, now }, tx);
+        // Oldest first: in checkpoints_claim the rowid follows (run_id, status), so this reads only as many entries as it takes.
+        var rows = (await c.QueryAsync<Row>($"""
+            SELECT {Columns} FROM checkpoints cp INDEXED BY checkpoints_claim JOIN repositories r ON r.id = cp.repository_id
+            WHERE {Claimable("@runId")} ORDER BY cp.id LIMIT @max
+            """, new { runId, now, max }, tx)).ToList();
+        await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN @ids",
+            new { owner, leaseUntil, ids = rows.Select(r => r.Id).ToList() }, tx);
+        return new ExtractionTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
+    }, ct);
+
+    /// <summary>Pending and not leased; a lease that ran out belongs to a worker that died.</summary>
+    private static string Claimable(string run) => $"cp.run_id = {run} AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)";
 
     public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct)
     {
@@ -112,8 +132,18 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         return new PageCommitResult(rawId, toQueue);
     }, ct);
 
-    public Task<int> CountPendingAsync(long runId, CancellationToken ct) => db.ReadAsync(c =>
-        c.ExecuteScalarAsync<int>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'pending'", new { runId }), ct);
+    public async Task<int> SettleTurnAsync(long runId, bool handedOn, CancellationToken ct)
+    {
+        // A read sees what is owed: claims are write transactions, so one that found nothing either committed before this
+        // turn's commit (and is visible now) or began after it (and found this turn's work).
+        var (pending, starved) = await db.ReadAsync(c => c.QuerySingleAsync<(long, long)>("""
+            SELECT EXISTS (SELECT 1 FROM checkpoints INDEXED BY checkpoints_claim WHERE run_id = @runId AND status = 'pending'),
+              (SELECT starved FROM extraction_pool WHERE id = 1)
+            """, new { runId }), ct);
+        var owed = starved > 0 && await db.WriteAsync((c, tx) =>
+            c.ExecuteAsync("UPDATE extraction_pool SET starved = starved - 1 WHERE id = 1 AND starved > 0", transaction: tx), ct) > 0;
+        return (pending == 1 && !handedOn ? 1 : 0) + (owed ? 1 : 0);
+    }
 
     public Task ClearLeasesAsync(long runId, CancellationToken ct) => db.WriteAsync((c, tx) =>
         c.ExecuteAsync("UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL WHERE run_id = @runId AND lease_owner IS NOT NULL", new { runId }, tx), ct);

@@ -32,6 +32,7 @@ public sealed class SqliteIntegrationStore(SqliteDatabase db) : IIntegrationStor
         "DELETE FROM raw_extraction_data WHERE integration_id = @id",
         $"DELETE FROM checkpoints WHERE run_id IN {Runs}",
         $"DELETE FROM run_steps WHERE run_id IN {Runs}",
+        $"DELETE FROM extraction_turns WHERE run_id IN {Runs}",
         $"DELETE FROM run_stages WHERE run_id IN {Runs}",
         "DELETE FROM etl_job_runs WHERE integration_id = @id",
         "DELETE FROM job_leases WHERE job_id IN (SELECT id FROM etl_jobs WHERE integration_id = @id)",

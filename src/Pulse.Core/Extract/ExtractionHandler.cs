@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Polly;
@@ -10,9 +11,9 @@ using Pulse.Core.Storage;
 namespace Pulse.Core.Extract;
 
 /// <summary>
-/// Handles one extraction message: claims pending checkpoints of the run, packs as many as fit
-/// into one query, sends it (backing off and shrinking on failure), then stores the answer and
-/// advances the checkpoints in one transaction before queuing what it revealed.
+/// Handles one extraction message, a turn: claims pending checkpoints of the run the database chose,
+/// packs as many as fit into one query, sends it (backing off and shrinking on failure), then stores
+/// the answer and advances the checkpoints in one transaction before queuing what it revealed.
 /// </summary>
 public sealed class ExtractionHandler(
     IJobStore jobs,
@@ -27,6 +28,8 @@ public sealed class ExtractionHandler(
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly QueryPlanner _planner = new(options);
+    /// <summary>Runs whose token's limit this process found spent, and until when: until then their turns go to other runs.</summary>
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _paused = new();
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
@@ -46,40 +49,96 @@ public sealed class ExtractionHandler(
         })
         .Build();
 
+    /// <summary>
+    /// One extraction turn. The message names the run that queued it, but the database decides whom the turn serves: the
+    /// least recently served running run with claimable work, of any tenant. So a run's share does not grow with the
+    /// messages it has in circulation, and a run whose token's limit is spent gives its turns to the others.
+    /// </summary>
     public async Task HandleAsync(WorkMessage message, CancellationToken ct)
     {
-        var run = await jobs.GetRunAsync(message.RunId, ct);
-        if (run is null || run.Status != RunStatus.Running) return;
-        var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
-        var pause = new PauseListener(jobs, coordinator, run);
+        // Runs this turn passes over: those whose token's limit is spent (until when), and those with nothing to lease after all.
+        var spent = _paused.Where(p => p.Value > time.GetUtcNow()).ToDictionary();
+        var skipped = new HashSet<long>();
+        while (true)
+        {
+            // Ending with nothing to claim while others hold claims, the message is owed back; waiting for a limit below, it is not.
+            var turn = await checkpoints.ClaimTurnAsync([.. spent.Keys, .. skipped], owedIfNone: spent.Count == 0, options.ClaimBatch, _owner,
+                time.GetUtcNow() + options.Lease, ct);
+            if (turn is null)
+            {
+                if (spent.Count == 0) return;
+                // Every run with work waits for its limit: sleep until the first resumes, as a run alone always did.
+                var (first, resumeAt) = spent.MinBy(p => p.Value);
+                spent.Remove(first);
+                if (resumeAt > time.GetUtcNow()) await Task.Delay(resumeAt - time.GetUtcNow(), time, ct);
+                continue;
+            }
 
-        // Wait out an exhausted budget before claiming, so no claim sits idle through a rate-limit pause.
-        await connection.Budget.WaitForAsync(1, pause, ct);
-        var claimed = await checkpoints.ClaimAsync(run.Id, message.ItemId == 0 ? null : message.ItemId, options.ClaimBatch, _owner, time.GetUtcNow() + options.Lease, ct);
-        if (claimed.Count == 0) return;
+            // A run that ended meanwhile, or whose checkpoints a late commit held locked (PostgreSQL skips those): the next run.
+            var run = await jobs.GetRunAsync(turn.RunId, ct);
+            if (turn.Checkpoints.Count == 0 || run is not { Status: RunStatus.Running })
+            {
+                await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), new CheckpointRelease(), ct);
+                skipped.Add(turn.RunId);
+                continue;
+            }
+            var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
+            if (await ServeAsync(run, connection, turn.Checkpoints, ct) is not { } yielded) return;
+            // The run's token has spent its limit: its claims went back, and this turn goes to another run.
+            _paused[run.Id] = spent[run.Id] = yielded.ResumeAt;
+            if (yielded.HandedOn) return;
+        }
+    }
+
+    /// <summary>Reserves the points without waiting; when the token's limit is spent, shows the pause and says until when.</summary>
+    private static async Task<DateTimeOffset?> SpentUntilAsync(GitHubConnection connection, int points, PauseListener pause, CancellationToken ct)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var spent = new SpentListener(pause, probe, ct);
+        try
+        {
+            await connection.Budget.WaitForAsync(points, spent, probe.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && spent.ResumeAt is not null)
+        {
+            return spent.ResumeAt;
+        }
+    }
+
+    /// <summary>Serves the run's claims; null when done, else the turn was yielded to the other runs (the token's limit is spent).</summary>
+    private async Task<Yield?> ServeAsync(RunRecord run, GitHubConnection connection, IReadOnlyList<Checkpoint> claimed, CancellationToken ct)
+    {
         var attempt = new Attempt([.. claimed]);
         try
         {
-            await FetchAndStoreAsync(run, attempt, connection, pause, ct);
+            return await FetchAndStoreAsync(run, attempt, connection, new PauseListener(jobs, coordinator, run), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // This process is stopping: hand the claims back now, so another worker takes them at once
-            // instead of waiting for the lease to expire. Best effort: if this fails, the lease still ends.
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                // Only what this worker still holds: what its query left out may have been handed back (and re-claimed) already.
-                await checkpoints.ReleaseAsync(Ids(attempt.Current.Concat(attempt.TakeDropped())), new CheckpointRelease(), grace.Token);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-            }
+            // Only what this worker still holds: what its query left out may have been handed back (and re-claimed) already.
+            await ReleaseOnStopAsync([.. attempt.Current, .. attempt.TakeDropped()]);
             throw;
         }
     }
 
-    private async Task FetchAndStoreAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
+    /// <summary>
+    /// This process is stopping: hands the claims back now, so another worker takes them at once instead of
+    /// waiting for the lease to expire. Best effort: if this fails, the lease still ends.
+    /// </summary>
+    private async Task ReleaseOnStopAsync(IReadOnlyList<Checkpoint> held)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await checkpoints.ReleaseAsync(Ids(held), new CheckpointRelease(), grace.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+        }
+    }
+
+    private async Task<Yield?> FetchAndStoreAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
     {
         foreach (var step in attempt.All.Select(c => FetchKinds.StepOf(c.Kind).Name).Distinct())
             await coordinator.MarkRunningAsync(run.Id, step, Stage.Extraction, run.JobId, run.TenantId, ct);
@@ -89,11 +148,21 @@ public sealed class ExtractionHandler(
         {
             response = await _retry.ExecuteAsync(async token => await SendAsync(run, attempt, connection, pause, token), ct);
         }
+        catch (LimitSpentException e)
+        {
+            // No worker and no claim sits idle through a rate-limit pause while other runs have work.
+            await checkpoints.ReleaseAsync(Ids([.. attempt.Current, .. attempt.TakeDropped()]), new CheckpointRelease(), ct);
+            // A message handed on already goes on in its place: this one only pays what it owes.
+            if (attempt.HandedOn) await ContinueAsync(run, attempt, ct);
+            return new Yield(e.ResumeAt, attempt.HandedOn);
+        }
         catch (GitHubAuthException e)
         {
             await checkpoints.ReleaseAsync(Ids(attempt.All), new CheckpointRelease(), ct);
             await coordinator.FailRunAsync(run.Id, e.Message, ct);
-            return;
+            // The turn goes on to the other runs (this one ended and no longer takes turns).
+            await ContinueAsync(run, attempt, ct);
+            return null;
         }
         catch (GitHubException e)
         {
@@ -103,17 +172,18 @@ public sealed class ExtractionHandler(
                 : new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts);
             await checkpoints.ReleaseAsync(Ids(attempt.Current), failure, ct);
             await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), new CheckpointRelease(), ct);
-            await ContinueAsync(run, ct);
+            await ContinueAsync(run, attempt, ct);
             await coordinator.AfterCommitAsync(run.Id, ct);
-            return;
+            return null;
         }
 
         using (response)
         {
             await StoreAsync(run, attempt, response, ct);
         }
-        await ContinueAsync(run, ct);
+        await ContinueAsync(run, attempt, ct);
         await coordinator.AfterCommitAsync(run.Id, ct);
+        return null;
     }
 
     private async Task<GraphQLResponse> SendAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
@@ -121,8 +191,9 @@ public sealed class ExtractionHandler(
         var plan = _planner.Plan(attempt.Current, load.MaxItems)!;
         attempt.Keep(plan.Units.Select(u => u.Checkpoint).ToList());
         attempt.Plan = plan;
+        if (await SpentUntilAsync(connection, plan.Points, pause, ct) is { } resumeAt) throw new LimitSpentException(resumeAt);
+        if (_paused.TryRemove(run.Id, out _)) await pause.ResumedAsync(ct);
         await HandOnAsync(run, attempt, ct);
-        await connection.Budget.WaitForAsync(plan.Points, pause, ct);
         try
         {
             var response = await connection.Client.SendAsync(plan.Text, plan.Variables, ct);
@@ -173,10 +244,13 @@ public sealed class ExtractionHandler(
         await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, 0), ct);
     }
 
-    /// <summary>Keeps the run's extraction going: one message per batch, while work remains.</summary>
-    private async Task ContinueAsync(RunRecord run, CancellationToken ct)
+    /// <summary>
+    /// Keeps extraction going with as many messages as it had: this one's successor, unless it handed one on already
+    /// or no work is left, and one owed for a message that found nothing to claim while this turn held its claims.
+    /// </summary>
+    private async Task ContinueAsync(RunRecord run, Attempt attempt, CancellationToken ct)
     {
-        if (await checkpoints.CountPendingAsync(run.Id, ct) > 0)
+        for (var next = await checkpoints.SettleTurnAsync(run.Id, attempt.HandedOn, ct); next > 0; next--)
             await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, 0), ct);
     }
 
@@ -203,6 +277,31 @@ public sealed class ExtractionHandler(
         public void Keep(List<Checkpoint> kept) => Current = kept;
 
         public void Shrink(Checkpoint cp) => Current = Current.Select(c => c.Id == cp.Id ? c with { PageSize = Math.Max(1, c.PageSize / 2) } : c).ToList();
+    }
+
+    /// <summary>A turn given up for the token's limit, until when, and whether a message was handed on before.</summary>
+    private sealed record Yield(DateTimeOffset ResumeAt, bool HandedOn);
+
+    /// <summary>Ends a send whose token's limit is spent, without waiting: the turn goes to another run.</summary>
+    private sealed class LimitSpentException(DateTimeOffset resumeAt) : Exception("The token's rate limit is spent.")
+    {
+        public DateTimeOffset ResumeAt { get; } = resumeAt;
+    }
+
+    /// <summary>Turns a budget's pause into an answer: shows it on the job, records when it ends, and stops the wait.</summary>
+    private sealed class SpentListener(PauseListener pause, CancellationTokenSource probe, CancellationToken ct) : IRateLimitPauseListener
+    {
+        public DateTimeOffset? ResumeAt { get; private set; }
+
+        public async Task PausedAsync(DateTimeOffset resumeAt, CancellationToken _)
+        {
+            ResumeAt = resumeAt;
+            await pause.PausedAsync(resumeAt, ct);
+            await probe.CancelAsync();
+        }
+
+        // A budget that reset meanwhile resumes at once: the job shows RUNNING again.
+        public Task ResumedAsync(CancellationToken _) => pause.ResumedAsync(ct);
     }
 
     /// <summary>Shows RATE_LIMITED (with the resume time) while the budget waits, then RUNNING again.</summary>

@@ -41,12 +41,14 @@ public sealed class InMemoryRateLimitBudget(TimeProvider time, RateLimitBudgetOp
         if (paused) await listener.ResumedAsync(ct);
     }
 
-    /// <summary>Null when the points may be spent now; else when to look again.</summary>
+    /// <summary>Null when the points may be spent now; else when to look again. Called under the lock.</summary>
     private DateTimeOffset? ResumeTime(int points)
     {
         if (_current is not { } c) return null;
         var now = time.GetUtcNow();
-        if (now >= c.ResetAt + options.ResetMargin) return null;
+        // The window has reset: until GitHub says otherwise, assume a full budget, and count what is spent meanwhile against
+        // it (a caller that waited elsewhere, e.g. a turn given to other runs, comes back here without a wait of its own).
+        if (now >= c.ResetAt + options.ResetMargin) _current = c = c with { Remaining = c.Limit, Used = 0, ResetAt = c.ResetAt + options.Window };
         var reserve = options.ReserveFor(c.Limit);
         return c.Remaining - _reservedPoints - points >= reserve ? null : c.ResetAt + options.ResetMargin;
     }

@@ -11,8 +11,9 @@ public static class QueueNames
 }
 
 /// <summary>
-/// A queue message carries ids only; the database holds the work. For extraction the item is a
-/// checkpoint to start from (0: any pending checkpoint of the run).
+/// A queue message carries ids only; the database holds the work. An extraction message is a turn:
+/// the database decides which run it serves (the least recently served one with work, of any tenant);
+/// its tenant, run and checkpoint say who queued it.
 /// </summary>
 public sealed record WorkMessage(string Queue, long TenantId, long RunId, long ItemId);
 

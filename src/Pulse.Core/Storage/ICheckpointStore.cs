@@ -17,8 +17,13 @@ public sealed record PageCommitResult(long RawId, IReadOnlyList<long> TransformI
 /// <summary>The extraction stage's cursors (one per run, repository, connection and parent).</summary>
 public interface ICheckpointStore
 {
-    /// <summary>Leases up to <paramref name="max"/> pending checkpoints of the run, <paramref name="preferred"/> first.</summary>
-    Task<IReadOnlyList<Checkpoint>> ClaimAsync(long runId, long? preferred, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct);
+    /// <summary>
+    /// Takes the next extraction turn: among running runs with claimable checkpoints (none of <paramref name="skipRuns"/>), the one
+    /// served least recently, of any tenant; records the turn and leases up to <paramref name="max"/> of its oldest checkpoints.
+    /// Null when nothing is claimable; then, with <paramref name="owedIfNone"/>, a message ending while other claims are in flight
+    /// is owed back by the next <see cref="SettleTurnAsync"/> (their commits may reveal work nobody is queued to take).
+    /// </summary>
+    Task<ExtractionTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct);
 
     /// <summary>Gives leases back; a failed attempt counts, and may shrink the page size or record the failure.</summary>
     Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct);
@@ -26,11 +31,19 @@ public interface ICheckpointStore
     /// <summary>Stores the raw answer, advances its checkpoints, adds the new ones and the transform work, in one transaction.</summary>
     Task<PageCommitResult> CommitPageAsync(ExtractedPage page, CancellationToken ct);
 
-    Task<int> CountPendingAsync(long runId, CancellationToken ct);
+    /// <summary>
+    /// After a turn ended (committed or failed): how many extraction messages to queue. One if the run still has pending work
+    /// and the turn did not hand one on already, plus one owed for a message that ended meanwhile. So every message has one
+    /// successor at most and the messages in circulation stay as many as were queued, however long the backlog.
+    /// </summary>
+    Task<int> SettleTurnAsync(long runId, bool handedOn, CancellationToken ct);
 
     /// <summary>Clears every lease of the run (a restarted embedded process owns all of them).</summary>
     Task ClearLeasesAsync(long runId, CancellationToken ct);
 }
+
+/// <summary>One extraction turn: the run the database chose and the checkpoints leased for it.</summary>
+public sealed record ExtractionTurn(long RunId, IReadOnlyList<Checkpoint> Checkpoints);
 
 /// <summary>How a lease ends without a page: untouched, a failed attempt, or a permanent failure with its reason.</summary>
 public sealed record CheckpointRelease(bool CountAttempt = false, int? PageSize = null, string? FailWith = null, int MaxAttempts = int.MaxValue);

@@ -60,7 +60,7 @@ public sealed class PipelineHost
     public static async Task QueueOutstandingAsync(PulseStorage storage, IWorkQueue queue, RunRecord run, int extractionMessages, CancellationToken ct)
     {
         var open = await storage.Ledger.OutstandingAsync(run.Id, ct);
-        // Extraction messages only start claim loops: a few are enough, each batch queues its successor.
+        // Extraction messages are turns of the shared pool: a few per run are enough, each turn queues its successor.
         foreach (var id in open.Checkpoints.Take(extractionMessages))
             await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, id), ct);
         foreach (var id in open.TransformItems)

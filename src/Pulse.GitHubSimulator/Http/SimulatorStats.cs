@@ -29,7 +29,22 @@ public sealed class SimulatorStats
         public Dictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
     }
 
-    internal void Request(string token) => Update(token, c => c.Requests++);
+    /// <summary>How many requests <see cref="RecentRequests"/> keeps: enough for any test, bounded for a simulator left running.</summary>
+    public const int RecentCapacity = 10_000;
+    private readonly Queue<string> _recent = new();
+
+    internal void Request(string token) => Update(token, c =>
+    {
+        c.Requests++;
+        if (_recent.Count == RecentCapacity) _recent.Dequeue();
+        _recent.Enqueue(token);
+    });
+
+    /// <summary>The tokens of the latest requests in the order they arrived, oldest first: whom the clients served in turn.</summary>
+    public IReadOnlyList<string> RecentRequests()
+    {
+        lock (_lock) return [.. _recent];
+    }
 
     internal void Charged(string token, int points) => Update(token, c => c.Points += points);
 
@@ -55,7 +70,11 @@ public sealed class SimulatorStats
 
     public void Reset()
     {
-        lock (_lock) _tokens.Clear();
+        lock (_lock)
+        {
+            _tokens.Clear();
+            _recent.Clear();
+        }
     }
 
     /// <summary>{"tokens": {token: {...}}, "totals": {...}}; the missing-token bucket is "(none)".</summary>
