@@ -55,20 +55,20 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
     /// <summary>Pending and not leased; a lease that ran out belongs to a worker that died.</summary>
     private static string Claimable(string run) => $"cp.run_id = {run} AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < now())";
 
-    public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct)
+    public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, string owner, CheckpointRelease release, CancellationToken ct)
     {
         if (checkpointIds.Count == 0) return Task.CompletedTask;
         return db.WriteAsync(async (c, tx) =>
         {
             var ids = checkpointIds.Order().ToArray();
-            await c.ExecuteAsync("""
+            var released = (await c.QueryAsync<long>("""
                 UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL,
                   attempts = attempts + @inc, page_size = COALESCE(@pageSize::bigint, page_size), error = COALESCE(@error::text, error)
-                WHERE id = ANY(@ids)
-                """, new { ids, inc = release.CountAttempt ? 1 : 0, pageSize = release.PageSize, error = release.FailWith }, tx);
-            if (release.FailWith is not null)
+                WHERE id = ANY(@ids) AND lease_owner = @owner RETURNING id
+                """, new { ids, owner, inc = release.CountAttempt ? 1 : 0, pageSize = release.PageSize, error = release.FailWith }, tx)).ToList();
+            if (release.FailWith is not null && released.Count > 0)
                 await c.ExecuteAsync("UPDATE checkpoints SET status = 'failed' WHERE id = ANY(@ids) AND status = 'pending' AND attempts >= @max",
-                    new { ids, max = release.MaxAttempts }, tx);
+                    new { ids = released.ToArray(), max = release.MaxAttempts }, tx);
             return 0;
         }, ct);
     }
@@ -78,6 +78,11 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
         // The run's lock first: the gate decision below ('waiting' or 'pending') must not interleave with a ledger advance.
         await PostgresDatabase.LockRunAsync(c, tx, page.RunId);
         var outcome = page.Outcome;
+        // The fence, with the rows locked until the commit: a claim skips locked checkpoints, so none changes hands in between.
+        var leased = outcome.Advances.Select(a => a.CheckpointId).Distinct().Order().ToArray();
+        if ((await c.QueryAsync<long>("SELECT id FROM checkpoints WHERE id = ANY(@leased) AND lease_owner = @owner ORDER BY id FOR UPDATE",
+                new { leased, owner = page.LeaseOwner }, tx)).Count() != leased.Length)
+            return PageCommitResult.LeaseLost;
         var rawId = await c.ExecuteScalarAsync<long>("""
             INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, payload, units, status, points, requests, created_at)
             VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, @variables::jsonb, @payload::jsonb, @units::jsonb, @status, @Points, @Requests, now()) RETURNING id

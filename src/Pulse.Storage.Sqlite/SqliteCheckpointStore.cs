@@ -56,20 +56,20 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
     /// <summary>Pending and not leased; a lease that ran out belongs to a worker that died.</summary>
     private static string Claimable(string run) => $"cp.run_id = {run} AND cp.status = 'pending' AND (cp.lease_until IS NULL OR cp.lease_until < @now)";
 
-    public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct)
+    public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, string owner, CheckpointRelease release, CancellationToken ct)
     {
         if (checkpointIds.Count == 0) return Task.CompletedTask;
         return db.WriteAsync(async (c, tx) =>
         {
             var ids = checkpointIds.ToList();
-            await c.ExecuteAsync("""
+            var released = (await c.QueryAsync<long>("""
                 UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL,
                   attempts = attempts + @inc, page_size = COALESCE(@pageSize, page_size), error = COALESCE(@error, error)
-                WHERE id IN @ids
-                """, new { ids, inc = release.CountAttempt ? 1 : 0, pageSize = release.PageSize, error = release.FailWith }, tx);
-            if (release.FailWith is not null)
+                WHERE id IN @ids AND lease_owner = @owner RETURNING id
+                """, new { ids, owner, inc = release.CountAttempt ? 1 : 0, pageSize = release.PageSize, error = release.FailWith }, tx)).ToList();
+            if (release.FailWith is not null && released.Count > 0)
                 await c.ExecuteAsync("UPDATE checkpoints SET status = 'failed' WHERE id IN @ids AND status = 'pending' AND attempts >= @max",
-                    new { ids, max = release.MaxAttempts }, tx);
+                    new { ids = released, max = release.MaxAttempts }, tx);
             return 0;
         }, ct);
     }
@@ -77,6 +77,11 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
     public Task<PageCommitResult> CommitPageAsync(ExtractedPage page, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         var outcome = page.Outcome;
+        // The fence: writers take turns here, so what this reads cannot change before the commit.
+        var leased = outcome.Advances.Select(a => a.CheckpointId).Distinct().ToList();
+        if (await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE id IN @leased AND lease_owner = @owner",
+                new { leased, owner = page.LeaseOwner }, tx) != leased.Count)
+            return PageCommitResult.LeaseLost;
         var now = DateTimeOffset.UtcNow;
         var rawId = await c.ExecuteScalarAsync<long>("""
             INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, payload, units, status, points, requests, created_at)

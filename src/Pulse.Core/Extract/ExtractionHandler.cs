@@ -78,7 +78,7 @@ public sealed class ExtractionHandler(
             var run = await jobs.GetRunAsync(turn.RunId, ct);
             if (turn.Checkpoints.Count == 0 || run is not { Status: RunStatus.Running })
             {
-                await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), new CheckpointRelease(), ct);
+                await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), _owner, new CheckpointRelease(), ct);
                 skipped.Add(turn.RunId);
                 continue;
             }
@@ -131,7 +131,7 @@ public sealed class ExtractionHandler(
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await checkpoints.ReleaseAsync(Ids(held), new CheckpointRelease(), grace.Token);
+            await checkpoints.ReleaseAsync(Ids(held), _owner, new CheckpointRelease(), grace.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -151,14 +151,14 @@ public sealed class ExtractionHandler(
         catch (LimitSpentException e)
         {
             // No worker and no claim sits idle through a rate-limit pause while other runs have work.
-            await checkpoints.ReleaseAsync(Ids([.. attempt.Current, .. attempt.TakeDropped()]), new CheckpointRelease(), ct);
+            await checkpoints.ReleaseAsync(Ids([.. attempt.Current, .. attempt.TakeDropped()]), _owner, new CheckpointRelease(), ct);
             // A message handed on already goes on in its place: this one only pays what it owes.
             if (attempt.HandedOn) await ContinueAsync(run, attempt, ct);
             return new Yield(e.ResumeAt, attempt.HandedOn);
         }
         catch (GitHubAuthException e)
         {
-            await checkpoints.ReleaseAsync(Ids(attempt.All), new CheckpointRelease(), ct);
+            await checkpoints.ReleaseAsync(Ids(attempt.All), _owner, new CheckpointRelease(), ct);
             await coordinator.FailRunAsync(run.Id, e.Message, ct);
             // The turn goes on to the other runs (this one ended and no longer takes turns).
             await ContinueAsync(run, attempt, ct);
@@ -170,8 +170,8 @@ public sealed class ExtractionHandler(
             // Waiting out a limit is no failure of the query: it does not count towards giving it up.
             var failure = e is GitHubSecondaryLimitException or GitHubRateLimitedException ? new CheckpointRelease()
                 : new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts);
-            await checkpoints.ReleaseAsync(Ids(attempt.Current), failure, ct);
-            await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), new CheckpointRelease(), ct);
+            await checkpoints.ReleaseAsync(Ids(attempt.Current), _owner, failure, ct);
+            await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), _owner, new CheckpointRelease(), ct);
             await ContinueAsync(run, attempt, ct);
             await coordinator.AfterCommitAsync(run.Id, ct);
             return null;
@@ -220,12 +220,18 @@ public sealed class ExtractionHandler(
         var outcome = PageReader.Read(response, plan.Units);
         var entityType = string.Join('+', plan.Units.Select(u => FetchKinds.Name(u.Checkpoint.Kind)).Distinct().Order());
         var page = new ExtractedPage(run.Id, run.TenantId, run.IntegrationId, entityType, Hash(plan.Text), plan.Variables.ToJsonString(),
-            response.Body, outcome, response.Cost ?? plan.Points, plan.Requests) { MaxAttempts = options.MaxAttempts };
+            response.Body, outcome, response.Cost ?? plan.Points, plan.Requests) { MaxAttempts = options.MaxAttempts, LeaseOwner = _owner };
         var result = await checkpoints.CommitPageAsync(page, ct);
+        if (result.Discarded)
+        {
+            // Another worker took over a checkpoint after this lease ran out, and fetches it again: hand back what is still ours.
+            await checkpoints.ReleaseAsync(Ids([.. attempt.Current, .. attempt.TakeDropped()]), _owner, new CheckpointRelease(), ct);
+            return;
+        }
         // After the commit, not in it: a crash in between costs the next run one repeated NOT_FOUND, nothing more.
         foreach (var repositoryId in outcome.MissingRepositories)
             await repositories.DeactivateAsync(run.TenantId, repositoryId, ct);
-        await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), new CheckpointRelease(), ct);
+        await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), _owner, new CheckpointRelease(), ct);
         load.Succeeded();
         foreach (var item in result.TransformItemsToQueue)
             await queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, run.Id, item), ct);
@@ -238,7 +244,7 @@ public sealed class ExtractionHandler(
     private async Task HandOnAsync(RunRecord run, Attempt attempt, CancellationToken ct)
     {
         var dropped = attempt.TakeDropped();
-        if (dropped.Count > 0) await checkpoints.ReleaseAsync(Ids(dropped), new CheckpointRelease(), ct);
+        if (dropped.Count > 0) await checkpoints.ReleaseAsync(Ids(dropped), _owner, new CheckpointRelease(), ct);
         if (attempt.HandedOn || (dropped.Count == 0 && attempt.All.Count < options.ClaimBatch)) return;
         attempt.HandedOn = true;
         await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, 0), ct);

@@ -9,10 +9,23 @@ public sealed record ExtractedPage(
 {
     /// <summary>An alias that keeps failing is recorded as failed after this many attempts, and the run goes on.</summary>
     public int MaxAttempts { get; init; } = 8;
+
+    /// <summary>The worker that leased the page's checkpoints: the page is stored only while it still holds every one of them.</summary>
+    public required string LeaseOwner { get; init; }
 }
 
 /// <summary>What to queue after the page committed.</summary>
-public sealed record PageCommitResult(long RawId, IReadOnlyList<long> TransformItemsToQueue);
+public sealed record PageCommitResult(long RawId, IReadOnlyList<long> TransformItemsToQueue)
+{
+    /// <summary>
+    /// Nothing was written: the worker no longer held all the page's checkpoints (its lease ran out and another worker took
+    /// one, e.g. while the database was away). That worker fetches the page again; storing this copy too would advance a
+    /// cursor twice and queue its rows a second time, possibly after the step's transform had ended.
+    /// </summary>
+    public static PageCommitResult LeaseLost { get; } = new(0, []) { Discarded = true };
+
+    public bool Discarded { get; private init; }
+}
 
 /// <summary>The extraction stage's cursors (one per run, repository, connection and parent).</summary>
 public interface ICheckpointStore
@@ -25,10 +38,16 @@ public interface ICheckpointStore
     /// </summary>
     Task<ExtractionTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct);
 
-    /// <summary>Gives leases back; a failed attempt counts, and may shrink the page size or record the failure.</summary>
-    Task ReleaseAsync(IReadOnlyList<long> checkpointIds, CheckpointRelease release, CancellationToken ct);
+    /// <summary>
+    /// Gives back the leases <paramref name="owner"/> still holds (one that ran out and was taken by another worker stays
+    /// theirs); a failed attempt counts, and may shrink the page size or record the failure.
+    /// </summary>
+    Task ReleaseAsync(IReadOnlyList<long> checkpointIds, string owner, CheckpointRelease release, CancellationToken ct);
 
-    /// <summary>Stores the raw answer, advances its checkpoints, adds the new ones and the transform work, in one transaction.</summary>
+    /// <summary>
+    /// Stores the raw answer, advances its checkpoints, adds the new ones and the transform work, in one transaction — if the
+    /// page's lease owner still holds every checkpoint of it; else writes nothing and says <see cref="PageCommitResult.LeaseLost"/>.
+    /// </summary>
     Task<PageCommitResult> CommitPageAsync(ExtractedPage page, CancellationToken ct);
 
     /// <summary>

@@ -8,6 +8,7 @@ using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
 using Pulse.Core.Security;
+using Pulse.Core.Storage;
 using Pulse.Core.Sync;
 using Pulse.GitHubSimulator.Http;
 using Pulse.Storage.Postgres;
@@ -66,6 +67,19 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
                 sharedQueue: queue, budgetFactory: key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget), runWorkers: true);
             return await runner.RunAsync(options, null, ct);
         }
+    }
+
+    /// <summary>The stores over this harness's database, for a test that drives a stage by hand; dispose to close.</summary>
+    public async Task<(PulseStorage Storage, IAsyncDisposable Database)> OpenStorageAsync(CancellationToken ct)
+    {
+        if (backend == Backend.Sqlite) return ((await SqliteStorage.OpenAsync(DatabasePath, ct)).Storage, new NothingToClose());
+        var (pg, db) = await PostgresStorage.OpenAsync(await PostgresAsync(ct), ct);
+        return (pg, db);
+    }
+
+    private sealed class NothingToClose : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     public async Task<DbConnection> OpenAsync()
