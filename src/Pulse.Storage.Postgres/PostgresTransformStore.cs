@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Npgsql;
 using Pulse.Core.Extract;
 using Pulse.Core.Storage;
 using Pulse.Core.Transform;
@@ -10,22 +11,34 @@ public sealed class PostgresTransformStore(PostgresDatabase db, int embeddingBat
 {
     public Task<TransformInput?> LoadAsync(long workItemId, CancellationToken ct) => db.ReadAsync(async c =>
     {
-        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, string Step, string State, string Payload, string Units, bool Embeddings)>("""
-            SELECT w.id, w.run_id, w.tenant_id, w.step, w.state, r.payload::text, r.units::text, run.embeddings_enabled
+        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, long RawId, string State, string Payload, string Units, bool Embeddings)>("""
+            SELECT w.id, w.run_id, w.tenant_id, w.raw_id, w.state, r.payload::text, r.units::text, run.embeddings_enabled
             FROM work_items w JOIN raw_extraction_data r ON r.id = w.raw_id JOIN etl_job_runs run ON run.id = w.run_id
             WHERE w.id = @workItemId AND w.stage = 'transform'
             """, new { workItemId });
         if (row.Id == 0 || row.State != "pending") return null;
+        var pending = await c.QueryAsync<(long Id, string Step)>("""
+            SELECT id, step FROM work_items
+            WHERE run_id = @RunId AND step = ANY(@steps) AND stage = 'transform' AND raw_id = @RawId AND state = 'pending'
+            """, new { row.RunId, steps = TransformItems.StepNames.ToArray(), row.RawId });
+        if (TransformItems.InStepOrder(pending) is not { } items) return null;
         var units = JsonSerializer.Deserialize<List<RawUnit>>(row.Units) ?? [];
-        return new TransformInput(row.Id, row.RunId, row.TenantId, row.Step, System.Text.Encoding.UTF8.GetBytes(row.Payload), units, row.Embeddings);
+        return new TransformInput(row.RunId, row.TenantId, System.Text.Encoding.UTF8.GetBytes(row.Payload), units, row.Embeddings, items);
     }, ct);
 
-    public Task<TransformCommitResult> CommitAsync(TransformBatch batch, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    public Task<TransformCommitResult> CommitAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        var toQueue = new List<long>();
+        foreach (var batch in batches) toQueue.AddRange(await CommitAsync(c, tx, batch));
+        return new TransformCommitResult(toQueue);
+    }, ct);
+
+    private async Task<List<long>> CommitAsync(NpgsqlConnection c, NpgsqlTransaction tx, TransformBatch batch)
     {
         // Done-marker first: a redelivered message (or a second worker holding the same one) finds the item done and writes nothing.
         var claimed = await c.ExecuteAsync("UPDATE work_items SET state = 'done', updated_at = now() WHERE id = @WorkItemId AND state = 'pending'",
             new { batch.WorkItemId }, tx);
-        if (claimed == 0) return new TransformCommitResult([]);
+        if (claimed == 0) return [];
 
         var writer = new PostgresRowWriter(c, tx, batch.TenantId, batch.RunId);
         var changed = new List<(string Table, long Id)>();
@@ -56,8 +69,8 @@ public sealed class PostgresTransformStore(PostgresDatabase db, int embeddingBat
                 toQueue.Add(id);
             }
         }
-        return new TransformCommitResult(toQueue);
-    }, ct);
+        return toQueue;
+    }
 
     public Task<bool> RecordFailureAsync(long workItemId, string error, int maxAttempts, CancellationToken ct) =>
         PostgresWorkItems.RecordFailureAsync(db, workItemId, error, maxAttempts, ct);
