@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pulse.Core.Jobs;
 using Pulse.Core.Queue;
 using Pulse.Core.Storage;
@@ -10,10 +11,45 @@ namespace Pulse.Core.Transform;
 /// </summary>
 public sealed class TransformHandler(IJobStore jobs, ITransformStore store, IWorkQueue queue, RunCoordinator coordinator)
 {
+    /// <summary>
+    /// Items a transform of this process holds, and when it lets go of them. A page's step items are queued together,
+    /// so two workers would otherwise both load and parse the same page, and one commit would find the work done.
+    /// </summary>
+    private readonly ConcurrentDictionary<long, Task> _held = new();
+
     public async Task HandleAsync(WorkMessage message, CancellationToken ct)
     {
-        var input = await store.LoadAsync(message.ItemId, ct);
-        if (input is null) return;
+        while (true)
+        {
+            // The message's item is in a sibling's transform: wait for it, then look again (it has usually done this item too).
+            if (_held.TryGetValue(message.ItemId, out var holder))
+            {
+                await holder.WaitAsync(ct);
+                continue;
+            }
+            var input = await store.LoadAsync(message.ItemId, ct);
+            if (input is null) return;
+            var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var held = input.Items.Where(i => _held.TryAdd(i.WorkItemId, released.Task)).ToList();
+            try
+            {
+                // Each message ends only when its own item is done or handled here: a holder that fails leaves it pending.
+                if (held.Any(i => i.WorkItemId == message.ItemId))
+                {
+                    await TransformAsync(input with { Items = held }, ct);
+                    return;
+                }
+            }
+            finally
+            {
+                foreach (var item in held) _held.TryRemove(item.WorkItemId, out _);
+                released.SetResult();
+            }
+        }
+    }
+
+    private async Task TransformAsync(TransformInput input, CancellationToken ct)
+    {
         var run = await jobs.GetRunAsync(input.RunId, ct);
         if (run is null) return;
         foreach (var item in input.Items)
