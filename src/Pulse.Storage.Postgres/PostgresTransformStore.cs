@@ -11,16 +11,15 @@ public sealed class PostgresTransformStore(PostgresDatabase db, int embeddingBat
 {
     public Task<TransformInput?> LoadAsync(long workItemId, CancellationToken ct) => db.ReadAsync(async c =>
     {
-        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, long RawId, string State, string Payload, string Units, bool Embeddings)>("""
-            SELECT w.id, w.run_id, w.tenant_id, w.raw_id, w.state, r.payload::text, r.units::text, run.embeddings_enabled
+        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, string Step, string State, string Payload, string Units, bool Embeddings)>("""
+            SELECT w.id, w.run_id, w.tenant_id, w.step, w.state, r.payload::text, r.units::text, run.embeddings_enabled
             FROM work_items w JOIN raw_extraction_data r ON r.id = w.raw_id JOIN etl_job_runs run ON run.id = w.run_id
             WHERE w.id = @workItemId AND w.stage = 'transform'
             """, new { workItemId });
         if (row.Id == 0 || row.State != "pending") return null;
-        var pending = await c.QueryAsync<(long Id, string Step)>("""
-            SELECT id, step FROM work_items
-            WHERE run_id = @RunId AND step = ANY(@steps) AND stage = 'transform' AND raw_id = @RawId AND state = 'pending'
-            """, new { row.RunId, steps = TransformItems.StepNames.ToArray(), row.RawId });
+        // One item per message here, not the page's pending siblings: with the page grouped, bench-small's distributed sync
+        // took 6.1-9.3 s against 2.5 s (issue #7; not yet understood), so PostgreSQL keeps the old shape for now.
+        (long Id, string Step)[] pending = [(row.Id, row.Step)];
         if (TransformItems.InStepOrder(pending) is not { } items) return null;
         var units = JsonSerializer.Deserialize<List<RawUnit>>(row.Units) ?? [];
         return new TransformInput(row.RunId, row.TenantId, System.Text.Encoding.UTF8.GetBytes(row.Payload), units, row.Embeddings, items);
