@@ -6,9 +6,9 @@ namespace Pulse.Storage.Sqlite;
 /// <summary>
 /// Idempotent upserts of the relational rows, inside the caller's transaction. Every row written
 /// is stamped with the run that saw it, so an incremental run can remove what GitHub no longer has.
-/// Each statement is prepared once per transaction and reused for every row of the batch.
+/// Each statement is the writer connection's, prepared once and reused by every row and every transaction.
 /// </summary>
-internal sealed class SqliteRowWriter(SqliteConnection c, SqliteTransaction tx, long tenantId, long runId, CancellationToken ct) : IDisposable
+internal sealed class SqliteRowWriter(SqliteDatabase db, SqliteConnection c, long tenantId, long runId, CancellationToken ct)
 {
     private readonly Dictionary<string, long> _prIds = [];
     private readonly Dictionary<string, long> _threadIds = [];
@@ -79,11 +79,6 @@ internal sealed class SqliteRowWriter(SqliteConnection c, SqliteTransaction tx, 
         return await ReturningIdAsync(s);
     }
 
-    public void Dispose()
-    {
-        foreach (var s in _statements.Values) s.Dispose();
-    }
-
     private async Task<long> PullRequestIdAsync(string nodeId)
     {
         if (_prIds.TryGetValue(nodeId, out var id)) return id;
@@ -104,11 +99,11 @@ internal sealed class SqliteRowWriter(SqliteConnection c, SqliteTransaction tx, 
     private async Task<long> ReturningIdAsync(SqliteStatement s) =>
         await s.ScalarAsync(ct) ?? throw new InvalidOperationException("An upsert returned no id.");
 
-    /// <summary>The statement of this transaction for <paramref name="key"/>, prepared on first use with the run's constant parameters set.</summary>
+    /// <summary>The writer's statement for <paramref name="key"/>, with this batch's tenant and run bound on its first use here.</summary>
     private SqliteStatement Statement(string key, string sql, params string[] parameters)
     {
         if (_statements.TryGetValue(key, out var s)) return s;
-        s = new SqliteStatement(c, tx, sql, parameters);
+        s = db.WriterStatement(c, key, sql, parameters);
         if (parameters.Contains("tenantId")) s.Set("tenantId", tenantId);
         if (parameters.Contains("runId")) s.Set("runId", runId);
         return _statements[key] = s;

@@ -19,8 +19,14 @@ internal sealed class SqliteStatement : IDisposable
 
     /// <param name="transaction">The transaction the statement runs in: SQLite runs it on the connection's open transaction.</param>
     public SqliteStatement(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameterNames)
+        : this(connection, sql, parameterNames)
     {
         if (transaction.Connection != connection) throw new ArgumentException("The transaction belongs to another connection.", nameof(transaction));
+    }
+
+    /// <summary>A statement that outlives one transaction: it runs in whichever transaction is open on the connection when run.</summary>
+    public SqliteStatement(SqliteConnection connection, string sql, string[] parameterNames)
+    {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
         foreach (var name in parameterNames)

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Pulse.Core.Extract;
 using Pulse.Core.Storage;
 using Pulse.Core.Transform;
@@ -13,24 +14,36 @@ public sealed class SqliteTransformStore(SqliteDatabase db, int embeddingBatch =
     {
         // The payload is read as its UTF-8 bytes (CAST AS BLOB keeps them): the transform parses those, never a UTF-16 copy.
         // A redelivered item (already done) does not read it at all.
-        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, string Step, string State, byte[] Payload, string Units, long Embeddings)>("""
-            SELECT w.id, w.run_id, w.tenant_id, w.step, w.state, CASE WHEN w.state = 'pending' THEN CAST(r.payload AS BLOB) END, r.units, run.embeddings_enabled
+        var row = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, long RawId, string State, byte[] Payload, string Units, long Embeddings)>("""
+            SELECT w.id, w.run_id, w.tenant_id, w.raw_id, w.state, CASE WHEN w.state = 'pending' THEN CAST(r.payload AS BLOB) END, r.units, run.embeddings_enabled
             FROM work_items w JOIN raw_extraction_data r ON r.id = w.raw_id JOIN etl_job_runs run ON run.id = w.run_id
             WHERE w.id = @workItemId AND w.stage = 'transform'
             """, new { workItemId });
         if (row.Id == 0 || row.State != "pending") return null;
+        var pending = await c.QueryAsync<(long Id, string Step)>("""
+            SELECT id, step FROM work_items
+            WHERE run_id = @RunId AND step IN @steps AND stage = 'transform' AND raw_id = @RawId AND state = 'pending'
+            """, new { row.RunId, steps = TransformItems.StepNames, row.RawId });
+        if (TransformItems.InStepOrder(pending) is not { } items) return null;
         var units = JsonSerializer.Deserialize<List<RawUnit>>(row.Units) ?? [];
-        return new TransformInput(row.Id, row.RunId, row.TenantId, row.Step, row.Payload, units, row.Embeddings != 0);
+        return new TransformInput(row.RunId, row.TenantId, row.Payload, units, row.Embeddings != 0, items);
     }, ct);
 
-    public Task<TransformCommitResult> CommitAsync(TransformBatch batch, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    public Task<TransformCommitResult> CommitAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        var toQueue = new List<long>();
+        foreach (var batch in batches) toQueue.AddRange(await CommitAsync(c, tx, batch, ct));
+        return new TransformCommitResult(toQueue);
+    }, ct);
+
+    private async Task<List<long>> CommitAsync(SqliteConnection c, SqliteTransaction tx, TransformBatch batch, CancellationToken ct)
     {
         // Done-marker first: a redelivered message finds the item done and writes nothing.
         var claimed = await c.ExecuteAsync("UPDATE work_items SET state = 'done', updated_at = @now WHERE id = @WorkItemId AND state = 'pending'",
             new { batch.WorkItemId, now = DateTimeOffset.UtcNow }, tx);
-        if (claimed == 0) return new TransformCommitResult([]);
+        if (claimed == 0) return [];
 
-        using var writer = new SqliteRowWriter(c, tx, batch.TenantId, batch.RunId, ct);
+        var writer = new SqliteRowWriter(db, c, batch.TenantId, batch.RunId, ct);
         var changed = new List<(string Table, long Id)>();
         foreach (var pr in batch.PullRequests) changed.Add(("prs", await writer.UpsertPullRequestAsync(pr)));
         foreach (var commit in batch.Commits) changed.Add(("prs_commits", await writer.UpsertCommitAsync(commit)));
@@ -59,8 +72,8 @@ public sealed class SqliteTransformStore(SqliteDatabase db, int embeddingBatch =
                 toQueue.Add(id);
             }
         }
-        return new TransformCommitResult(toQueue);
-    }, ct);
+        return toQueue;
+    }
 
     public Task<bool> RecordFailureAsync(long workItemId, string error, int maxAttempts, CancellationToken ct) =>
         SqliteWorkItems.RecordFailureAsync(db, workItemId, error, maxAttempts, ct);

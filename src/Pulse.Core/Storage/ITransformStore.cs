@@ -3,8 +3,14 @@ using Pulse.Core.Transform;
 
 namespace Pulse.Core.Storage;
 
-/// <summary>One transform work item: a stored answer (UTF-8 JSON) and the step to read out of it.</summary>
-public sealed record TransformInput(long WorkItemId, long RunId, long TenantId, string Step, byte[] Payload, IReadOnlyList<RawUnit> Units, bool EmbeddingsEnabled);
+/// <summary>
+/// A stored answer (UTF-8 JSON) and its pending transform items, one per step it feeds: the page is loaded, parsed and
+/// committed once for all of them (issue #7), each item still done, counted and failed on its own.
+/// </summary>
+public sealed record TransformInput(long RunId, long TenantId, byte[] Payload, IReadOnlyList<RawUnit> Units, bool EmbeddingsEnabled, IReadOnlyList<TransformItem> Items);
+
+/// <summary>One step's transform work item of a page.</summary>
+public sealed record TransformItem(long WorkItemId, string Step);
 
 /// <summary>What to queue after the transform committed.</summary>
 public sealed record TransformCommitResult(IReadOnlyList<long> EmbeddingItemsToQueue);
@@ -12,11 +18,17 @@ public sealed record TransformCommitResult(IReadOnlyList<long> EmbeddingItemsToQ
 /// <summary>The transform stage: raw answers in, relational rows out.</summary>
 public interface ITransformStore
 {
-    /// <summary>The item's input, or null when it is already done (a redelivery).</summary>
+    /// <summary>
+    /// The item's page with every pending transform item of that page (the item first), or null when the item is
+    /// already done (a redelivery, or a sibling's transform took it).
+    /// </summary>
     Task<TransformInput?> LoadAsync(long workItemId, CancellationToken ct);
 
-    /// <summary>Upserts the rows, marks the item done and creates embedding work for changed text, in one transaction.</summary>
-    Task<TransformCommitResult> CommitAsync(TransformBatch batch, CancellationToken ct);
+    /// <summary>
+    /// For each batch in one transaction: upserts its rows, marks its item done, counts them on its step and creates
+    /// embedding work for changed text. A batch whose item is no longer pending writes nothing.
+    /// </summary>
+    Task<TransformCommitResult> CommitAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct);
 
     /// <summary>Records a failed attempt; past <paramref name="maxAttempts"/> the item is failed for good with its error.</summary>
     Task<bool> RecordFailureAsync(long workItemId, string error, int maxAttempts, CancellationToken ct);

@@ -4,67 +4,79 @@ using Pulse.Core.Jobs;
 
 namespace Pulse.Core.Transform;
 
-/// <summary>Reads the rows of one step out of a stored answer.</summary>
+/// <summary>The rows one step reads out of a stored answer.</summary>
+public sealed record StepRows(List<PullRequestRow> Prs, List<CommitRow> Commits, List<ReviewRow> Reviews, List<ReviewThreadRow> Threads, List<CommentRow> Comments);
+
+/// <summary>Reads the rows of one or more steps out of a stored answer.</summary>
 public static class PageContent
 {
-    public static (List<PullRequestRow> Prs, List<CommitRow> Commits, List<ReviewRow> Reviews, List<ReviewThreadRow> Threads, List<CommentRow> Comments)
-        Read(ReadOnlyMemory<byte> payload, IReadOnlyList<RawUnit> units, PipelineStep step)
+    public static StepRows Read(ReadOnlyMemory<byte> payload, IReadOnlyList<RawUnit> units, PipelineStep step) => Read(payload, units, [step])[step];
+
+    /// <summary>
+    /// Every given step's rows, the answer walked and its wanted aliases parsed once for all of them: a follow-up
+    /// page feeds the commits, reviews and comments steps, and its transform reads them together (issue #7).
+    /// </summary>
+    public static Dictionary<PipelineStep, StepRows> Read(ReadOnlyMemory<byte> payload, IReadOnlyList<RawUnit> units, IReadOnlyCollection<PipelineStep> steps)
+    {
+        var wantedUnits = units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead && steps.Contains(FetchKinds.StepOf(u.Kind))).ToList();
+        var aliases = StepAliases.Read(payload.Span, wantedUnits.Select(u => u.Alias).ToHashSet(StringComparer.Ordinal));
+        try
+        {
+            return steps.ToDictionary(step => step, step => Map(aliases, wantedUnits.Where(u => FetchKinds.StepOf(u.Kind) == step)));
+        }
+        finally
+        {
+            foreach (var document in aliases.Values) document.Dispose();
+        }
+    }
+
+    private static StepRows Map(Dictionary<string, JsonDocument> aliases, IEnumerable<RawUnit> stepUnits)
     {
         var prs = new List<PullRequestRow>();
         var commits = new List<CommitRow>();
         var reviews = new List<ReviewRow>();
         var threads = new List<ReviewThreadRow>();
         var comments = new List<CommentRow>();
-
-        var stepUnits = units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead && FetchKinds.StepOf(u.Kind) == step).ToList();
-        var aliases = StepAliases.Read(payload.Span, stepUnits.Select(u => u.Alias).ToHashSet(StringComparer.Ordinal));
-        try
+        foreach (var unit in stepUnits)
         {
-            foreach (var unit in stepUnits)
+            if (!aliases.TryGetValue(unit.Alias, out var aliasDocument)) continue;
+            var aliasData = aliasDocument.RootElement;
+            if (aliasData.ValueKind == JsonValueKind.Null || PageReader.Connection(aliasData, unit.Kind) is not { } connection) continue;
+            var nodes = connection.Nodes();
+            var prId = unit.PullRequestNodeId;
+            switch (unit.Kind)
             {
-                if (!aliases.TryGetValue(unit.Alias, out var aliasDocument)) continue;
-                var aliasData = aliasDocument.RootElement;
-                if (aliasData.ValueKind == JsonValueKind.Null || PageReader.Connection(aliasData, unit.Kind) is not { } connection) continue;
-                var nodes = connection.Nodes();
-                var prId = unit.PullRequestNodeId;
-                switch (unit.Kind)
-                {
-                    case FetchKind.PullRequests:
-                        // Incremental runs stop at the first PR older than the cut-off; older ones on the same page are unchanged.
-                        prs.AddRange(nodes.TakeWhile(n => unit.Since is null || n.ReqDate("updatedAt") >= unit.Since)
-                            .Select(n => PullRequestMapper.Map(n, unit.RepositoryId)));
-                        break;
-                    case FetchKind.Commits:
-                        commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
-                        break;
-                    case FetchKind.Reviews:
-                        reviews.AddRange(nodes.Select(n => ReviewMapper.Map(n, prId!)));
-                        break;
-                    case FetchKind.IssueComments:
-                        comments.AddRange(nodes.Select(n => CommentMapper.MapIssueComment(n, prId!)));
-                        break;
-                    case FetchKind.ReviewThreads:
-                        foreach (var thread in nodes)
-                        {
-                            var row = ReviewThreadMapper.Map(thread, prId!);
-                            threads.Add(row);
-                            if (thread.Prop("comments") is { } first)
-                                comments.AddRange(first.Nodes().Select(c => CommentMapper.MapReviewComment(c, prId!, row.NodeId)));
-                        }
-                        break;
-                    case FetchKind.ThreadComments:
-                        // The thread's own fields come along, so its row exists even if this page is read first.
-                        var threadRow = ReviewThreadMapper.Map(aliasData, aliasData.Prop("pullRequest")?.Str("id") ?? prId!);
-                        threads.Add(threadRow);
-                        comments.AddRange(nodes.Select(c => CommentMapper.MapReviewComment(c, threadRow.PullRequestNodeId, threadRow.NodeId)));
-                        break;
-                }
+                case FetchKind.PullRequests:
+                    // Incremental runs stop at the first PR older than the cut-off; older ones on the same page are unchanged.
+                    prs.AddRange(nodes.TakeWhile(n => unit.Since is null || n.ReqDate("updatedAt") >= unit.Since)
+                        .Select(n => PullRequestMapper.Map(n, unit.RepositoryId)));
+                    break;
+                case FetchKind.Commits:
+                    commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
+                    break;
+                case FetchKind.Reviews:
+                    reviews.AddRange(nodes.Select(n => ReviewMapper.Map(n, prId!)));
+                    break;
+                case FetchKind.IssueComments:
+                    comments.AddRange(nodes.Select(n => CommentMapper.MapIssueComment(n, prId!)));
+                    break;
+                case FetchKind.ReviewThreads:
+                    foreach (var thread in nodes)
+                    {
+                        var row = ReviewThreadMapper.Map(thread, prId!);
+                        threads.Add(row);
+                        if (thread.Prop("comments") is { } first)
+                            comments.AddRange(first.Nodes().Select(c => CommentMapper.MapReviewComment(c, prId!, row.NodeId)));
+                    }
+                    break;
+                case FetchKind.ThreadComments:
+                    // The thread's own fields come along, so its row exists even if this page is read first.
+                    var threadRow = ReviewThreadMapper.Map(aliasData, aliasData.Prop("pullRequest")?.Str("id") ?? prId!);
+                    threads.Add(threadRow);
+                    comments.AddRange(nodes.Select(c => CommentMapper.MapReviewComment(c, threadRow.PullRequestNodeId, threadRow.NodeId)));
+                    break;
             }
         }
-        finally
-        {
-            foreach (var document in aliases.Values) document.Dispose();
-        }
-        return (prs, commits, reviews, threads, comments);
+        return new StepRows(prs, commits, reviews, threads, comments);
     }
 }
