@@ -24,9 +24,10 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     private readonly SimulatorTokens _tokens;
 
     private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data, SimulatorTokens tokens,
-        PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats)
+        PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats, AnswerGate answers)
     {
         _app = app;
+        Answers = answers;
         _tokens = tokens;
         Options = options;
         Data = data;
@@ -37,6 +38,9 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     }
 
     public SimulatorOptions Options { get; }
+
+    /// <summary>Test control: holds every answer for a while (see <see cref="AnswerGate"/>).</summary>
+    public AnswerGate Answers { get; }
 
     public ISimulatorData Data { get; }
 
@@ -77,8 +81,9 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         var faults = new FaultInjector(options);
         var stats = new SimulatorStats();
         var tokens = new SimulatorTokens(options.Tokens);
-        var server = new GitHubSimulatorServer(app, options, data, tokens, primary, secondary, faults, stats);
-        var pipeline = new GraphQLPipeline(options, tokens, engine, primary, secondary, faults, stats);
+        var answers = new AnswerGate();
+        var server = new GitHubSimulatorServer(app, options, data, tokens, primary, secondary, faults, stats, answers);
+        var pipeline = new GraphQLPipeline(options, tokens, engine, primary, secondary, faults, stats, answers);
 
         app.MapPost("/graphql", pipeline.HandleAsync);
         ControlEndpoints.Map(app, server);

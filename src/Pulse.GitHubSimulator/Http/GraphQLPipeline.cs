@@ -11,7 +11,7 @@ namespace Pulse.GitHubSimulator.Http;
 /// </summary>
 internal sealed class GraphQLPipeline(
     SimulatorOptions options, SimulatorTokens tokens, IGraphQLEngine engine, PrimaryRateLimit primary, SecondaryRateLimit secondary,
-    FaultInjector faults, SimulatorStats stats)
+    FaultInjector faults, SimulatorStats stats, AnswerGate answers)
 {
     /// <summary>The user id of GitHub's recorded RATE_LIMITED message (gitpod-io/gitpod#15377).</summary>
     private const string RecordedUserId = "1431904";
@@ -206,8 +206,11 @@ internal sealed class GraphQLPipeline(
 
     private TimeSpan Scaled(TimeSpan simulated) => simulated * options.ProcessingTimeScale;
 
-    private Task DelayAsync(TimeSpan delay, CancellationToken ct) =>
-        delay > TimeSpan.Zero ? Task.Delay(delay, options.TimeProvider, ct) : Task.CompletedTask;
+    private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, options.TimeProvider, ct);
+        await answers.PassAsync(ct);
+    }
 
     /// <summary>GitHub's request-id shape (e.g. E4BD:68C6:19511C8:2E61529:6238B525), unique per request.</summary>
     private string NextRequestId()

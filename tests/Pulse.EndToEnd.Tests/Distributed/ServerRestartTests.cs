@@ -69,9 +69,17 @@ public sealed class ServerRestartTests
             // Restart once the run is under way (every answer takes 1 s, so workers hold claims, open transactions and unacked messages).
             await WorkerProcessTests.WaitUntilAsync(async () => await DistributedChecks.CountAsync(probe, "SELECT count(*) FROM raw_extraction_data") >= 2 || sync.HasExited, TimeSpan.FromMinutes(3));
             Assert.False(sync.HasExited, $"the run ended before the restart:\n{sync.Output}");
-            await restart(postgres, rabbit);
-            FaultSuite.FaultSuiteLog.Faults(test, 1);
-            var pagesAtRestart = await DistributedChecks.CountAsync(probe, "SELECT count(*) FROM raw_extraction_data");
+            long pagesAtRestart;
+            // Answers are held across the restart, so requests are in flight through it however fast this machine is,
+            // and their pages arrive after it: the restart lands mid-run, never after the extraction ended.
+            using (sim.Answers.Hold())
+            {
+                await WorkerProcessTests.WaitUntilAsync(() => Task.FromResult(sim.Answers.Waiting > 0 || sync.HasExited), TimeSpan.FromMinutes(1));
+                Assert.True(sim.Answers.Waiting > 0, $"no request was in flight to hold across the restart:\n{sync.Output}");
+                await restart(postgres, rabbit);
+                FaultSuite.FaultSuiteLog.Faults(test, 1);
+                pagesAtRestart = await DistributedChecks.CountAsync(probe, "SELECT count(*) FROM raw_extraction_data");
+            }
 
             var code = await sync.WaitAsync(TimeSpan.FromMinutes(8), Ct);
             Assert.True(code == 0, $"sync exited {code}:\n{sync.Output}\nworker 1:\n{workers[0].Output}");
