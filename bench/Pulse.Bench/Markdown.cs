@@ -38,6 +38,11 @@ public static class Markdown
         var p = r["pulse"]!;
         s.AppendLine($"| full sync: PRs/s end to end (simulator in the same process, no latency) | {p["prsPerSecond"]} | {p["loadAverageBefore"]} → {p["loadAverageAfter"]} |");
         s.AppendLine($"| full sync: rows/s ({p["rows"]} rows in {p["seconds"]} s) | {p["rowsPerSecond"]} | |");
+        if (r["pulseWarm"] is { } w)
+        {
+            s.AppendLine($"| the same full sync again into a fresh database, same process (warm: Pulse's code compiled): PRs/s | {w["prsPerSecond"]} | {w["loadAverageBefore"]} → {w["loadAverageAfter"]} |");
+            s.AppendLine($"| … rows/s ({w["rows"]} rows in {w["seconds"]} s; complete: {w["completeVersusSeed"]}) | {w["rowsPerSecond"]} | |");
+        }
         if (r["pulseDistributed"] is { } d)
         {
             s.AppendLine($"| distributed full sync (PostgreSQL + RabbitMQ; {d["workers"]}): PRs/s | {d["prsPerSecond"]} | {d["loadAverageBefore"]} → {d["loadAverageAfter"]} |");
