@@ -61,15 +61,7 @@ public sealed class DistributedRun : IAsyncDisposable
     public async Task<RowCounts> RowsAsync()
     {
         await using var c = new NpgsqlConnection(_database);
-        async Task<long> Count(string sql) => await c.ExecuteScalarAsync<long>(sql);
-        return new RowCounts(
-            await Count("SELECT count(*) FROM repositories"),
-            await Count("SELECT count(*) FROM prs"),
-            await Count("SELECT count(*) FROM prs_commits"),
-            await Count("SELECT count(*) FROM prs_reviews"),
-            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'issue'"),
-            await Count("SELECT count(*) FROM prs_review_threads"),
-            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'review'"));
+        return await RowCounts.ReadAsync(c);
     }
 
     public async ValueTask DisposeAsync()

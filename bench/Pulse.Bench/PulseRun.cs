@@ -48,15 +48,7 @@ public sealed class PulseRun : IAsyncDisposable
     {
         await using var c = new SqliteConnection($"Data Source={DatabasePath}");
         await c.OpenAsync();
-        async Task<long> Count(string sql) => await c.ExecuteScalarAsync<long>(sql);
-        return new RowCounts(
-            await Count("SELECT count(*) FROM repositories"),
-            await Count("SELECT count(*) FROM prs"),
-            await Count("SELECT count(*) FROM prs_commits"),
-            await Count("SELECT count(*) FROM prs_reviews"),
-            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'issue'"),
-            await Count("SELECT count(*) FROM prs_review_threads"),
-            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'review'"));
+        return await RowCounts.ReadAsync(c);
     }
 
     /// <summary>When each stage of the last run started and ended, in seconds from the run's start: where the time went.</summary>
@@ -82,6 +74,20 @@ public sealed class PulseRun : IAsyncDisposable
 
 public sealed record RowCounts(long Repositories, long Prs, long Commits, long Reviews, long IssueComments, long Threads, long ReviewComments)
 {
+    /// <summary>The stored rows per table, the same query on either backend.</summary>
+    public static async Task<RowCounts> ReadAsync(System.Data.Common.DbConnection c)
+    {
+        async Task<long> Count(string sql) => await c.ExecuteScalarAsync<long>(sql);
+        return new RowCounts(
+            await Count("SELECT count(*) FROM repositories"),
+            await Count("SELECT count(*) FROM prs"),
+            await Count("SELECT count(*) FROM prs_commits"),
+            await Count("SELECT count(*) FROM prs_reviews"),
+            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'issue'"),
+            await Count("SELECT count(*) FROM prs_review_threads"),
+            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'review'"));
+    }
+
     /// <summary>Relational rows written (PRs and their children).</summary>
     public long Rows => Prs + Commits + Reviews + IssueComments + Threads + ReviewComments;
 
