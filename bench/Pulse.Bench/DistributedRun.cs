@@ -47,12 +47,12 @@ public sealed class DistributedRun : IAsyncDisposable
             await using var queue = await RabbitMqQueue.ConnectAsync(RabbitMqOptions.Parse(RabbitMq) with { Prefix = Prefix }, ct);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var budget = new RateLimitBudgetOptions();
-            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", new ExtractionOptions(), budget,
+            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", new ExtractOptions(), budget,
                 new InProcessJobEventBus(), _ => { }, sharedQueue: queue, budgetFactory: key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget));
             var result = await runner.RunAsync(new SyncOptions
             {
                 GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false, ProgressInterval = TimeSpan.FromMilliseconds(100),
-                ExtractionWorkers = workers, TransformWorkers = workers,
+                ExtractWorkers = workers, TransformWorkers = workers,
             }, null, ct);
             return (result, watch.Elapsed);
         }

@@ -35,11 +35,11 @@ public sealed class PulseRun : IAsyncDisposable
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         http.Timeout = TimeSpan.FromSeconds(60);
         var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none",
-            new ExtractionOptions(), budget ?? new RateLimitBudgetOptions(), new InProcessJobEventBus(), _ => { });
+            new ExtractOptions(), budget ?? new RateLimitBudgetOptions(), new InProcessJobEventBus(), _ => { });
         var result = await runner.RunAsync(new SyncOptions
         {
             GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false, ProgressInterval = TimeSpan.FromMilliseconds(100),
-            ExtractionWorkers = extractionWorkers,
+            ExtractWorkers = extractionWorkers,
         }, null, ct);
         return (result, watch.Elapsed);
     }

@@ -15,7 +15,7 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
         cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, r.owner AS Owner, r.name AS Name
         """;
 
-    public Task<ExtractionTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil,
+    public Task<ExtractTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil,
         CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         // The pool's row first: claims queue behind one another for a moment, so each one sees the turns taken before it.
@@ -34,7 +34,7 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
                       WHERE r.status = 'running' AND cp.status = 'pending' AND cp.lease_until >= now())
                     """, transaction: tx))
                 await c.ExecuteAsync("UPDATE extraction_pool SET starved = starved + 1 WHERE id = 1", transaction: tx);
-            return (ExtractionTurn?)null;
+            return (ExtractTurn?)null;
         }
 
         await c.ExecuteAsync("""
@@ -49,7 +49,7 @@ public sealed class PostgresCheckpointStore(PostgresDatabase db) : ICheckpointSt
             """, new { runId, max }, tx)).ToList();
         await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = ANY(@ids)",
             new { owner, leaseUntil = Pg.Utc(leaseUntil), ids = rows.Select(r => r.Id).ToArray() }, tx);
-        return new ExtractionTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
+        return new ExtractTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
     }, ct);
 
     /// <summary>Pending and not leased; a lease that ran out belongs to a worker that died.</summary>

@@ -138,7 +138,7 @@ public sealed class PostgresJobStore(PostgresDatabase db) : IJobStore
         var steps = GitHubPrJob.Steps.ToDictionary(s => s.Name, s =>
         {
             var p = progress.GetValueOrDefault(s.Name);
-            return new StepStatus(s.Order, s.DisplayName, StateOf(s.Name, Stage.Extraction), StateOf(s.Name, Stage.Transform), StateOf(s.Name, Stage.Embedding),
+            return new StepStatus(s.Order, s.DisplayName, StateOf(s.Name, Stage.Extract), StateOf(s.Name, Stage.Transform), StateOf(s.Name, Stage.Embed),
                 new StepProgress(p.Done, Math.Max(p.Total, p.Done), p.Pages));
         });
         return new JobStatus(job.Overall, job.RunId, steps, job.ResumeAt, job.Error);

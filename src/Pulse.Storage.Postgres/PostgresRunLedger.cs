@@ -40,13 +40,13 @@ public sealed class PostgresRunLedger(PostgresDatabase db) : IRunLedger
         {
             var kinds = Enum.GetValues<FetchKind>().Where(k => FetchKinds.StepOf(k) == step).Select(FetchKinds.Name).ToArray();
 
-            var feedersDone = step.Order == 1 || await StateAsync(c, tx, runId, GitHubPrJob.PullRequests.Name, Stage.Extraction) is StageState.Finished or StageState.Failed;
-            if (feedersDone && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Extraction)
+            var feedersDone = step.Order == 1 || await StateAsync(c, tx, runId, GitHubPrJob.PullRequests.Name, Stage.Extract) is StageState.Finished or StageState.Failed;
+            if (feedersDone && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Extract)
                 // EXISTS, not count(*): this runs after every commit, and counting walked every pending checkpoint of the run.
                 && !await c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM checkpoints WHERE run_id = @runId AND status = 'pending' AND kind = ANY(@kinds))", new { runId, kinds }, tx))
             {
                 var failed = await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'failed' AND kind = ANY(@kinds)", new { runId, kinds }, tx);
-                await EndAsync(c, tx, runId, step.Name, Stage.Extraction, failed > 0, changes);
+                await EndAsync(c, tx, runId, step.Name, Stage.Extract, failed > 0, changes);
             }
 
             // Transform: opens when the steps its rows point at have ended theirs; ends when its extraction has, the steps
@@ -56,7 +56,7 @@ public sealed class PostgresRunLedger(PostgresDatabase db) : IRunLedger
                 released.AddRange(await c.QueryAsync<long>("""
                     UPDATE work_items SET state = 'pending' WHERE run_id = @runId AND step = @step AND stage = 'transform' AND state = 'waiting' RETURNING id
                     """, new { runId, step = step.Name }, tx));
-                if (await IsEndedAsync(c, tx, runId, step.Name, Stage.Extraction) && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Transform)
+                if (await IsEndedAsync(c, tx, runId, step.Name, Stage.Extract) && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Transform)
                     && await AllEndedAsync(c, tx, runId, GitHubPrJob.TransformEndsAfter(step), Stage.Transform)
                     && await OpenItemsAsync(c, tx, runId, step.Name, "transform") == 0)
                 {
@@ -65,9 +65,9 @@ public sealed class PostgresRunLedger(PostgresDatabase db) : IRunLedger
                 }
             }
 
-            if (await IsEndedAsync(c, tx, runId, step.Name, Stage.Transform) && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Embedding)
+            if (await IsEndedAsync(c, tx, runId, step.Name, Stage.Transform) && !await IsEndedAsync(c, tx, runId, step.Name, Stage.Embed)
                 && await OpenItemsAsync(c, tx, runId, step.Name, "embedding") == 0)
-                await EndAsync(c, tx, runId, step.Name, Stage.Embedding, await FailedItemsAsync(c, tx, runId, step.Name, "embedding") > 0, changes);
+                await EndAsync(c, tx, runId, step.Name, Stage.Embed, await FailedItemsAsync(c, tx, runId, step.Name, "embedding") > 0, changes);
         }
 
         var states = (await c.QueryAsync<string>("SELECT state FROM run_stages WHERE run_id = @runId", new { runId }, tx)).ToList();

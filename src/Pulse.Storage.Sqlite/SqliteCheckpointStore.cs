@@ -16,7 +16,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
         cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, r.owner AS Owner, r.name AS Name
         """;
 
-    public Task<ExtractionTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil,
+    public Task<ExtractTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil,
         CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         var now = DateTimeOffset.UtcNow;
@@ -35,7 +35,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
                       WHERE r.status = 'running' AND cp.status = 'pending' AND cp.lease_until >= @now)
                     """, new { now }, tx) == 1)
                 await c.ExecuteAsync("UPDATE extraction_pool SET starved = starved + 1 WHERE id = 1", transaction: tx);
-            return (ExtractionTurn?)null;
+            return (ExtractTurn?)null;
         }
 
         var turn = await c.ExecuteScalarAsync<long>("UPDATE extraction_pool SET turns = turns + 1 WHERE id = 1 RETURNING turns", transaction: tx);
@@ -50,7 +50,7 @@ public sealed class SqliteCheckpointStore(SqliteDatabase db) : ICheckpointStore
             """, new { runId, now, max }, tx)).ToList();
         await c.ExecuteAsync("UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN @ids",
             new { owner, leaseUntil, ids = rows.Select(r => r.Id).ToList() }, tx);
-        return new ExtractionTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
+        return new ExtractTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
     }, ct);
 
     /// <summary>Pending and not leased; a lease that ran out belongs to a worker that died.</summary>

@@ -129,7 +129,7 @@ public sealed class SqliteJobStore(SqliteDatabase db) : IJobStore
         var steps = GitHubPrJob.Steps.ToDictionary(s => s.Name, s =>
         {
             var p = progress.GetValueOrDefault(s.Name);
-            return new StepStatus(s.Order, s.DisplayName, StateOf(s.Name, Stage.Extraction), StateOf(s.Name, Stage.Transform), StateOf(s.Name, Stage.Embedding),
+            return new StepStatus(s.Order, s.DisplayName, StateOf(s.Name, Stage.Extract), StateOf(s.Name, Stage.Transform), StateOf(s.Name, Stage.Embed),
                 new StepProgress(p.Done, Math.Max(p.Total, p.Done), p.Pages));
         });
         DateTimeOffset? resumeAt = job.ResumeAt is null ? null : DateTimeOffset.Parse(job.ResumeAt, System.Globalization.CultureInfo.InvariantCulture);

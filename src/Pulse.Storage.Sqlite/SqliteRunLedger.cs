@@ -41,17 +41,17 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
 
         foreach (var step in GitHubPrJob.Steps)
         {
-            if (Ended(step.Name, Stage.Extraction) && Ended(step.Name, Stage.Transform) && Ended(step.Name, Stage.Embedding)) continue;
+            if (Ended(step.Name, Stage.Extract) && Ended(step.Name, Stage.Transform) && Ended(step.Name, Stage.Embed)) continue;
             var kinds = Enum.GetValues<FetchKind>().Where(k => FetchKinds.StepOf(k) == step).Select(FetchKinds.Name).ToList();
 
             // Extraction: its checkpoints come from the first step's listings, and from its own pages.
-            var feedersDone = step.Order == 1 || Ended(GitHubPrJob.PullRequests.Name, Stage.Extraction);
-            if (feedersDone && !Ended(step.Name, Stage.Extraction)
+            var feedersDone = step.Order == 1 || Ended(GitHubPrJob.PullRequests.Name, Stage.Extract);
+            if (feedersDone && !Ended(step.Name, Stage.Extract)
                 // EXISTS, not count(*): this runs after every commit, and counting walked every pending checkpoint of the run.
                 && !await c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM checkpoints WHERE run_id = @runId AND status = 'pending' AND kind IN @kinds)", new { runId, kinds }, tx))
             {
                 var failed = await c.ExecuteScalarAsync<long>("SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'failed' AND kind IN @kinds", new { runId, kinds }, tx);
-                await EndAsync(step.Name, Stage.Extraction, failed > 0);
+                await EndAsync(step.Name, Stage.Extract, failed > 0);
             }
 
             // Transform: opens when the steps its rows point at have ended theirs; ends when its extraction has, the steps
@@ -62,7 +62,7 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
                 released.AddRange(await c.QueryAsync<long>("""
                     UPDATE work_items SET state = 'pending' WHERE run_id = @runId AND step = @step AND stage = 'transform' AND state = 'waiting' RETURNING id
                     """, new { runId, step = step.Name }, tx));
-                if (Ended(step.Name, Stage.Extraction) && GitHubPrJob.TransformEndsAfter(step).All(s => Ended(s.Name, Stage.Transform))
+                if (Ended(step.Name, Stage.Extract) && GitHubPrJob.TransformEndsAfter(step).All(s => Ended(s.Name, Stage.Transform))
                     && await OpenItemsAsync(c, tx, runId, step.Name, "transform") == 0)
                 {
                     await SqliteRunSweep.AfterTransformAsync(c, tx, runId, step);
@@ -70,8 +70,8 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
                 }
             }
 
-            if (Ended(step.Name, Stage.Transform) && !Ended(step.Name, Stage.Embedding) && await OpenItemsAsync(c, tx, runId, step.Name, "embedding") == 0)
-                await EndAsync(step.Name, Stage.Embedding, await FailedItemsAsync(c, tx, runId, step.Name, "embedding") > 0);
+            if (Ended(step.Name, Stage.Transform) && !Ended(step.Name, Stage.Embed) && await OpenItemsAsync(c, tx, runId, step.Name, "embedding") == 0)
+                await EndAsync(step.Name, Stage.Embed, await FailedItemsAsync(c, tx, runId, step.Name, "embedding") > 0);
         }
 
         var complete = states.Values.All(s => s is StageState.Finished or StageState.Failed);

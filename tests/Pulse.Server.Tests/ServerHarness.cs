@@ -41,7 +41,7 @@ public sealed class ServerHarness : IAsyncDisposable
             SchedulerTick = TimeSpan.FromSeconds(1),
             RunnerTick = TimeSpan.FromMilliseconds(200),
             Heartbeat = TimeSpan.FromSeconds(2),
-            Extraction = new() { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) },
+            Extract = new() { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) },
         }, ct);
         await app.StartAsync(ct);
         return new ServerHarness(app, sim);

@@ -5,7 +5,7 @@ namespace Pulse.Core.Extract;
 /// points anyway, so the limit halves on a timeout and grows back slowly after successes.
 /// Shared by the extraction workers of one process.
 /// </summary>
-public sealed class AdaptiveLoad(ExtractionOptions options)
+public sealed class AdaptiveLoad(ExtractOptions options)
 {
     private readonly Lock _gate = new();
     private long _maxItems = options.InitialItemsPerQuery;

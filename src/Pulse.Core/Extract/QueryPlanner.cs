@@ -5,7 +5,7 @@ namespace Pulse.Core.Extract;
 /// node limit and the adaptive load limit. Everything is predicted with GitHub's cost rule
 /// before sending, so the planner knows each query's price.
 /// </summary>
-public sealed class QueryPlanner(ExtractionOptions options)
+public sealed class QueryPlanner(ExtractOptions options)
 {
     /// <summary>Chooses a prefix of <paramref name="candidates"/>; the rest stay for the next query.</summary>
     public PlannedQuery? Plan(IReadOnlyList<Checkpoint> candidates, long maxItems)

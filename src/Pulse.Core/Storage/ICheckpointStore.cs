@@ -36,7 +36,7 @@ public interface ICheckpointStore
     /// Null when nothing is claimable; then, with <paramref name="owedIfNone"/>, a message ending while other claims are in flight
     /// is owed back by the next <see cref="SettleTurnAsync"/> (their commits may reveal work nobody is queued to take).
     /// </summary>
-    Task<ExtractionTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct);
+    Task<ExtractTurn?> ClaimTurnAsync(IReadOnlyCollection<long> skipRuns, bool owedIfNone, int max, string owner, DateTimeOffset leaseUntil, CancellationToken ct);
 
     /// <summary>
     /// Gives back the leases <paramref name="owner"/> still holds (one that ran out and was taken by another worker stays
@@ -62,7 +62,7 @@ public interface ICheckpointStore
 }
 
 /// <summary>One extraction turn: the run the database chose and the checkpoints leased for it.</summary>
-public sealed record ExtractionTurn(long RunId, IReadOnlyList<Checkpoint> Checkpoints);
+public sealed record ExtractTurn(long RunId, IReadOnlyList<Checkpoint> Checkpoints);
 
 /// <summary>How a lease ends without a page: untouched, a failed attempt, or a permanent failure with its reason.</summary>
 public sealed record CheckpointRelease(bool CountAttempt = false, int? PageSize = null, string? FailWith = null, int MaxAttempts = int.MaxValue);

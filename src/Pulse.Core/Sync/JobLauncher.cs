@@ -9,7 +9,7 @@ namespace Pulse.Core.Sync;
 /// Starts the <c>github_prs</c> job of an integration: discovery first if it has no repositories,
 /// then a new run, or the interrupted one resumed from its checkpoints.
 /// </summary>
-public sealed class JobLauncher(PulseStorage storage, IGitHubConnections connections, ExtractionOptions extraction, TimeProvider time, Action<string> log)
+public sealed class JobLauncher(PulseStorage storage, IGitHubConnections connections, ExtractOptions extraction, TimeProvider time, Action<string> log)
 {
     /// <summary>Runs discovery now: the owner's repositories, filtered by the integration's name rules.</summary>
     public async Task<IReadOnlyList<RepositoryRef>> DiscoverAsync(Integration integration, CancellationToken ct)

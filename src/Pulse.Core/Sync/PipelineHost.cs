@@ -20,21 +20,21 @@ public sealed class PipelineHost
     private readonly PipelineWorkers _workers;
 
     public PipelineHost(PulseStorage storage, IWorkQueue queue, IGitHubConnections connections, RunCoordinator coordinator,
-        IEmbeddingGenerator<string, Embedding<float>>? generator, string embeddingModel, ExtractionOptions extraction, TimeProvider time,
+        IEmbeddingGenerator<string, Embedding<float>>? generator, string embeddingModel, ExtractOptions extraction, TimeProvider time,
         PipelineHostOptions options, Action<string> log)
     {
         _storage = storage;
         _queue = queue;
         var handlers = new Dictionary<string, (int, Func<WorkMessage, CancellationToken, Task>)>();
-        if (options.Stages.Contains(Stage.Extraction))
+        if (options.Stages.Contains(Stage.Extract))
         {
-            var extract = new ExtractionHandler(storage.Jobs, storage.Checkpoints, storage.Repositories, connections, queue, coordinator, new AdaptiveLoad(extraction), extraction, time);
-            handlers[QueueNames.Extract] = (options.ExtractionWorkers, extract.HandleAsync);
+            var extract = new ExtractHandler(storage.Jobs, storage.Checkpoints, storage.Repositories, connections, queue, coordinator, new AdaptiveLoad(extraction), extraction, time);
+            handlers[QueueNames.Extract] = (options.ExtractWorkers, extract.HandleAsync);
         }
         if (options.Stages.Contains(Stage.Transform))
             handlers[QueueNames.Transform] = (options.TransformWorkers, new TransformHandler(storage.Jobs, storage.Transforms, queue, coordinator).HandleAsync);
-        if (options.Stages.Contains(Stage.Embedding) && generator is not null)
-            handlers[QueueNames.Embed] = (options.EmbeddingWorkers, new EmbeddingHandler(storage.Jobs, storage.Embeddings, generator, embeddingModel, coordinator).HandleAsync);
+        if (options.Stages.Contains(Stage.Embed) && generator is not null)
+            handlers[QueueNames.Embed] = (options.EmbedWorkers, new EmbedHandler(storage.Jobs, storage.Embeddings, generator, embeddingModel, coordinator).HandleAsync);
         _workers = new PipelineWorkers(queue, handlers, log, async (message, error, ct) =>
         {
             // A poison message fails its work item for good: the stage (and run) ends failed and shows why, the rest goes on.
@@ -43,10 +43,10 @@ public sealed class PipelineHost
             else return;
             await coordinator.AfterCommitAsync(message.RunId, ct);
         });
-        ExtractionWorkers = options.ExtractionWorkers;
+        ExtractWorkers = options.ExtractWorkers;
     }
 
-    public int ExtractionWorkers { get; }
+    public int ExtractWorkers { get; }
 
     /// <summary>Handlers running right now in this process.</summary>
     public int Busy => _workers.Busy;
@@ -54,7 +54,7 @@ public sealed class PipelineHost
     public IReadOnlyList<Task> Start(CancellationToken ct) => _workers.Start(ct);
 
     /// <summary>Queues again what the database says is open for the run (after a restart, or when work went quiet).</summary>
-    public Task QueueOutstandingAsync(RunRecord run, CancellationToken ct) => QueueOutstandingAsync(_storage, _queue, run, ExtractionWorkers, ct);
+    public Task QueueOutstandingAsync(RunRecord run, CancellationToken ct) => QueueOutstandingAsync(_storage, _queue, run, ExtractWorkers, ct);
 
     /// <summary>Queues what the database holds open for the run; duplicates are harmless (handlers are idempotent).</summary>
     public static async Task QueueOutstandingAsync(PulseStorage storage, IWorkQueue queue, RunRecord run, int extractionMessages, CancellationToken ct)
@@ -73,8 +73,8 @@ public sealed class PipelineHost
 /// <summary>Which stages a process runs, and how many workers each.</summary>
 public sealed record PipelineHostOptions
 {
-    public IReadOnlySet<Stage> Stages { get; init; } = new HashSet<Stage> { Stage.Extraction, Stage.Transform, Stage.Embedding };
-    public int ExtractionWorkers { get; init; } = 2;
+    public IReadOnlySet<Stage> Stages { get; init; } = new HashSet<Stage> { Stage.Extract, Stage.Transform, Stage.Embed };
+    public int ExtractWorkers { get; init; } = 2;
     public int TransformWorkers { get; init; } = 2;
-    public int EmbeddingWorkers { get; init; } = 1;
+    public int EmbedWorkers { get; init; } = 1;
 }

@@ -13,9 +13,9 @@ public sealed record SyncOptions
     public DateTimeOffset? Since { get; init; }
     public bool Embeddings { get; init; } = true;
 
-    public int ExtractionWorkers { get; init; } = 2;
+    public int ExtractWorkers { get; init; } = 2;
     public int TransformWorkers { get; init; } = 2;
-    public int EmbeddingWorkers { get; init; } = 1;
+    public int EmbedWorkers { get; init; } = 1;
 
     /// <summary>How often progress is reported. Default 1 s.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);

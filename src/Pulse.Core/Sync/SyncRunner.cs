@@ -21,7 +21,7 @@ public sealed class SyncRunner(
     TimeProvider time,
     IEmbeddingGenerator<string, Embedding<float>>? generator,
     string embeddingModel,
-    ExtractionOptions extraction,
+    ExtractOptions extraction,
     RateLimitBudgetOptions budgetOptions,
     IJobEventBus events,
     Action<string> log,
@@ -54,7 +54,7 @@ public sealed class SyncRunner(
         }
 
         var host = new PipelineHost(storage, queue, connections, coordinator, run.EmbeddingsEnabled ? generator : null, embeddingModel, extraction, time,
-            new PipelineHostOptions { ExtractionWorkers = options.ExtractionWorkers, TransformWorkers = options.TransformWorkers, EmbeddingWorkers = options.EmbeddingWorkers },
+            new PipelineHostOptions { ExtractWorkers = options.ExtractWorkers, TransformWorkers = options.TransformWorkers, EmbedWorkers = options.EmbedWorkers },
             log);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loops = runWorkers ? host.Start(stop.Token) : [];

@@ -76,7 +76,7 @@ public static class SyncCommand
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         // With a shared queue the embeddings are computed by the workers; this process only needs to know they are on.
         using var generator = options.Embeddings ? new MiniLmEmbeddingGenerator() : null;
-        var runner = new SyncRunner(opened.Storage, secrets, http, TimeProvider.System, generator, EmbeddingModelInfo.Id, new ExtractionOptions(),
+        var runner = new SyncRunner(opened.Storage, secrets, http, TimeProvider.System, generator, EmbeddingModelInfo.Id, new ExtractOptions(),
             budget, new InProcessJobEventBus(), line => { if (!quiet) output.WriteLine($"  {line}"); },
             sharedQueue: rabbit, budgetFactory: opened.Budgets, runWorkers: rabbit is null);
         var started = DateTimeOffset.UtcNow;

@@ -28,7 +28,7 @@ public static class WorkerCommand
                 if (n is < 1 or > 64) throw new ArgumentException("--concurrency must be between 1 and 64.");
                 var selected = StageOption.Parse(parse.GetValue(stages)!);
                 if (selected.Count == 0) throw new ArgumentException("--stages: a worker needs at least one stage (extract, transform, embed).");
-                var extraction = new ExtractionOptions { Lease = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(lease))) };
+                var extraction = new ExtractOptions { Lease = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(lease))) };
                 var budget = new RateLimitBudgetOptions();
                 var opened = await DatabaseOption.OpenWithBudgetsAsync(parse.GetValue(database)!, budget, TimeProvider.System, ct);
                 if (opened.Budgets is null) throw new ArgumentException("pulse worker needs a shared database: --database postgres://...");
@@ -36,14 +36,14 @@ public static class WorkerCommand
                     ?? throw new ArgumentException("pulse worker needs a shared queue: --queue amqp://...");
                 var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(opened.KeyFile);
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-                using var generator = selected.Contains(Stage.Embedding) ? new MiniLmEmbeddingGenerator() : null;
+                using var generator = selected.Contains(Stage.Embed) ? new MiniLmEmbeddingGenerator() : null;
                 var connections = new GitHubConnections(opened.Storage.Tenants, secrets, http, TimeProvider.System, budget, opened.Budgets);
                 // Status events go out over NOTIFY, so `pulse serve` (its WebSocket feed) hears what this worker does.
                 var events = new PostgresJobEventBus(opened.Postgres!, opened.Storage.Jobs, TimeProvider.System,
                     $"worker:{Environment.ProcessId}", line => Console.WriteLine($"  {line}"));
                 var coordinator = new RunCoordinator(opened.Storage.Ledger, opened.Storage.Jobs, rabbit, events, TimeProvider.System);
                 var host = new PipelineHost(opened.Storage, rabbit, connections, coordinator, generator, EmbeddingModelInfo.Id, extraction, TimeProvider.System,
-                    new PipelineHostOptions { Stages = selected, ExtractionWorkers = n, TransformWorkers = n, EmbeddingWorkers = Math.Max(1, n / 2) },
+                    new PipelineHostOptions { Stages = selected, ExtractWorkers = n, TransformWorkers = n, EmbedWorkers = Math.Max(1, n / 2) },
                     line => Console.WriteLine($"  {line}"));
                 Console.WriteLine($"pulse worker {Environment.ProcessId}: stages {string.Join(",", selected)}, {n} consumers each");
                 var loops = host.Start(ct);

@@ -42,7 +42,7 @@ public sealed record ServerOptions
     /// <summary>Messages buffered per WebSocket client before it counts as too slow and is closed. Default 256.</summary>
     public int ClientBuffer { get; init; } = 256;
 
-    public ExtractionOptions Extraction { get; init; } = new();
+    public ExtractOptions Extract { get; init; } = new();
 
     /// <summary>The dashboard's files. Default: wwwroot next to the executable.</summary>
     public string? WebRoot { get; init; }

@@ -41,7 +41,7 @@ public static class ServerServices
         .AddSingleton(sp => new RunCoordinator(sp.GetRequiredService<PulseStorage>().Ledger, sp.GetRequiredService<IJobStore>(),
             sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IJobEventBus>(), sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new PipelineHost(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IGitHubConnections>(),
-            sp.GetRequiredService<RunCoordinator>(), generator, model, options.Extraction, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RunCoordinator>(), generator, model, options.Extract, sp.GetRequiredService<TimeProvider>(),
             new PipelineHostOptions { Stages = backend.Stages }, Log(sp, "Pulse.Pipeline")))
         .AddHostedService<PipelineService>();
 
@@ -62,7 +62,7 @@ public static class ServerServices
     /// <summary>Running jobs in this process: the runner (leases, watchdog) and the scheduler.</summary>
     public static IServiceCollection AddPulseJobs(this IServiceCollection services, bool embeddings) => services
         .AddSingleton(sp => new JobLauncher(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IGitHubConnections>(),
-            sp.GetRequiredService<ServerOptions>().Extraction, sp.GetRequiredService<TimeProvider>(), Log(sp, "Pulse.Jobs")))
+            sp.GetRequiredService<ServerOptions>().Extract, sp.GetRequiredService<TimeProvider>(), Log(sp, "Pulse.Jobs")))
         .AddSingleton(sp => ActivatorUtilities.CreateInstance<JobRunner>(sp, embeddings))
         .AddSingleton<JobViews>()
         .AddSingleton<Scheduler>()

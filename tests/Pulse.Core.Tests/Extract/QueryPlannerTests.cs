@@ -10,7 +10,7 @@ public sealed class QueryPlannerTests
     [Fact]
     public void Plan_ManyFollowUps_PacksThemUnderOnePoint()
     {
-        var planner = new QueryPlanner(new ExtractionOptions());
+        var planner = new QueryPlanner(new ExtractOptions());
         var candidates = Enumerable.Range(1, 500).Select(i => Cp(i, FetchKind.Reviews, remaining: 2)).ToList();
 
         var plan = planner.Plan(candidates, maxItems: 10_000)!;
@@ -23,7 +23,7 @@ public sealed class QueryPlannerTests
     [Fact]
     public void Plan_ReviewThreads_AsksForExactlyTheThreadsThereAre()
     {
-        var plan = new QueryPlanner(new ExtractionOptions()).Plan([Cp(1, FetchKind.ReviewThreads, remaining: 3)], 10_000)!;
+        var plan = new QueryPlanner(new ExtractOptions()).Plan([Cp(1, FetchKind.ReviewThreads, remaining: 3)], 10_000)!;
 
         Assert.Equal(3, plan.Units[0].First);
         Assert.Equal(1 + 3, plan.Requests);
@@ -33,7 +33,7 @@ public sealed class QueryPlannerTests
     [Fact]
     public void Plan_LoadLimit_KeepsLargePagesOutButAlwaysSendsOne()
     {
-        var planner = new QueryPlanner(new ExtractionOptions());
+        var planner = new QueryPlanner(new ExtractOptions());
         var big = Enumerable.Range(1, 10).Select(i => Cp(i, FetchKind.Commits, remaining: 300)).ToList();
 
         var plan = planner.Plan(big, maxItems: 250)!;
@@ -46,7 +46,7 @@ public sealed class QueryPlannerTests
     [Fact]
     public void Plan_ShrunkPageSize_NarrowsTheConnection()
     {
-        var plan = new QueryPlanner(new ExtractionOptions()).Plan([Cp(1, FetchKind.Commits, remaining: 300, pageSize: 25)], 10_000)!;
+        var plan = new QueryPlanner(new ExtractOptions()).Plan([Cp(1, FetchKind.Commits, remaining: 300, pageSize: 25)], 10_000)!;
 
         Assert.Contains("commits(first: 25", plan.Text, StringComparison.Ordinal);
     }

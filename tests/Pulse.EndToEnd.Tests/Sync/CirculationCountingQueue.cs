@@ -12,7 +12,7 @@ public sealed class CirculationCountingQueue(IWorkQueue inner) : IWorkQueue
     private int _current;
     private int _most;
 
-    public int MostExtractionMessages => Volatile.Read(ref _most);
+    public int MostExtractMessages => Volatile.Read(ref _most);
 
     public async Task PublishAsync(WorkMessage message, CancellationToken ct)
     {

@@ -22,14 +22,14 @@ public sealed class SharedWorkerPool : IAsyncDisposable
     private readonly PulseStorage _storage;
     private readonly IWorkQueue _queue;
     private readonly Func<string, IRateLimitBudget>? _budgets;
-    private readonly ExtractionOptions _extraction;
+    private readonly ExtractOptions _extraction;
     private readonly AesGcmSecretProtector _secrets = new(RandomNumberGenerator.GetBytes(32));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly CancellationTokenSource _stop = new();
     private readonly IAsyncDisposable? _database;
     private IReadOnlyList<Task> _loops = [];
 
-    private SharedWorkerPool(PulseStorage storage, IWorkQueue queue, Func<string, IRateLimitBudget>? budgets, ExtractionOptions extraction, IAsyncDisposable? database)
+    private SharedWorkerPool(PulseStorage storage, IWorkQueue queue, Func<string, IRateLimitBudget>? budgets, ExtractOptions extraction, IAsyncDisposable? database)
     {
         (_storage, _queue, _budgets, _extraction, _database) = (storage, queue, budgets, extraction, database);
         Circulation = new CirculationCountingQueue(queue);
@@ -38,7 +38,7 @@ public sealed class SharedWorkerPool : IAsyncDisposable
     /// <summary>Every message of the pool's runs goes through it (so a sync's watchdog reads progress from the database, on either backend).</summary>
     public CirculationCountingQueue Circulation { get; }
 
-    public static async Task<SharedWorkerPool> StartAsync(SyncHarness harness, PipelineHostOptions workers, ExtractionOptions extraction, CancellationToken ct)
+    public static async Task<SharedWorkerPool> StartAsync(SyncHarness harness, PipelineHostOptions workers, ExtractOptions extraction, CancellationToken ct)
     {
         SharedWorkerPool pool;
         if (harness.Backend == Backend.Sqlite)
@@ -67,7 +67,7 @@ public sealed class SharedWorkerPool : IAsyncDisposable
         var options = new SyncOptions
         {
             GraphQLUrl = sim.GraphQLUrl, Owner = Pulse.GitHubSimulator.Synthetic.SyntheticDataset.OrganizationLogin, Token = token, TenantName = tenant,
-            Repositories = repositories, Embeddings = false, ExtractionWorkers = 1,
+            Repositories = repositories, Embeddings = false, ExtractWorkers = 1,
             // The watchdog queues open work again only when the database shows no progress for this long.
             ProgressInterval = TimeSpan.FromMilliseconds(200), QuietTimeout = TimeSpan.FromSeconds(10),
         };

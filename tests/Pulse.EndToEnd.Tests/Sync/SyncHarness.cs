@@ -38,14 +38,14 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     /// <summary>The --database argument that names this harness's database.</summary>
     public async Task<string> DatabaseArgumentAsync() => backend == Backend.Sqlite ? $"sqlite:{DatabasePath}" : await PostgresAsync();
 
-    public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractionOptions? extraction = null,
+    public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractOptions? extraction = null,
         RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null)
     {
         log ??= _ => { };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var events = new InProcessJobEventBus();
         using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
-        extraction ??= new ExtractionOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
+        extraction ??= new ExtractOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
         budget ??= new RateLimitBudgetOptions();
         var options = new SyncOptions
         {

@@ -27,9 +27,9 @@ public sealed class TenantFairShareTests
             Synthetic = spec, ProcessingTimeScale = 0, Latency = TimeSpan.FromMilliseconds(60), Tokens = [BigToken, SmallToken],
         }, Ct);
         await using var harness = new SyncHarness(backend);
-        var extraction = new ExtractionOptions { PullRequestPageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
+        var extraction = new ExtractOptions { PullRequestPageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
         // One extraction consumer: turns are taken one at a time, so who gets them depends on the order of turns alone, not on timing.
-        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineHostOptions { ExtractionWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
+        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineHostOptions { ExtractWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
 
         var big = pool.SyncAsync(sim, "big", BigToken, [], Ct);
         await WaitUntilAsync(() => big.IsCompleted || sim.Stats.For(BigToken).Requests >= 8);
@@ -51,7 +51,7 @@ public sealed class TenantFairShareTests
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{backend}: {string.Concat(log.Select(t => t == BigToken ? 'B' : 's'))}\nwhile both had work: small {smallQueries} queries, big {bigQueries}, longest big streak {longestBigStreak}; " +
             $"requests in all: big {sim.Stats.For(BigToken).Requests}, small {sim.Stats.For(SmallToken).Requests}; " +
-            $"extraction messages in circulation at most {pool.Circulation.MostExtractionMessages}");
+            $"extraction messages in circulation at most {pool.Circulation.MostExtractMessages}");
 
         Assert.True(window.Count >= 12, $"the tenants overlapped for {window.Count} queries only: too few to measure a share");
         // Turns alternate while both have work: one big query between two small ones. 3 leaves room for big turns that
@@ -60,7 +60,7 @@ public sealed class TenantFairShareTests
         Assert.True(smallQueries * 5 >= 2 * window.Count, $"the small tenant got {smallQueries} of {window.Count} queries while it had work");
         // Each run was launched with one message, and each turn queues one successor at most (two while a hand-on and the
         // message it came from are both open): the messages do not multiply with the backlog.
-        Assert.InRange(pool.Circulation.MostExtractionMessages, 1, 4);
+        Assert.InRange(pool.Circulation.MostExtractMessages, 1, 4);
     }
 
     [Theory]
@@ -76,9 +76,9 @@ public sealed class TenantFairShareTests
             PointsPerHour = 20, RateWindow = TimeSpan.FromMinutes(1),
         }, Ct);
         await using var harness = new SyncHarness(backend);
-        var extraction = new ExtractionOptions { PullRequestPageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
+        var extraction = new ExtractOptions { PullRequestPageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
         // One extraction consumer: were it to wait out the big tenant's limit, nobody would be served meanwhile.
-        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineHostOptions { ExtractionWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
+        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineHostOptions { ExtractWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
 
         using var stopBig = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var big = pool.SyncAsync(sim, "big", BigToken, [], stopBig.Token);

@@ -19,7 +19,7 @@ public sealed class TokenRevokedFaultTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Small queries, so the run is many requests long and the revocation lands in its middle.</summary>
-    internal static readonly ExtractionOptions ManySmallQueries = new()
+    internal static readonly ExtractOptions ManySmallQueries = new()
     {
         InitialItemsPerQuery = 20, MinItemsPerQuery = 20, MaxItemsPerQuery = 20,
         InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2),

@@ -15,7 +15,7 @@ namespace Pulse.Core.Extract;
 /// packs as many as fit into one query, sends it (backing off and shrinking on failure), then stores
 /// the answer and advances the checkpoints in one transaction before queuing what it revealed.
 /// </summary>
-public sealed class ExtractionHandler(
+public sealed class ExtractHandler(
     IJobStore jobs,
     ICheckpointStore checkpoints,
     IRepositoryStore repositories,
@@ -23,7 +23,7 @@ public sealed class ExtractionHandler(
     IWorkQueue queue,
     RunCoordinator coordinator,
     AdaptiveLoad load,
-    ExtractionOptions options,
+    ExtractOptions options,
     TimeProvider time)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -141,7 +141,7 @@ public sealed class ExtractionHandler(
     private async Task<Yield?> FetchAndStoreAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
     {
         foreach (var step in attempt.All.Select(c => FetchKinds.StepOf(c.Kind).Name).Distinct())
-            await coordinator.MarkRunningAsync(run.Id, step, Stage.Extraction, run.JobId, run.TenantId, ct);
+            await coordinator.MarkRunningAsync(run.Id, step, Stage.Extract, run.JobId, run.TenantId, ct);
 
         GraphQLResponse response;
         try

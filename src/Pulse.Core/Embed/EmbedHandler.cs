@@ -5,7 +5,7 @@ using Pulse.Core.Storage;
 namespace Pulse.Core.Embed;
 
 /// <summary>Handles one embedding message: vectors for a batch of rows whose text changed, stored with their content hash.</summary>
-public sealed class EmbeddingHandler(IJobStore jobs, IEmbeddingStore store, IEmbeddingGenerator<string, Embedding<float>> generator, string modelId, RunCoordinator coordinator)
+public sealed class EmbedHandler(IJobStore jobs, IEmbeddingStore store, IEmbeddingGenerator<string, Embedding<float>> generator, string modelId, RunCoordinator coordinator)
 {
     public async Task HandleAsync(Queue.WorkMessage message, CancellationToken ct)
     {
@@ -13,7 +13,7 @@ public sealed class EmbeddingHandler(IJobStore jobs, IEmbeddingStore store, IEmb
         if (input is null) return;
         var run = await jobs.GetRunAsync(input.RunId, ct);
         if (run is null) return;
-        await coordinator.MarkRunningAsync(run.Id, input.Step, Stage.Embedding, run.JobId, run.TenantId, ct);
+        await coordinator.MarkRunningAsync(run.Id, input.Step, Stage.Embed, run.JobId, run.TenantId, ct);
 
         var vectors = new List<EmbeddingVector>(input.Targets.Count);
         if (input.Targets.Count > 0)

@@ -1,7 +1,7 @@
 namespace Pulse.Core.Extract;
 
 /// <summary>Knobs of the extraction stage; defaults follow GitHub's documented limits.</summary>
-public sealed record ExtractionOptions
+public sealed record ExtractOptions
 {
     /// <summary>Pull requests per listing page (GitHub's maximum is 100). Default 100.</summary>
     public int PullRequestPageSize { get; init; } = 100;
