@@ -18,12 +18,15 @@ public interface ISimulatorData
     /// <summary>
     /// Applies one mutation and returns what it changed (e.g. the new node's id). Operations,
     /// each with "owner", "repo" and "number" naming the pull request:
-    /// edit_pr {fields}, close_pr, merge_pr {mergedBy?}, reopen_pr, delete_pr,
+    /// edit_pr {fields}, close_pr, merge_pr {mergedBy?, mergeCommit?}, reopen_pr, delete_pr,
     /// add_commit {commit}, add_comment {comment}, add_review {review},
     /// add_thread {thread with comments}, add_thread_comment {threadId, comment},
-    /// delete_comment {id}; and delete_repo, with only "owner" and "repo": the repository and its
-    /// pull requests are gone. Unknown operations or targets throw <see cref="ArgumentException"/>
-    /// with a message that says which.
+    /// delete_comment {id}; the timeline operations ready_for_review, convert_to_draft,
+    /// request_review {reviewer}, remove_review_request {reviewer}, force_push {commits}, each with an
+    /// optional "actor" (close_pr, reopen_pr and merge_pr append their events too); and delete_repo,
+    /// with only "owner" and "repo": the repository and its pull requests are gone. Unknown operations
+    /// or targets, and changes GitHub refuses (merging a draft, reopening a merged pull request), throw
+    /// <see cref="ArgumentException"/> with a message that says which.
     /// </summary>
     JsonObject Apply(JsonObject mutation);
 }

@@ -34,19 +34,31 @@ internal sealed partial class SimulatorStore
                         pr[key] = value?.DeepClone();
                     break;
                 case "close_pr":
+                    Require(State(pr) == "OPEN", $"close_pr: #{number} is {State(pr)}; only an open pull request can be closed.");
                     pr["state"] = "CLOSED";
                     pr["closedAt"] = stamp;
+                    result["eventId"] = AppendEvent(pr, "ClosedEvent", stamp, mutation);
                     break;
                 case "reopen_pr":
+                    Require(State(pr) == "CLOSED", $"reopen_pr: #{number} is {State(pr)}; only a closed, unmerged pull request can be reopened.");
                     pr["state"] = "OPEN";
                     pr["closedAt"] = null;
+                    result["eventId"] = AppendEvent(pr, "ReopenedEvent", stamp, mutation);
                     break;
                 case "merge_pr":
+                    Require(State(pr) == "OPEN" && pr["isDraft"]?.GetValue<bool>() != true, $"merge_pr: #{number} is {(State(pr) == "OPEN" ? "a draft" : State(pr))}; only an open pull request ready for review can be merged.");
                     pr["state"] = "MERGED";
                     pr["mergedAt"] = stamp;
                     pr["closedAt"] = stamp;
                     pr["mergedBy"] = mutation["mergedBy"] is JsonObject by ? by.DeepClone()
                         : new JsonObject { ["__typename"] = "User", ["login"] = (string?)mutation["mergedBy"] ?? "simulator" };
+                    if (mutation["mergeCommit"] is JsonValue mergeOid) pr["mergeCommit"] = new JsonObject { ["oid"] = mergeOid.DeepClone() };
+                    // GitHub records a merge as a MergedEvent and, at the same moment, a ClosedEvent.
+                    result["eventId"] = AppendEvent(pr, "MergedEvent", stamp, mutation, new JsonObject
+                    {
+                        ["commit"] = pr["mergeCommit"]?.DeepClone(), ["mergeRefName"] = pr["baseRefName"]?.DeepClone(),
+                    }, pr["mergedBy"]);
+                    AppendEvent(pr, "ClosedEvent", stamp, mutation, actor: pr["mergedBy"]);
                     break;
                 case "delete_pr":
                     repo.PullRequests.Remove(pr);
@@ -57,6 +69,7 @@ internal sealed partial class SimulatorStore
                 case "add_commit":
                     var commit = Required(mutation, "commit", op);
                     result["id"] = AddChild(pr, "commits", commit["commit"] is JsonObject ? commit : new JsonObject { ["commit"] = commit }, "PURC", stamp);
+                    pr["headRefOid"] = (pr["commits"] as JsonArray)?[^1]?["commit"]?["oid"]?.DeepClone();
                     break;
                 case "add_comment":
                     result["id"] = AddChild(pr, "comments", Required(mutation, "comment", op), "IC", stamp);
@@ -85,7 +98,8 @@ internal sealed partial class SimulatorStore
                     if (!RemoveComment(pr, id)) throw new ArgumentException($"delete_comment: no comment {id} on #{number}.");
                     break;
                 default:
-                    throw new ArgumentException($"Unknown mutation op \"{op}\".");
+                    if (!ApplyTimeline(op, mutation, pr, stamp, result)) throw new ArgumentException($"Unknown mutation op \"{op}\".");
+                    break;
             }
             pr["updatedAt"] = stamp;
             return result;

@@ -127,6 +127,7 @@ internal sealed partial class SimulatorStore : ISimulatorData
         foreach (var (field, type) in PullRequestArrays.TypeOf)
             foreach (var item in pr[field] as JsonArray ?? [])
                 if (item is JsonObject child) IndexChild(child, type);
+        IndexTimeline(pr);
         if (pr["updatedAt"] is JsonValue updated && DateTimeOffset.TryParse((string?)updated, out var at) && at > _latest)
             _latest = at;
     }
@@ -172,6 +173,7 @@ internal sealed partial class SimulatorStore : ISimulatorData
             ["reviews"] = Sum("reviews"),
             ["comments"] = Sum("comments"),
             ["reviewThreads"] = Sum("reviewThreads"),
+            ["timelineItems"] = Sum("timelineItems"),
         };
     }
 }

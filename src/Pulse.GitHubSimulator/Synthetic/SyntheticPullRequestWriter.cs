@@ -7,13 +7,18 @@ namespace Pulse.GitHubSimulator.Synthetic;
 internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticSpec spec, Random random)
 {
     private const long Above2To31 = 2_200_000_000L;
+    // The commits of a pull request listed without any are still drawn, into this, so the data after it stays the same.
+    private readonly Utf8JsonWriter _discard = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
     private static readonly string[] Users = [.. Enumerable.Range(1, 40).Select(i => $"dev{i:D2}")];
     private static readonly string[] LabelNames = ["bug", "enhancement", "docs", "dependencies", "breaking", "good first issue"];
+    private static readonly string[] LabelColors = ["d73a4a", "a2eeef", "0075ca", "0366d6", "b60205", "7057ff"];
     private static string? _huge;
     private long _ids;
     private long _prDatabaseId = 100_000_000;
     private long _childDatabaseId = 1_500_000_000;
     private string? _previousFirstOid;
+    private readonly SyntheticTimeline _timeline = new(json, spec.Seed);
+    private readonly Dictionary<string, int> _repositoryOrdinals = new(StringComparer.Ordinal);
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
@@ -44,7 +49,8 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         var lifetime = TimeSpan.FromMinutes(5 + Math.Min(60 * 24 * 30, -Math.Log(1 - random.NextDouble()) * 60 * 20));
         var updated = created + lifetime;
         var url = $"https://github.com/{owner}/{repo}/pull/{number}";
-        var author = AuthorFor(shape.Author);
+        var author = _timeline.Author(AuthorFor(shape.Author));
+        var withoutCommits = _timeline.WithoutCommits(shape);
         var n = ++_ids;
 
         json.WriteStartObject();
@@ -62,14 +68,22 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteBoolean("locked", false);
         json.WriteString("createdAt", Time(created));
         json.WriteString("updatedAt", Time(updated));
-        json.WriteString("closedAt", shape.State == "OPEN" ? null : Time(updated - lifetime / 20));
-        json.WriteString("mergedAt", shape.State == "MERGED" ? Time(updated - lifetime / 20) : null);
+        DateTimeOffset? closedAt = shape.State == "OPEN" ? null : updated - lifetime / 20;
+        json.WriteString("closedAt", closedAt is { } closed ? Time(closed) : null);
+        json.WriteString("mergedAt", shape.State == "MERGED" ? Time(closedAt!.Value) : null);
         WriteActor("author", author);
-        if (shape.State == "MERGED") WriteActor("mergedBy", (Users[random.Next(Users.Length)], "User"));
+        var mergedBy = shape.State == "MERGED" ? SyntheticActor.User(Users[random.Next(Users.Length)]) : default;
+        if (shape.State == "MERGED") WriteActor("mergedBy", mergedBy);
         else json.WriteNull("mergedBy");
         json.WriteString("baseRefName", "main");
-        json.WriteString("headRefName", $"feature/{number}-{SyntheticText.Hex(random, 4)}");
-        json.WriteString("baseRefOid", SyntheticText.Hex(random, 40));
+        var facts = new PullRequestFacts
+        {
+            Url = url, OrganizationOwned = owner == SyntheticDataset.OrganizationLogin, Shape = shape, Created = created, Updated = updated,
+            ClosedAt = closedAt, Author = author, MergedBy = mergedBy, HeadRefName = $"feature/{number}-{SyntheticText.Hex(random, 4)}",
+        };
+        json.WriteString("headRefName", facts.HeadRefName);
+        var baseRefOid = SyntheticText.Hex(random, 40);
+        json.WriteString("baseRefOid", baseRefOid);
 
         var commits = new List<(string Id, string Oid, DateTimeOffset At, int Additions, int Deletions)>();
         for (var i = 0; i < shape.Commits; i++)
@@ -78,20 +92,34 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
             commits.Add(($"PURC_kwDOSy{++_ids:D8}", oid, Between(created.AddDays(-1), created, i, shape.Commits), random.Next(0, 200), random.Next(0, 80)));
         }
         _previousFirstOid = commits[0].Oid;
-        json.WriteString("headRefOid", commits[^1].Oid);
-        if (shape.State == "MERGED") { json.WriteStartObject("mergeCommit"); json.WriteString("oid", SyntheticText.Hex(random, 40)); json.WriteEndObject(); }
+        if (!withoutCommits) facts.CommitOids.AddRange(commits.Select(c => c.Oid));
+        // A pull request without commits had its branch reset to its base: no diff, its head is the base.
+        json.WriteString("headRefOid", withoutCommits ? baseRefOid : commits[^1].Oid);
+        if (shape.State == "MERGED") { json.WriteStartObject("mergeCommit"); json.WriteString("oid", facts.MergeCommitOid = SyntheticText.Hex(random, 40)); json.WriteEndObject(); }
         else json.WriteNull("mergeCommit");
-        json.WriteNumber("additions", commits.Sum(c => c.Additions));
-        json.WriteNumber("deletions", commits.Sum(c => c.Deletions));
-        json.WriteNumber("changedFiles", Math.Max(1, commits.Count * 2 / 3));
+        json.WriteNumber("additions", withoutCommits ? 0 : commits.Sum(c => c.Additions));
+        json.WriteNumber("deletions", withoutCommits ? 0 : commits.Sum(c => c.Deletions));
+        json.WriteNumber("changedFiles", withoutCommits ? 0 : Math.Max(1, commits.Count * 2 / 3));
 
+        // Labels belong to their repository: one id per (repository, name), shared by that repository's pull requests.
+        _repositoryOrdinals.TryAdd($"{owner}/{repo}", _repositoryOrdinals.Count + 1);
         json.WriteStartArray("labels");
-        foreach (var label in LabelNames.Take(shape.Labels)) { json.WriteStartObject(); json.WriteString("id", $"LA_kwDOSy{Array.IndexOf(LabelNames, label):D4}"); json.WriteString("name", label); json.WriteEndObject(); }
+        for (var l = 0; l < shape.Labels; l++)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", $"LA_kwDOSy{_repositoryOrdinals[$"{owner}/{repo}"]:D3}{l:D4}");
+            json.WriteString("name", LabelNames[l]);
+            json.WriteString("color", LabelColors[l]);
+            json.WriteEndObject();
+        }
         json.WriteEndArray();
 
-        json.WriteStartArray("commits");
-        foreach (var c in commits) WriteCommit(owner, repo, c.Id, c.Oid, c.At, c.Additions, c.Deletions, author.Login);
+        json.WritePropertyName("commits");
+        var commitsTo = withoutCommits ? _discard : json;
+        json.WriteStartArray();
+        foreach (var c in commits) WriteCommit(commitsTo, owner, repo, c.Id, c.Oid, c.At, c.Additions, c.Deletions, author.Login);
         json.WriteEndArray();
+        _discard.Flush();
 
         var reviewIds = new List<string>();
         json.WriteStartArray("reviews");
@@ -103,8 +131,12 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
             json.WriteStartObject();
             json.WriteString("id", id);
             json.WriteNumber("databaseId", ChildDatabaseId(shape));
-            WriteActor("author", (Users[random.Next(Users.Length)], "User"));
-            json.WriteString("state", i == shape.Reviews - 1 && shape.State == "MERGED" ? "APPROVED" : random.NextDouble() < 0.2 ? "CHANGES_REQUESTED" : "COMMENTED");
+            var drawn = SyntheticActor.User(Users[random.Next(Users.Length)]);
+            var (reviewer, state) = _timeline.Reviewer(drawn,
+                i == shape.Reviews - 1 && shape.State == "MERGED" ? "APPROVED" : random.NextDouble() < 0.2 ? "CHANGES_REQUESTED" : "COMMENTED", author);
+            facts.Reviews.Add((at, reviewer));
+            WriteActor("author", reviewer);
+            json.WriteString("state", state);
             json.WriteString("body", random.NextDouble() < 0.5 ? "" : SyntheticText.Sentence(random));
             json.WriteString("createdAt", Time(at)); json.WriteString("submittedAt", Time(at)); json.WriteString("updatedAt", Time(at));
             json.WriteStartObject("commit"); json.WriteString("oid", commits[^1].Oid); json.WriteEndObject();
@@ -119,7 +151,8 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
             json.WriteStartObject();
             json.WriteString("id", $"IC_kwDOSy{++_ids:D8}");
             json.WriteNumber("databaseId", ChildDatabaseId(shape));
-            var commenter = i == 0 && shape.Reopened ? author : (Users[random.Next(Users.Length)], "User");
+            facts.FirstCommentAt ??= at;
+            var commenter = i == 0 && shape.Reopened ? author : SyntheticActor.User(Users[random.Next(Users.Length)]);
             WriteActor("author", commenter);
             json.WriteString("body", i == 0 && shape.Reopened ? "Reopening: the fix was reverted upstream." : SyntheticText.Sentence(random));
             json.WriteString("createdAt", Time(at)); json.WriteString("updatedAt", Time(at));
@@ -132,6 +165,7 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteStartArray("reviewThreads");
         for (var t = 0; t < shape.Threads; t++) WriteThread(shape, t, created, updated, reviewIds, commits[^1].Oid);
         json.WriteEndArray();
+        _timeline.Write(facts, Users);
         json.WriteEndObject();
     }
 
@@ -150,7 +184,7 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteNumber("line", line);
         json.WriteNull("startLine");
         json.WriteString("diffSide", "RIGHT");
-        if (resolved) WriteActor("resolvedBy", (Users[random.Next(Users.Length)], "User")); else json.WriteNull("resolvedBy");
+        if (resolved) WriteActor("resolvedBy", SyntheticActor.User(Users[random.Next(Users.Length)])); else json.WriteNull("resolvedBy");
         json.WriteStartArray("comments");
         string? first = null;
         for (var i = 0; i < count; i++)
@@ -160,7 +194,7 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
             json.WriteStartObject();
             json.WriteString("id", id);
             json.WriteNumber("databaseId", ChildDatabaseId(shape));
-            WriteActor("author", (Users[random.Next(Users.Length)], "User"));
+            WriteActor("author", SyntheticActor.User(Users[random.Next(Users.Length)]));
             json.WriteString("body", SyntheticText.Sentence(random));
             json.WriteString("createdAt", Time(at)); json.WriteString("updatedAt", Time(at));
             json.WriteString("path", path); json.WriteNumber("line", line); json.WriteNumber("originalLine", line);
@@ -177,7 +211,8 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteEndObject();
     }
 
-    private void WriteCommit(string owner, string repo, string id, string oid, DateTimeOffset at, int additions, int deletions, string? login)
+    /// <summary>Writes one commit to <paramref name="json"/> (the data set, or the discard of a pull request without commits).</summary>
+    private void WriteCommit(Utf8JsonWriter json, string owner, string repo, string id, string oid, DateTimeOffset at, int additions, int deletions, string? login)
     {
         var name = login ?? "Former Contributor";
         json.WriteStartObject();
@@ -204,23 +239,15 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteEndObject();
     }
 
-    private (string? Login, string Type) AuthorFor(AuthorKind kind) => kind switch
+    private SyntheticActor AuthorFor(AuthorKind kind) => kind switch
     {
-        AuthorKind.Ghost => (null, "User"),
-        AuthorKind.Bot => ("dependabot", "Bot"),           // GraphQL logins have no [bot] suffix
-        AuthorKind.Mannequin => ("imported-user-7", "Mannequin"),
-        _ => (Users[random.Next(Users.Length)], "User"),
+        AuthorKind.Ghost => new SyntheticActor(null, "User"),
+        AuthorKind.Bot => SyntheticActor.Bot("dependabot"),
+        AuthorKind.Mannequin => new SyntheticActor("imported-user-7", "Mannequin"),
+        _ => SyntheticActor.User(Users[random.Next(Users.Length)]),
     };
 
-    private void WriteActor(string property, (string? Login, string Type) actor)
-    {
-        if (actor.Login is null) { json.WriteNull(property); return; }   // a deleted user ("ghost")
-        json.WriteStartObject(property);
-        json.WriteString("__typename", actor.Type);
-        json.WriteString("login", actor.Login);
-        json.WriteString("url", $"https://github.com/{(actor.Type == "Bot" ? "apps/" : "")}{actor.Login}");
-        json.WriteEndObject();
-    }
+    private void WriteActor(string property, SyntheticActor actor) => actor.Write(json, property);
 
     private string Body(BodyKind kind) => kind switch
     {

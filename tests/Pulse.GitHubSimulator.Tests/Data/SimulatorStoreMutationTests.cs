@@ -31,20 +31,22 @@ public class SimulatorStoreMutationTests
     }
 
     [Fact]
-    public void Apply_MergeThenCloseReopen_StatesAndMonotonicTimes()
+    public void Apply_CloseReopenThenMerge_StatesAndMonotonicTimes()
     {
         var data = TestDataSet.Load();
+        data.Apply(Mutation("close_pr"));
+        var closed = TestDataSet.Run(data, Pr1)["data"]!["repository"]!["pullRequest"]!;
+        data.Apply(Mutation("reopen_pr"));
+        var reopened = TestDataSet.Run(data, Pr1)["data"]!["repository"]!["pullRequest"]!;
+        Assert.Equal("OPEN", (string?)reopened["state"]);
+        Assert.Null(reopened["closedAt"]);
+        Assert.True(string.CompareOrdinal((string?)reopened["updatedAt"], (string?)closed["updatedAt"]) > 0, "each change moves updatedAt forward");
         data.Apply(Mutation("merge_pr", new JsonObject { ["mergedBy"] = "jane" }));
         var merged = TestDataSet.Run(data, Pr1)["data"]!["repository"]!["pullRequest"]!;
         Assert.Equal("MERGED", (string?)merged["state"]);
         Assert.True((bool)merged["merged"]!);
         Assert.Equal((string?)merged["updatedAt"], (string?)merged["mergedAt"]);
-        data.Apply(Mutation("close_pr"));
-        data.Apply(Mutation("reopen_pr"));
-        var reopened = TestDataSet.Run(data, Pr1)["data"]!["repository"]!["pullRequest"]!;
-        Assert.Equal("OPEN", (string?)reopened["state"]);
-        Assert.Null(reopened["closedAt"]);
-        Assert.True(string.CompareOrdinal((string?)reopened["updatedAt"], (string?)merged["updatedAt"]) > 0, "each change moves updatedAt forward");
+        Assert.True(string.CompareOrdinal((string?)merged["updatedAt"], (string?)reopened["updatedAt"]) > 0, "each change moves updatedAt forward");
     }
 
     [Fact]

@@ -61,13 +61,14 @@ public sealed class GitHubSimulatorServerTests
     public async Task Mutate_ClosePr_IsServedWithNewStateAndLaterUpdatedAt()
     {
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { ProcessingTimeScale = 0 }, Ct);
-        const string query = "{ repository(owner: \"synth-org\", name: \"repo-001\") { pullRequests(first: 1) { nodes { number state updatedAt } } } }";
+        const string query = "{ repository(owner: \"synth-org\", name: \"repo-001\") { pullRequests(first: 1, states: [OPEN]) { nodes { number state updatedAt } } } }";
         var before = (await QueryAsync(sim, query)).Body["data"]!["repository"]!["pullRequests"]!["nodes"]![0]!;
         using var client = new HttpClient { BaseAddress = sim.BaseUrl };
         var mutation = new JsonObject { ["op"] = "close_pr", ["owner"] = "synth-org", ["repo"] = "repo-001", ["number"] = (int)before["number"]! };
 
         var mutated = await client.PostAsync("_sim/mutate", new StringContent(mutation.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
-        var after = (await QueryAsync(sim, query)).Body["data"]!["repository"]!["pullRequests"]!["nodes"]![0]!;
+        var after = (await QueryAsync(sim, $"{{ repository(owner: \"synth-org\", name: \"repo-001\") {{ pullRequest(number: {before["number"]}) {{ state updatedAt }} }} }}"))
+            .Body["data"]!["repository"]!["pullRequest"]!;
 
         Assert.Equal(HttpStatusCode.OK, mutated.StatusCode);
         Assert.Equal("CLOSED", (string)after["state"]!);

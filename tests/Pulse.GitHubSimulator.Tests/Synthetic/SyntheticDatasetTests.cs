@@ -132,7 +132,7 @@ public sealed class SyntheticDatasetTests
                 case JsonObject o:
                     if (o["id"] is JsonValue id) ids.Add((string)id!);
                     if (o["databaseId"] is JsonValue db) databaseIds.Add((long)db);
-                    foreach (var (key, child) in o) if (key is not "replyTo" and not "pullRequestReview" and not "labels") Walk(child);   // references and shared labels repeat ids
+                    foreach (var (key, child) in o) if (key is not "replyTo" and not "pullRequestReview" and not "labels" and not "requestedReviewer") Walk(child);   // references, shared labels and teams repeat ids
                     break;
                 case JsonArray a:
                     foreach (var child in a) Walk(child);

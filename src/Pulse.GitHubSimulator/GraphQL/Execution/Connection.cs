@@ -20,10 +20,16 @@ internal sealed class Connection
 
     public int TotalCount => All.Count;
 
+    /// <summary>Items left between the after/before cursors, before skip and first/last take their share.</summary>
+    public int FilteredCount { get; private init; }
+
     public IEnumerable<int> Positions => Enumerable.Range(Start, End - Start);
 
-    /// <summary>Pages <paramref name="items"/>; a cursor that is not ours yields null and an error message.</summary>
-    public static Connection? Page(IReadOnlyList<JsonNode?> items, long? first, long? last, string? after, string? before, out string? error)
+    /// <summary>
+    /// Pages <paramref name="items"/>; a cursor that is not ours yields null and an error message. <paramref name="skip"/>
+    /// (timelineItems only) drops items after the cursor cut, before first/last.
+    /// </summary>
+    public static Connection? Page(IReadOnlyList<JsonNode?> items, long? first, long? last, string? after, string? before, out string? error, long skip = 0)
     {
         error = null;
         var start = 0;
@@ -35,6 +41,7 @@ internal sealed class Connection
         if (beforeIndex is { } b) end = Math.Clamp(b, start, items.Count);
         var sliceStart = start;
         var sliceEnd = end;
+        start = (int)Math.Min(end, start + skip);
         if (first is { } f) end = (int)Math.Min(end, start + f);
         if (last is { } l) start = (int)Math.Max(start, end - l);
         return new Connection
@@ -42,8 +49,9 @@ internal sealed class Connection
             All = items,
             Start = start,
             End = end,
+            FilteredCount = sliceEnd - sliceStart,
             HasNextPage = (first is not null && sliceEnd > end) || (beforeIndex is not null && beforeIndex < items.Count),
-            HasPreviousPage = (last is not null && start > sliceStart) || (afterIndex is not null && afterIndex >= 0),
+            HasPreviousPage = ((last is not null || skip > 0) && start > sliceStart) || (afterIndex is not null && afterIndex >= 0),
         };
     }
 

@@ -17,6 +17,8 @@ internal sealed partial class Executor
                 return ResolveQuery(field, name, path, out errored);
             case Connection c:
                 return ResolveConnection(c, name);
+            case TimelinePage t:
+                return ResolveTimelinePage(t, name, field, path, out errored);
             case Edge e:
                 return name switch
                 {
@@ -87,6 +89,8 @@ internal sealed partial class Executor
             case ("PullRequest", "merged"): return (string?)json["state"] == "MERGED";
             case ("PullRequest", "closed"): return (string?)json["state"] is "MERGED" or "CLOSED";
             case ("PullRequestReview", "comments"): return PageOf(ReviewComments(json), field, path, out errored);
+            case ("PullRequest", "timelineItems"): return ResolveTimeline(json, field, path, out errored);
+            case ("ClosedEvent" or "ReopenedEvent", "closable"): return _store.PullRequestOf(json);
             case (_, "pullRequest") when _store.PullRequestOf(json) is { } owning && !ReferenceEquals(owning, json): return owning;
             case (_, "repository") when repo is not null && json["repository"] is null: return repo.Json;
         }
@@ -161,12 +165,12 @@ internal sealed partial class Executor
             : $"Could not resolve to a node with the global id of '{Arg("id") ?? Arg("login") ?? (string)field.Name.Value}'.";
     }
 
-    private Connection? PageOf(IReadOnlyList<JsonNode?> items, GraphQLField field, ResponsePath path, out bool errored)
+    private Connection? PageOf(IReadOnlyList<JsonNode?> items, GraphQLField field, ResponsePath path, out bool errored, long skip = 0)
     {
         errored = false;
         var v = _plan.Variables;
         var page = Connection.Page(items, QueryValues.IntArgument(field, "first", v), QueryValues.IntArgument(field, "last", v),
-            (string?)QueryValues.Argument(field, "after", v), (string?)QueryValues.Argument(field, "before", v), out var error);
+            (string?)QueryValues.Argument(field, "after", v), (string?)QueryValues.Argument(field, "before", v), out var error, skip);
         if (error is null) return page;
         AddError("INVALID_CURSOR_ARGUMENTS", error, path, field);
         errored = true;
