@@ -9,7 +9,7 @@ namespace Pulse.GitHubSimulator.Fixtures;
 /// </summary>
 internal static class RecordedConnections
 {
-    private static readonly string[] ActorFields = ["author", "editor", "mergedBy", "resolvedBy"];
+    private static readonly string[] ActorFields = ["author", "editor", "mergedBy", "resolvedBy", "actor"];
 
     public static JsonNode? Flatten(JsonNode? node)
     {
@@ -26,7 +26,9 @@ internal static class RecordedConnections
                 return items;
             case JsonObject o:
                 var copy = new JsonObject();
-                foreach (var (key, value) in o) copy[key] = Flatten(value);
+                foreach (var (key, value) in o)
+                    if (key != "timelineItems") copy[key] = Flatten(value);
+                    else if (RecordedTimeline.Events(value) is { } events) copy[key] = events;
                 foreach (var actor in ActorFields)
                     if (copy[actor] is JsonObject a && a["__typename"] is null) a["__typename"] = ActorType(a);
                 return copy;
