@@ -21,7 +21,8 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
 
     /// <summary>The author of a pull request: a drawn user is now and then a bot instead (dependency updates, automation).</summary>
     public SyntheticActor Author(SyntheticActor drawn) =>
-        drawn.Type == "User" && drawn.Login is not null && _random.NextDouble() < 0.03 ? SyntheticActor.Bot(BotAuthors[_random.Next(BotAuthors.Length)]) : drawn;
+        drawn.Type == "User" && drawn.Login is not null && Due(History.BotAuthor, _random.NextDouble() < 0.03)
+            ? SyntheticActor.Bot(BotAuthors[_random.Next(BotAuthors.Length)]) : drawn;
 
     /// <summary>Whether a pull request lists no commits: only closed ones, whose branch was reset to its base.</summary>
     public bool WithoutCommits(PullRequestShape shape) =>
@@ -38,7 +39,7 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
         if (selfPossible && Due(History.SelfReview, roll < 0.04)) return (prAuthor, "COMMENTED");
         if (Due(History.BotReview, roll < 0.09)) return (SyntheticActor.Bot(BotReviewers[_random.Next(BotReviewers.Length)]), "COMMENTED");
         if (Due(History.GhostReview, roll < 0.11)) return (new SyntheticActor(null, "User"), state);
-        return (drawn, state);
+        return (drawn, drawn == prAuthor ? "COMMENTED" : state);   // the draw may pick the author too
     }
 
     /// <summary>Writes "timelineItems": the pull request's lifecycle events, oldest first, consistent with <paramref name="pr"/>.</summary>
@@ -222,7 +223,7 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
     /// <summary>The histories every data set holds at least once.</summary>
     private enum History
     {
-        WithoutCommits, SelfReview, BotReview, GhostReview, StillDraftAfterReturn, DraftReadied, DraftReadiedTwice,
+        BotAuthor, WithoutCommits, SelfReview, BotReview, GhostReview, StillDraftAfterReturn, DraftReadied, DraftReadiedTwice,
         TeamRequest, BotRequestWithoutReview, RemovedRequest, ForcePush, ClosedReopenedClosed,
     }
 }
