@@ -38,4 +38,17 @@ public class SimulatorDataLoaderTests
         var body = TestDataSet.Run(data, "{ user(login: \"acme\") { repository(name: \"big\") { pullRequest(number: 1999) { id } } } }");
         Assert.Equal("PR_1999", (string?)body["data"]!["user"]!["repository"]!["pullRequest"]!["id"]);
     }
+
+    [Theory]
+    [InlineData("""{"__typename":"LabeledEvent","id":"LE_1"}""", "LE_1 of type \"LabeledEvent\"")]
+    [InlineData("""{"id":"X_1"}""", "X_1 of type (no __typename)")]
+    public void Load_TimelineItemOfAnotherType_FailsNamingItAndTheTypesAllowed(string item, string named)
+    {
+        var json = $$"""{"generatedAt":"2024-02-01T00:00:00Z","repositories":[{"owner":"acme","name":"r","pullRequests":[{"id":"PR_1","number":1,"timelineItems":[{{item}}]}]}]}""";
+
+        var error = Assert.Throws<ArgumentException>(() => SimulatorDataLoader.FromJson(json));
+
+        Assert.Contains($"Pull request PR_1 has a timeline item {named}", error.Message);
+        Assert.Contains("hold only ReadyForReviewEvent, ConvertToDraftEvent", error.Message);
+    }
 }

@@ -103,6 +103,49 @@ public sealed class FixtureConverterTests
         Assert.True(data.Counts["pullRequests"] > 0);
     }
 
+    [Theory]
+    [InlineData("mergestat")]
+    [InlineData("devlake")]
+    [InlineData("ghtalk")]
+    public void Convert_RecordingsWithoutTimelines_PullRequestsHaveNoTimelineItemsKey(string kind)
+    {
+        var prs = Convert(kind)["repositories"]!.AsArray().SelectMany(r => r!["pullRequests"]!.AsArray()).ToList();
+
+        Assert.NotEmpty(prs);
+        Assert.All(prs, pr => Assert.False(pr!.AsObject().ContainsKey("timelineItems")));
+    }
+
+    [Fact]
+    public void Convert_RecordedTimeline_KeepsItsEventsNeverPaddedToTotalCount()
+    {
+        var folder = Directory.CreateTempSubdirectory("pulse-recorded-timeline-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "pr_full_response.json"), """
+                {"data":{"repository":{"pullRequest":{"url":"https://github.com/acme/widgets/pull/5","number":5,"title":"t",
+                  "createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-03T00:00:00Z",
+                  "timelineItems":{"totalCount":57,"filteredCount":4,"pageCount":4,"pageInfo":{"hasNextPage":false,"endCursor":"x"},"nodes":[
+                    {"__typename":"ReadyForReviewEvent","id":"RFRE_r1","createdAt":"2025-01-01T01:00:00Z","actor":{"login":"jane"}},
+                    {"__typename":"IssueComment","id":"IC_r1","createdAt":"2025-01-01T02:00:00Z","body":"served from comments"},
+                    {"id":"X_r1","createdAt":"2025-01-01T03:00:00Z"},
+                    {"__typename":"MergedEvent","id":"ME_r1","createdAt":"2025-01-02T00:00:00Z","actor":{"login":"renovate","url":"https://github.com/apps/renovate"},"mergeRefName":"main"}]}}}}}
+                """);
+            using var stream = new MemoryStream();
+            FixtureConverter.Convert(folder.FullName, "ghtalk", stream);
+            var pr = Pr(Repo((JsonObject)JsonNode.Parse(stream.ToArray())!, "acme", "widgets"), 5);
+
+            Assert.Equal("""[{"__typename":"ReadyForReviewEvent","id":"RFRE_r1","createdAt":"2025-01-01T01:00:00Z","actor":{"login":"jane","__typename":"User"}},"""
+                + """{"__typename":"MergedEvent","id":"ME_r1","createdAt":"2025-01-02T00:00:00Z","actor":{"login":"renovate","url":"https://github.com/apps/renovate","__typename":"Bot"},"mergeRefName":"main"}]""",
+                pr["timelineItems"]!.ToJsonString());
+            stream.Position = 0;
+            Assert.Equal(2, SimulatorDataLoader.Load(stream).Counts["timelineItems"]);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void Convert_UnknownKind_ThrowsNamingTheKinds()
     {
