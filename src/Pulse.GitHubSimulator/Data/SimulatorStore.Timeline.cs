@@ -9,13 +9,6 @@ namespace Pulse.GitHubSimulator.Data;
 /// </summary>
 internal sealed partial class SimulatorStore
 {
-    private static readonly Dictionary<string, string> EventPrefix = new(StringComparer.Ordinal)
-    {
-        ["ReadyForReviewEvent"] = "RFRE", ["ConvertToDraftEvent"] = "CTDE", ["ReviewRequestedEvent"] = "RRE",
-        ["ReviewRequestRemovedEvent"] = "RRRE", ["HeadRefForcePushedEvent"] = "HRFPE", ["MergedEvent"] = "ME",
-        ["ClosedEvent"] = "CE", ["ReopenedEvent"] = "REE",
-    };
-
     /// <summary>Only the event types DATASET.md names may be in a data set's timelineItems; anything else fails the load, saying which.</summary>
     private void IndexTimeline(JsonObject pr)
     {
@@ -23,7 +16,7 @@ internal sealed partial class SimulatorStore
         {
             if (item is not JsonObject e || (string?)e["__typename"] is not { } type || !TimelineItems.IsEvent(type))
                 throw new ArgumentException($"Pull request {pr["id"]} has a timeline item {item?["id"]} of type {item?["__typename"]?.ToJsonString() ?? "(no __typename)"}; "
-                    + $"a data set's timelineItems hold only {string.Join(", ", TimelineItems.Events.Values)} (DATASET.md).");
+                    + $"a data set's timelineItems hold only {string.Join(", ", TimelineItems.EventTypes.Select(e => e.TypeName))} (DATASET.md).");
             IndexObject(e, type);
         }
     }
@@ -108,7 +101,8 @@ internal sealed partial class SimulatorStore
     /// </summary>
     private string AppendEvent(JsonObject pr, string type, string stamp, JsonObject mutation, JsonObject? fields = null, JsonNode? actor = null)
     {
-        var id = $"{EventPrefix[type]}_sim_{++_nextSimId}";
+        var kind = TimelineItems.Event(type);
+        var id = $"{kind.IdPrefix}_sim_{++_nextSimId}";
         var item = new JsonObject { ["__typename"] = type, ["id"] = id, ["createdAt"] = stamp };
         item["actor"] = mutation["actor"] switch
         {
@@ -118,7 +112,7 @@ internal sealed partial class SimulatorStore
         };
         foreach (var (key, value) in fields ?? []) item[key] = value?.DeepClone();
         // UniformResourceLocatable events carry the PR's url with their anchor, as GitHub links them.
-        if (type is "ReadyForReviewEvent" or "ConvertToDraftEvent" or "MergedEvent" or "ClosedEvent" && (string?)pr["url"] is { } url)
+        if (kind.HasUrl && (string?)pr["url"] is { } url)
         {
             item["url"] = $"{url}#event-{_nextSimId}";
             item["resourcePath"] = new Uri(url).AbsolutePath + $"#event-{_nextSimId}";

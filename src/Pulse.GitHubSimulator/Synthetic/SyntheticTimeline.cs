@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pulse.GitHubSimulator.GraphQL.Execution;
 
 namespace Pulse.GitHubSimulator.Synthetic;
 
@@ -189,25 +190,18 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
         var item = new JsonObject
         {
             ["__typename"] = type,
-            ["id"] = $"{Prefix(type)}_kwDOTl{n:D8}",
+            ["id"] = $"{TimelineItems.Event(type).IdPrefix}_kwDOTl{n:D8}",
             ["createdAt"] = SyntheticPullRequestWriter.Time(at),
             ["actor"] = actor.ToJson(),
         };
         foreach (var (key, value) in fields ?? []) item[key] = value?.DeepClone();
-        if (type is "ReadyForReviewEvent" or "ConvertToDraftEvent" or "MergedEvent" or "ClosedEvent")
+        if (TimelineItems.Event(type).HasUrl)
         {
             item["url"] = $"{pr.Url}#event-{9_000_000_000 + n}";
             item["resourcePath"] = $"{new Uri(pr.Url).AbsolutePath}#event-{9_000_000_000 + n}";
         }
         events.Add((Whole(at), item));
     }
-
-    private static string Prefix(string type) => type switch
-    {
-        "ReadyForReviewEvent" => "RFRE", "ConvertToDraftEvent" => "CTDE", "ReviewRequestedEvent" => "RRE",
-        "ReviewRequestRemovedEvent" => "RRRE", "HeadRefForcePushedEvent" => "HRFPE", "MergedEvent" => "ME",
-        "ClosedEvent" => "CE", _ => "REE",
-    };
 
     /// <summary>Whether to give <paramref name="history"/> now: by <paramref name="chance"/>, or because the data set still owes it.</summary>
     private bool Due(History history, bool chance) => _owed.Remove(history) | chance;

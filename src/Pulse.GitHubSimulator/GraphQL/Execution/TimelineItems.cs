@@ -10,18 +10,26 @@ namespace Pulse.GitHubSimulator.GraphQL.Execution;
 /// </summary>
 internal static class TimelineItems
 {
-    /// <summary>The event types a data set's "timelineItems" hold, by PullRequestTimelineItemsItemType.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Events = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["READY_FOR_REVIEW_EVENT"] = "ReadyForReviewEvent",
-        ["CONVERT_TO_DRAFT_EVENT"] = "ConvertToDraftEvent",
-        ["REVIEW_REQUESTED_EVENT"] = "ReviewRequestedEvent",
-        ["REVIEW_REQUEST_REMOVED_EVENT"] = "ReviewRequestRemovedEvent",
-        ["HEAD_REF_FORCE_PUSHED_EVENT"] = "HeadRefForcePushedEvent",
-        ["MERGED_EVENT"] = "MergedEvent",
-        ["CLOSED_EVENT"] = "ClosedEvent",
-        ["REOPENED_EVENT"] = "ReopenedEvent",
-    };
+    /// <summary>An event type a data set's "timelineItems" hold: its item type, GraphQL type, id prefix, and whether it has a url.</summary>
+    public sealed record EventType(string ItemType, string TypeName, string IdPrefix, bool HasUrl);
+
+    public static readonly IReadOnlyList<EventType> EventTypes =
+    [
+        new("READY_FOR_REVIEW_EVENT", "ReadyForReviewEvent", "RFRE", HasUrl: true),
+        new("CONVERT_TO_DRAFT_EVENT", "ConvertToDraftEvent", "CTDE", HasUrl: true),
+        new("REVIEW_REQUESTED_EVENT", "ReviewRequestedEvent", "RRE", HasUrl: false),
+        new("REVIEW_REQUEST_REMOVED_EVENT", "ReviewRequestRemovedEvent", "RRRE", HasUrl: false),
+        new("HEAD_REF_FORCE_PUSHED_EVENT", "HeadRefForcePushedEvent", "HRFPE", HasUrl: false),
+        new("MERGED_EVENT", "MergedEvent", "ME", HasUrl: true),
+        new("CLOSED_EVENT", "ClosedEvent", "CE", HasUrl: true),
+        new("REOPENED_EVENT", "ReopenedEvent", "REE", HasUrl: false),
+    ];
+
+    /// <summary>The GraphQL type of each event item type.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Events = EventTypes.ToDictionary(e => e.ItemType, e => e.TypeName, StringComparer.Ordinal);
+
+    /// <summary>The event type of a GraphQL type name; throws for a type that is not a timeline event.</summary>
+    public static EventType Event(string typeName) => EventTypes.Single(e => e.TypeName == typeName);
 
     /// <summary>Union members kept in the PR's own arrays, and the time that places each in the timeline.</summary>
     private static readonly Dictionary<string, (string Array, string Time, Func<JsonObject, JsonNode?> TimeOf)> FromArrays = new(StringComparer.Ordinal)
@@ -32,7 +40,7 @@ internal static class TimelineItems
         ["PULL_REQUEST_REVIEW_THREAD"] = ("reviewThreads", "PullRequestReviewComment.createdAt", t => (t["comments"] as JsonArray)?.FirstOrDefault()?["createdAt"]),
     };
 
-    public static bool IsEvent(string typeName) => Events.Values.Contains(typeName, StringComparer.Ordinal);
+    public static bool IsEvent(string typeName) => EventTypes.Any(e => e.TypeName == typeName);
 
     /// <summary>Every item type served, for error messages.</summary>
     public static string Served => string.Join(", ", Events.Keys.Concat(FromArrays.Keys));

@@ -18,7 +18,7 @@ namespace Pulse.GitHubSimulator.Tests.GraphQL.Execution;
 /// </summary>
 public class ExecutorReferenceOutputTests
 {
-    private const string Recorded = "7570C9997B93C833E5BCBF39325D1340BB965C8C8680FA8D0F3856BA7E91C6B6";
+    private const string Recorded = "3E068FFFECA297017A10414FA913AB87DDE57907F1B28DAD2A123F17CCC17947";
 
     private static readonly ExecutionContext Context = new(
         new RateLimitSnapshot(1, 5000, 4999, 1, new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero), 100), "solo-dev");
