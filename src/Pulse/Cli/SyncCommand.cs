@@ -145,7 +145,9 @@ public static class ProgressLine
         var eta = done > 0 && total > done ? $" ETA {TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done):mm\\:ss}" : "";
         var points = rate is null ? "" : $" | points used {rate.Used}, left {rate.Remaining}";
         var paused = status.RateLimitResumeAt is { } at ? $" | paused until {at:HH:mm:ss}" : "";
-        return $"[{elapsed:mm\\:ss}] {status.Overall} {steps}{points}{paused}{eta}";
+        // A failed run names its failed items and the first cause (see RunCoordinator).
+        var failed = status.Overall == OverallStatus.Failed && status.Error is { } error ? $" | {error}" : "";
+        return $"[{elapsed:mm\\:ss}] {status.Overall} {steps}{points}{paused}{eta}{failed}";
     }
 
     // Extraction / transform / embedding: . idle, > running, ✓ finished, x failed.

@@ -39,7 +39,9 @@ public sealed class SharedWorkerPool : IAsyncDisposable
     /// <summary>Every message of the pool's runs goes through it (so a sync's watchdog reads progress from the database, on either backend).</summary>
     public CirculationCountingQueue Circulation { get; }
 
-    public static async Task<SharedWorkerPool> StartAsync(SyncHarness harness, PipelineOptions workers, ExtractOptions extraction, CancellationToken ct)
+    /// <summary>Starts the pool's workers; with <paramref name="workerKey"/> they hold another secret key than the syncs (a misconfigured deployment).</summary>
+    public static async Task<SharedWorkerPool> StartAsync(SyncHarness harness, PipelineOptions workers, ExtractOptions extraction, CancellationToken ct,
+        ISecretProtector? workerKey = null)
     {
         SharedWorkerPool pool;
         if (harness.Backend == Backend.Sqlite)
@@ -58,13 +60,13 @@ public sealed class SharedWorkerPool : IAsyncDisposable
             o.ExtractWorkers = workers.ExtractWorkers;
             o.TransformWorkers = workers.TransformWorkers;
             o.EmbedWorkers = workers.EmbedWorkers;
-        }, "pool");
+        }, "pool", workerKey);
         await pool._workers.StartAsync(ct);
         return pool;
     }
 
     /// <summary>A host over the pool's database and queue, composed as the CLI's are.</summary>
-    private IHost Build(Action<PipelineOptions> configure, string name) => TestPipeline.Build(_storage, Circulation, _secrets, o =>
+    private IHost Build(Action<PipelineOptions> configure, string name, ISecretProtector? key = null) => TestPipeline.Build(_storage, Circulation, key ?? _secrets, o =>
     {
         o.Extract = _extraction;
         configure(o);
