@@ -51,7 +51,7 @@ public static class PipelineServices
         // Runs: started (or resumed) by the launcher, watched by the one watchdog.
         services.TryAddSingleton<JobLauncher>();
         services.TryAddSingleton(sp => sp.GetService<IWorkerRegistry>() is { } registry
-            ? new WorkerRoster(registry, sp.GetRequiredService<PipelineHost>(), sp.GetRequiredService<IOptions<PipelineOptions>>(), sp.GetRequiredService<TimeProvider>())
+            ? new WorkerRoster(registry, sp.GetRequiredService<IOptions<PipelineOptions>>(), sp.GetRequiredService<TimeProvider>())
             : null!);
         services.TryAddSingleton<RunWatchdog>();
         services.TryAddSingleton<SyncRunner>();

@@ -23,6 +23,7 @@ public sealed class RunWatchdog(IJobStore jobs, RunCoordinator coordinator, Pipe
         var lastProgress = "";
         var lastProgressAt = time.GetUtcNow();
         var watchingSince = time.GetUtcNow();
+        var lastServed = watchingSince;
         while (true)
         {
             run = await jobs.GetRunAsync(run.Id, ct) ?? throw new InvalidOperationException($"Run {run.Id} does not exist.");
@@ -31,11 +32,16 @@ public sealed class RunWatchdog(IJobStore jobs, RunCoordinator coordinator, Pipe
             if (run.Status != RunStatus.Running) return run;
             await Task.Delay(o.WatchInterval, time, ct);
 
-            if (workers is not null && await workers.MissingAsync(run, watchingSince, ct) is { } missing)
+            if (workers is not null)
             {
-                logger.LogError("Run {RunId} cannot go on: {Reason}", run.Id, missing);
-                await coordinator.FailRunAsync(run.Id, missing, ct);
-                continue;
+                var check = await workers.CheckAsync(run, watchingSince, lastServed, ct);
+                if (check.Served) lastServed = time.GetUtcNow();
+                if (check.Failure is { } missing)
+                {
+                    logger.LogError("Run {RunId} cannot go on: {Reason}", run.Id, missing);
+                    await coordinator.FailRunAsync(run.Id, missing, ct);
+                    continue;
+                }
             }
 
             bool quiet;
