@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
@@ -47,13 +48,11 @@ public sealed class DistributedRun : IAsyncDisposable
             await using var queue = await RabbitMqQueue.ConnectAsync(RabbitMqOptions.Parse(RabbitMq) with { Prefix = Prefix }, ct);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var budget = new RateLimitBudgetOptions();
-            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", new ExtractOptions(), budget,
-                new InProcessJobEventBus(), _ => { }, sharedQueue: queue, budgetFactory: key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget));
-            var result = await runner.RunAsync(new SyncOptions
+            var shared = new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget));
+            var result = await PulseRun.SyncOnHostAsync(storage, queue, new AesGcmSecretProtector(Key), http, s => s.AddSingleton(budget).AddSingleton(shared), o =>
             {
-                GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false, ProgressInterval = TimeSpan.FromMilliseconds(100),
-                ExtractWorkers = workers, TransformWorkers = workers,
-            }, null, ct);
+                o.ExtractWorkers = o.TransformWorkers = workers;
+            }, new SyncOptions { GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false }, ct);
             return (result, watch.Elapsed);
         }
     }

@@ -4,7 +4,12 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Pulse.Core.Jobs;
+using Pulse.Core.Queue;
+using Pulse.Core.Storage;
 using Pulse.Core.Security;
 using Pulse.Core.Sync;
 using Pulse.Storage.Sqlite;
@@ -34,14 +39,36 @@ public sealed class PulseRun : IAsyncDisposable
         var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         http.Timeout = TimeSpan.FromSeconds(60);
-        var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none",
-            new ExtractOptions(), budget ?? new RateLimitBudgetOptions(), new InProcessJobEventBus(), _ => { });
-        var result = await runner.RunAsync(new SyncOptions
-        {
-            GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false, ProgressInterval = TimeSpan.FromMilliseconds(100),
-            ExtractWorkers = extractionWorkers,
-        }, null, ct);
+        var budgets = budget ?? new RateLimitBudgetOptions();
+        var result = await SyncOnHostAsync(storage, new InProcessQueue(), new AesGcmSecretProtector(Key), http, s => s.AddSingleton(budgets),
+            o => o.ExtractWorkers = extractionWorkers, new SyncOptions { GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false }, ct);
         return (result, watch.Elapsed);
+    }
+
+    /// <summary>A sync on a Generic Host composed as `pulse sync` composes it (stores, queue, key, then AddPulsePipeline), with no logging.</summary>
+    public static async Task<SyncResult> SyncOnHostAsync(PulseStorage storage, IWorkQueue queue, ISecretProtector secrets, HttpClient http,
+        Action<IServiceCollection> backend, Action<PipelineOptions> configure, SyncOptions options, CancellationToken ct)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.ClearProviders();
+        builder.Services.AddPulseStorage(storage).AddSingleton(queue).AddSingleton(secrets).AddSingleton(http);
+        if (queue is InProcessQueue local) builder.Services.AddSingleton(local);
+        backend(builder.Services);
+        builder.Services.AddPulsePipeline(o =>
+        {
+            o.WatchInterval = TimeSpan.FromMilliseconds(100);
+            configure(o);
+        });
+        using var host = builder.Build();
+        await host.StartAsync(ct);
+        try
+        {
+            return await host.Services.GetRequiredService<SyncRunner>().RunAsync(options, null, ct);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
     }
 
     public async Task<RowCounts> RowsAsync()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pulse.Core.Jobs;
 using Pulse.Core.Storage;
@@ -15,7 +16,7 @@ namespace Pulse.Storage.Postgres;
 /// (re)connect it re-reads the status of every job and delivers those. <paramref name="source"/>
 /// (e.g. "worker:1234") travels with each notification, so a feed can tell who reported a change.
 /// </summary>
-public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, TimeProvider time, string source, Action<string> log) : IJobEventBus
+public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, TimeProvider time, string source, ILogger log) : IJobEventBus
 {
     private readonly string _source = source.Length <= 200 ? source : source[..200];
 
@@ -55,7 +56,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
                 }
                 catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException && !ct.IsCancellationRequested)
                 {
-                    log($"job events: the listening connection was lost ({e.Message}); reconnecting");
+                    log.LogWarning("job events: the listening connection was lost ({Message}); reconnecting", e.Message);
                     await Task.Delay(ReconnectDelay, time, ct);
                 }
             }
@@ -108,7 +109,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
                     catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
                     {
                         // A job deleted meanwhile, or the database gone for a moment (the reconnect re-reads everything).
-                        log($"job events: status of job {notice.JobId} not delivered: {e.Message}");
+                        log.LogWarning("job events: status of job {JobId} not delivered: {Message}", notice.JobId, e.Message);
                     }
                 }
             }

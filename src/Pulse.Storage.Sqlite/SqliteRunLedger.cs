@@ -76,8 +76,18 @@ public sealed class SqliteRunLedger(SqliteDatabase db) : IRunLedger
 
         var complete = states.Values.All(s => s is StageState.Finished or StageState.Failed);
         if (changes.Count > 0) await RefreshJobAsync(c, tx, runId);
-        return new RunAdvance(changes, released, complete, complete && states.Values.Contains(StageState.Failed));
+        var runFailed = complete && states.Values.Contains(StageState.Failed);
+        var failure = runFailed ? await c.QuerySingleAsync<RunFailure>(FailureSql, new { runId }, tx) : null;
+        return new RunAdvance(changes, released, complete, runFailed) { Failure = failure };
     }, ct);
+
+    /// <summary>A failed run's cause: its items that failed for good (checkpoints and work items) and the first one's error.</summary>
+    internal const string FailureSql = """
+        SELECT (SELECT count(*) FROM checkpoints WHERE run_id = @runId AND status = 'failed')
+             + (SELECT count(*) FROM work_items WHERE run_id = @runId AND state = 'failed') AS Items,
+          COALESCE((SELECT error FROM checkpoints WHERE run_id = @runId AND status = 'failed' AND error IS NOT NULL ORDER BY id LIMIT 1),
+                   (SELECT error FROM work_items WHERE run_id = @runId AND state = 'failed' AND error IS NOT NULL ORDER BY id LIMIT 1)) AS FirstError
+        """;
 
     public Task<OutstandingWork> OutstandingAsync(long runId, CancellationToken ct) => db.ReadAsync(async c =>
     {

@@ -82,12 +82,35 @@ public sealed class ExtractHandler(
                 skipped.Add(turn.RunId);
                 continue;
             }
-            var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
-            if (await ServeAsync(run, connection, turn.Checkpoints, ct) is not { } yielded) return;
+            Yield? yielded;
+            try
+            {
+                var connection = await connections.ForIntegrationAsync(run.TenantId, run.IntegrationId, ct);
+                yielded = await ServeAsync(run, connection, turn.Checkpoints, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                throw await FailTurnAsync(run, turn.Checkpoints, e, ct);
+            }
+            if (yielded is null) return;
             // The run's token has spent its limit: its claims went back, and this turn goes to another run.
             _paused[run.Id] = spent[run.Id] = yielded.ResumeAt;
             if (yielded.HandedOn) return;
         }
+    }
+
+    /// <summary>
+    /// A turn failed for a reason GitHub's answer does not explain: its claims go back with the attempt counted, so the retry
+    /// of this message takes them again, and a checkpoint that fails as many times as a message is tried is failed for good
+    /// with the error. Only checkpoints this worker still holds are touched.
+    /// </summary>
+    private async Task<ExtractTurnException> FailTurnAsync(RunRecord run, IReadOnlyList<Checkpoint> claimed, Exception error, CancellationToken ct)
+    {
+        var ids = Ids(claimed);
+        await checkpoints.ReleaseAsync(ids, _owner,
+            new CheckpointRelease(CountAttempt: true, FailWith: $"{error.GetType().Name}: {error.Message}", MaxAttempts: Sync.PipelineWorkers.MaxAttempts), ct);
+        await coordinator.AfterCommitAsync(run.Id, ct);
+        return new ExtractTurnException(run.Id, ids, error);
     }
 
     /// <summary>Reserves the points without waiting; when the token's limit is spent, shows the pause and says until when.</summary>

@@ -44,12 +44,17 @@ public sealed class RunCoordinator(IRunLedger ledger, IJobStore jobs, IWorkQueue
         if (advance.RunComplete)
         {
             // Incremental windows are measured from the run's start: edits during the run are caught next time.
-            await jobs.FinishRunAsync(runId, !advance.RunFailed, advance.RunFailed ? "Some items failed; see the run's failures." : null,
+            await jobs.FinishRunAsync(runId, !advance.RunFailed, advance.RunFailed ? FailureText(advance.Failure) : null,
                 advance.RunFailed ? null : run.StartedAt, ct);
         }
         if (advance.Changes.Count > 0 || advance.RunComplete)
             await PublishStatusAsync(run.JobId, run.TenantId, ct);
     }
+
+    /// <summary>The run's error when items failed for good: how many, and the first one's cause (e.g. a poisoned message's error).</summary>
+    private static string FailureText(RunFailure? failure) => failure is { Items: > 0 } f
+        ? $"{f.Items} item{(f.Items == 1 ? "" : "s")} failed for good; the first: {f.FirstError ?? "no error recorded"}"
+        : "Some items failed; see the run's failures.";
 
     public async Task MarkRunningAsync(long runId, string step, Stage stage, long jobId, long tenantId, CancellationToken ct)
     {

@@ -10,6 +10,7 @@ namespace Pulse.Core.Security;
 public sealed class AesGcmSecretProtector : ISecretProtector
 {
     private const string Prefix = "v1:";
+    private static readonly byte[] FingerprintLabel = Encoding.ASCII.GetBytes("pulse secret key fingerprint v1");
     private readonly byte[] _key;
 
     public AesGcmSecretProtector(byte[] key)
@@ -23,15 +24,14 @@ public sealed class AesGcmSecretProtector : ISecretProtector
     {
         var fromEnv = Environment.GetEnvironmentVariable("PULSE_SECRET_KEY");
         if (!string.IsNullOrWhiteSpace(fromEnv)) return new AesGcmSecretProtector(Convert.FromBase64String(fromEnv));
-        if (!File.Exists(keyFile))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
-            var key = RandomNumberGenerator.GetBytes(32);
-            File.WriteAllText(keyFile, Convert.ToBase64String(key));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        return new AesGcmSecretProtector(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()));
+        return new AesGcmSecretProtector(KeyFile.ReadOrCreate(keyFile));
     }
+
+    /// <summary>
+    /// Names the key without revealing it: HMAC-SHA256 of a fixed label under the key, in hex. Two processes hold the
+    /// same key exactly when their fingerprints match; the database keeps the one it was set up with.
+    /// </summary>
+    public string Fingerprint() => Convert.ToHexStringLower(HMACSHA256.HashData(_key, FingerprintLabel));
 
     public string Protect(string secret)
     {

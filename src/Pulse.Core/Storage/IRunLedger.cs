@@ -6,7 +6,13 @@ namespace Pulse.Core.Storage;
 public sealed record StageChange(long RunId, string Step, Stage Stage, string State);
 
 /// <summary>What advancing a run did: stages that changed, work released by opened gates, and whether the run ended.</summary>
-public sealed record RunAdvance(IReadOnlyList<StageChange> Changes, IReadOnlyList<long> ReleasedTransformItems, bool RunComplete, bool RunFailed);
+public sealed record RunAdvance(IReadOnlyList<StageChange> Changes, IReadOnlyList<long> ReleasedTransformItems, bool RunComplete, bool RunFailed)
+{
+    /// <summary>When the run ended failed: how many checkpoints and items failed for good, and the first one's error (the cause shown).</summary>
+    public RunFailure? Failure { get; init; }
+}
+
+public sealed record RunFailure(long Items, string? FirstError);
 
 /// <summary>Work of a run that is stored but not done: what a restart queues again.</summary>
 public sealed record OutstandingWork(IReadOnlyList<long> Checkpoints, IReadOnlyList<long> TransformItems, IReadOnlyList<long> EmbeddingItems);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Pulse.Core.Extract;
 using Pulse.Core.Queue;
 
 namespace Pulse.Core.Sync;
@@ -5,10 +7,10 @@ namespace Pulse.Core.Sync;
 /// <summary>
 /// Consumer loops for the three queues. A handler that throws gets its message back for another
 /// attempt; after <see cref="MaxAttempts"/> the message goes to the dead-letter queue and its
-/// failure is recorded on its work item (<paramref name="poisoned"/>), so the run can end and show it.
+/// failure is recorded on its work item (<paramref name="poisoned"/>: the message, its last error, the reason), so the run can end and show it.
 /// </summary>
-public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string, (int Concurrency, Func<WorkMessage, CancellationToken, Task> Handle)> handlers, Action<string> log,
-    Func<WorkMessage, string, CancellationToken, Task>? poisoned = null)
+public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string, (int Concurrency, Func<WorkMessage, CancellationToken, Task> Handle)> handlers, ILogger logger,
+    Func<WorkMessage, Exception, string, CancellationToken, Task>? poisoned = null)
 {
     public const int MaxAttempts = 5;
     private int _busy;
@@ -35,7 +37,7 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
             }
             catch (Exception e)
             {
-                log($"{name} consumer stopped ({e.GetType().Name}: {e.Message}); consuming again in 1 s");
+                logger.LogWarning("{Queue} consumer stopped ({Error}: {Message}); consuming again in 1 s", name, e.GetType().Name, e.Message);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), ct);
@@ -62,7 +64,8 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
         }
         catch (Exception e)
         {
-            log($"{name} item {delivery.Message.ItemId} failed (attempt {delivery.Attempt}): {e.GetType().Name}: {e.Message}");
+            logger.LogWarning("{Queue} item {ItemId} failed (attempt {Attempt} of {MaxAttempts}): {Error}: {Message}",
+                name, delivery.Message.ItemId, delivery.Attempt, MaxAttempts, e.GetType().Name, e.Message);
             try
             {
                 if (delivery.Attempt < MaxAttempts)
@@ -71,12 +74,13 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
                     await Task.Delay(TimeSpan.FromMilliseconds(100 << Math.Min(delivery.Attempt, 5)), ct);
                     await delivery.RetryAsync(ct);
                 }
-                else await GiveUpAsync(delivery, $"{e.GetType().Name}: {e.Message}", ct);
+                else await GiveUpAsync(delivery, e, ct);
             }
             catch (Exception settle) when (settle is not OperationCanceledException)
             {
                 // Not acknowledged, so not lost: the broker hands the message out again once this channel is gone.
-                log($"{name} item {delivery.Message.ItemId} could not be put back ({settle.GetType().Name}: {settle.Message}); left unacknowledged");
+                logger.LogWarning("{Queue} item {ItemId} could not be put back ({Error}: {Message}); left unacknowledged",
+                    name, delivery.Message.ItemId, settle.GetType().Name, settle.Message);
             }
         }
         finally
@@ -85,19 +89,21 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
         }
     }
 
-    private async Task GiveUpAsync(IDelivery delivery, string error, CancellationToken ct)
+    private async Task GiveUpAsync(IDelivery delivery, Exception error, CancellationToken ct)
     {
-        var reason = $"gave up after {delivery.Attempt} attempts: {error}";
+        var cause = error is ExtractTurnException turn ? turn.InnerException! : error;
+        var reason = $"gave up after {delivery.Attempt} attempts: {cause.GetType().Name}: {cause.Message}";
+        logger.LogError("{Queue} item {ItemId} {Reason}", delivery.Message.Queue, delivery.Message.ItemId, reason);
         // Record first, then dead-letter: a crash in between redelivers, and recording is idempotent.
         if (poisoned is not null)
         {
             try
             {
-                await poisoned(delivery.Message, reason, ct);
+                await poisoned(delivery.Message, error, reason, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log($"recording the failure of {delivery.Message.Queue} item {delivery.Message.ItemId} failed: {e.Message}");
+                logger.LogError("Recording the failure of {Queue} item {ItemId} failed: {Message}", delivery.Message.Queue, delivery.Message.ItemId, e.Message);
             }
         }
         await delivery.DeadLetterAsync(reason, ct);

@@ -10,7 +10,7 @@ public static class DatabaseOption
 {
     public const string Default = "sqlite:pulse.db";
 
-    public static async Task<(PulseStorage Storage, string KeyFile)> OpenAsync(string value, CancellationToken ct)
+    public static async Task<(PulseStorage Storage, string? KeyFile)> OpenAsync(string value, CancellationToken ct)
     {
         var opened = await OpenWithBudgetsAsync(value, new RateLimitBudgetOptions(), TimeProvider.System, ct);
         return (opened.Storage, opened.KeyFile);
@@ -24,17 +24,16 @@ public static class DatabaseOption
             var path = value["sqlite:".Length..];
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--database sqlite: needs a file path, e.g. sqlite:./pulse.db");
             var (storage, db) = await SqliteStorage.OpenAsync(path, ct);
-            return new OpenedDatabase(storage, db.Path + ".key", null, SqliteServerStorage.Create(db), null);
+            return new OpenedDatabase(storage, db.Path + ".key", null, SqliteServerStorage.Create(db), null, new SqliteKeyFingerprintStore(db));
         }
         if (IsPostgres(value))
         {
             try
             {
                 var (storage, db) = await PostgresStorage.OpenAsync(value, ct);
-                var builder = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString);
-                // Every process of a deployment needs the same key: set PULSE_SECRET_KEY on each host (this file only serves one host).
-                var keyFile = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pulse", $"{builder.Host}-{builder.Port}-{builder.Database}.key");
-                return new OpenedDatabase(storage, keyFile, key => new PostgresRateLimitBudget(db, key, time, budget), PostgresServerStorage.Create(db), db);
+                // No key file: every process of a deployment must hold the same key, so PULSE_SECRET_KEY is required (see SecretKeys).
+                return new OpenedDatabase(storage, null, key => new PostgresRateLimitBudget(db, key, time, budget), PostgresServerStorage.Create(db), db,
+                    new PostgresKeyFingerprintStore(db));
             }
             catch (Npgsql.NpgsqlException e)
             {
@@ -50,5 +49,9 @@ public static class DatabaseOption
         || value.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>An opened --database: the pipeline's and the server's stores; for PostgreSQL also the shared budgets and the database itself (for LISTEN/NOTIFY).</summary>
-public sealed record OpenedDatabase(PulseStorage Storage, string KeyFile, Func<string, IRateLimitBudget>? Budgets, ServerStorage Server, PostgresDatabase? Postgres);
+/// <summary>
+/// An opened --database: the pipeline's and the server's stores and the key's fingerprint; for PostgreSQL also the shared
+/// budgets and the database itself (for LISTEN/NOTIFY and the worker registry).
+/// </summary>
+public sealed record OpenedDatabase(PulseStorage Storage, string? KeyFile, Func<string, IRateLimitBudget>? Budgets, ServerStorage Server, PostgresDatabase? Postgres,
+    IKeyFingerprintStore Fingerprints);

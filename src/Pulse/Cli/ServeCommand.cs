@@ -78,7 +78,7 @@ public static class ServeCommand
                 await app.WaitForShutdownAsync(ct);
                 return 0;
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
             {
                 Console.Error.WriteLine($"pulse serve: {e.Message}");
                 return 2;

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using Pulse.Core.Extract;
+using Microsoft.Extensions.Options;
+using Pulse.Core.Embed;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
-using Pulse.Core.Security;
 using Pulse.Core.Sync;
 using Pulse.Embeddings.Onnx;
+using Pulse.Hosting;
 
 namespace Pulse.Cli;
 
@@ -24,10 +25,15 @@ public static class SyncCommand
         var quiet = new Option<bool>("--quiet") { Description = "Only the final line" };
         var queue = new Option<string>("--queue") { Description = "inproc (default: work runs here) or amqp://... (work runs in pulse worker processes)", DefaultValueFactory = _ => QueueOption.Default };
         var quietTimeout = new Option<int>("--requeue-after-seconds") { Description = "With --queue amqp: requeue open work after this long without progress", DefaultValueFactory = _ => 30 };
+        var workerWait = new Option<int>("--wait-for-workers-seconds")
+        {
+            Description = "With --queue amqp: fail when no live pulse worker runs a needed stage for this long (a worker that refused to start fails the sync at once)",
+            DefaultValueFactory = _ => 30,
+        };
 
         var command = new Command("sync", "Sync an organisation's pull requests, commits, reviews and comments into the database.")
         {
-            url, token, owner, repos, database, since, noEmbeddings, quiet, queue, quietTimeout,
+            url, token, owner, repos, database, since, noEmbeddings, quiet, queue, quietTimeout, workerWait,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -42,11 +48,15 @@ public static class SyncCommand
                     Repositories = parse.GetValue(repos) ?? [],
                     Since = ParseSince(parse.GetValue(since)),
                     Embeddings = !parse.GetValue(noEmbeddings),
-                    QuietTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(quietTimeout))),
                 };
-                return await RunAsync(options, parse.GetValue(database)!, parse.GetValue(quiet), Console.Out, ct, parse.GetValue(queue)!);
+                if (parse.GetValue(workerWait) is < 1 or > 3600) throw new ArgumentException("--wait-for-workers-seconds must be between 1 and 3600.");
+                return await RunAsync(options, parse.GetValue(database)!, parse.GetValue(quiet), Console.Out, ct, parse.GetValue(queue)!, pipeline =>
+                {
+                    pipeline.QuietTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(quietTimeout)));
+                    pipeline.WorkerWait = TimeSpan.FromSeconds(parse.GetValue(workerWait));
+                });
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or OptionsValidationException)
             {
                 Console.Error.WriteLine($"pulse sync: {e.Message}");
                 return 2;
@@ -65,22 +75,41 @@ public static class SyncCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(SyncOptions options, string database, bool quiet, TextWriter output, CancellationToken ct, string queue = QueueOption.Default)
+    /// <summary>
+    /// The sync on the Generic Host, composed as every verb is: the backend, then <see cref="PipelineServices.AddPulsePipeline"/>.
+    /// The host runs this process's stage workers (all of them in-process; none with a shared queue) while the runner watches the run.
+    /// </summary>
+    public static async Task<int> RunAsync(SyncOptions options, string database, bool quiet, TextWriter output, CancellationToken ct,
+        string queue = QueueOption.Default, Action<PipelineOptions>? configure = null)
     {
-        var budget = new RateLimitBudgetOptions();
-        var opened = await DatabaseOption.OpenWithBudgetsAsync(database, budget, TimeProvider.System, ct);
-        await using var rabbit = await QueueOption.OpenAsync(queue, ct);
-        if (rabbit is not null && opened.Budgets is null)
-            throw new ArgumentException("--queue amqp:// needs a database every worker can reach: --database postgres://...");
-        var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(opened.KeyFile);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var backend = await PulseBackend.OpenAsync(new BackendOptions(database, queue), ct);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddPulseConsole(quiet ? LogLevel.None : LogLevel.Information);
         // With a shared queue the embeddings are computed by the workers; this process only needs to know they are on.
         using var generator = options.Embeddings ? new MiniLmEmbeddingGenerator() : null;
-        var runner = new SyncRunner(opened.Storage, secrets, http, TimeProvider.System, generator, EmbeddingModelInfo.Id, new ExtractOptions(),
-            budget, new InProcessJobEventBus(), line => { if (!quiet) output.WriteLine($"  {line}"); },
-            sharedQueue: rabbit, budgetFactory: opened.Budgets, runWorkers: rabbit is null);
+        if (generator is not null) builder.Services.AddSingleton(new EmbeddingModel(generator, EmbeddingModelInfo.Id));
+        builder.Services.AddPulseBackend(backend, "sync").AddPulsePipeline(o =>
+        {
+            o.Stages = backend.Stages;
+            configure?.Invoke(o);
+        });
+
         var started = DateTimeOffset.UtcNow;
-        var result = await runner.RunAsync(options, (status, rate) => { if (!quiet) output.WriteLine(ProgressLine.Format(status, rate, DateTimeOffset.UtcNow - started)); }, ct);
+        SyncResult result;
+        using (var host = builder.Build())
+        {
+            await host.StartAsync(ct);
+            try
+            {
+                result = await host.Services.GetRequiredService<SyncRunner>().RunAsync(options,
+                    (status, rate) => { if (!quiet) output.WriteLine(ProgressLine.Format(status, rate, DateTimeOffset.UtcNow - started)); }, ct);
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+        }
+        // The host is gone, its console flushed: the verdict is the last line.
         if (result.Succeeded)
         {
             output.WriteLine($"pulse sync: finished run {result.RunId} ({result.Repositories} repositories) in {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s");
@@ -116,7 +145,9 @@ public static class ProgressLine
         var eta = done > 0 && total > done ? $" ETA {TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done):mm\\:ss}" : "";
         var points = rate is null ? "" : $" | points used {rate.Used}, left {rate.Remaining}";
         var paused = status.RateLimitResumeAt is { } at ? $" | paused until {at:HH:mm:ss}" : "";
-        return $"[{elapsed:mm\\:ss}] {status.Overall} {steps}{points}{paused}{eta}";
+        // A failed run names its failed items and the first cause (see RunCoordinator).
+        var failed = status.Overall == OverallStatus.Failed && status.Error is { } error ? $" | {error}" : "";
+        return $"[{elapsed:mm\\:ss}] {status.Overall} {steps}{points}{paused}{eta}{failed}";
     }
 
     // Extraction / transform / embedding: . idle, > running, ✓ finished, x failed.

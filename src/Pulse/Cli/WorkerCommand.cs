@@ -1,11 +1,10 @@
 using System.CommandLine;
-using Pulse.Core.Extract;
-using Pulse.Core.GitHub;
+using Microsoft.Extensions.Options;
+using Pulse.Core.Embed;
 using Pulse.Core.Jobs;
-using Pulse.Core.Security;
 using Pulse.Core.Sync;
 using Pulse.Embeddings.Onnx;
-using Pulse.Storage.Postgres;
+using Pulse.Hosting;
 
 namespace Pulse.Cli;
 
@@ -28,41 +27,47 @@ public static class WorkerCommand
                 if (n is < 1 or > 64) throw new ArgumentException("--concurrency must be between 1 and 64.");
                 var selected = StageOption.Parse(parse.GetValue(stages)!);
                 if (selected.Count == 0) throw new ArgumentException("--stages: a worker needs at least one stage (extract, transform, embed).");
-                var extraction = new ExtractOptions { Lease = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(lease))) };
-                var budget = new RateLimitBudgetOptions();
-                var opened = await DatabaseOption.OpenWithBudgetsAsync(parse.GetValue(database)!, budget, TimeProvider.System, ct);
-                if (opened.Budgets is null) throw new ArgumentException("pulse worker needs a shared database: --database postgres://...");
-                await using var rabbit = await QueueOption.OpenAsync(parse.GetValue(queue)!, ct)
-                    ?? throw new ArgumentException("pulse worker needs a shared queue: --queue amqp://...");
-                var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(opened.KeyFile);
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-                using var generator = selected.Contains(Stage.Embed) ? new MiniLmEmbeddingGenerator() : null;
-                var connections = new GitHubConnections(opened.Storage.Tenants, secrets, http, TimeProvider.System, budget, opened.Budgets);
-                // Status events go out over NOTIFY, so `pulse serve` (its WebSocket feed) hears what this worker does.
-                var events = new PostgresJobEventBus(opened.Postgres!, opened.Storage.Jobs, TimeProvider.System,
-                    $"worker:{Environment.ProcessId}", line => Console.WriteLine($"  {line}"));
-                var coordinator = new RunCoordinator(opened.Storage.Ledger, opened.Storage.Jobs, rabbit, events, TimeProvider.System);
-                var host = new PipelineHost(opened.Storage, rabbit, connections, coordinator, generator, EmbeddingModelInfo.Id, extraction, TimeProvider.System,
-                    new PipelineHostOptions { Stages = selected, ExtractWorkers = n, TransformWorkers = n, EmbedWorkers = Math.Max(1, n / 2) },
-                    line => Console.WriteLine($"  {line}"));
-                Console.WriteLine($"pulse worker {Environment.ProcessId}: stages {string.Join(",", selected)}, {n} consumers each");
-                var loops = host.Start(ct);
-                try
+                if (!DatabaseOption.IsPostgres(parse.GetValue(database)!)) throw new ArgumentException("pulse worker needs a shared database: --database postgres://...");
+                if (!QueueOption.IsShared(parse.GetValue(queue)!)) throw new ArgumentException("pulse worker needs a shared queue: --queue amqp://...");
+                await RunAsync(new BackendOptions(parse.GetValue(database)!, parse.GetValue(queue)!, selected), o =>
                 {
-                    await Task.Delay(Timeout.Infinite, ct);   // System.CommandLine cancels on Ctrl+C and SIGTERM
-                }
-                catch (OperationCanceledException)
-                {
-                }
-                await Task.WhenAll(loops.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default)));
+                    o.ExtractWorkers = o.TransformWorkers = n;
+                    o.EmbedWorkers = Math.Max(1, n / 2);
+                    o.Extract = o.Extract with { Lease = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(lease))) };
+                }, ct);
                 return 0;
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or OptionsValidationException)
             {
                 Console.Error.WriteLine($"pulse worker: {e.Message}");
                 return 2;
             }
         });
         return command;
+    }
+
+    /// <summary>The worker on the Generic Host, composed as every verb is, until Ctrl+C or SIGTERM.</summary>
+    private static async Task RunAsync(BackendOptions options, Action<PipelineOptions> configure, CancellationToken ct)
+    {
+        var backend = await PulseBackend.OpenAsync(options, ct);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddPulseConsole();
+        using var generator = backend.Stages.Contains(Stage.Embed) ? new MiniLmEmbeddingGenerator() : null;
+        if (generator is not null) builder.Services.AddSingleton(new EmbeddingModel(generator, EmbeddingModelInfo.Id));
+        builder.Services.AddPulseBackend(backend, "worker").AddPulsePipeline(o =>
+        {
+            o.Stages = backend.Stages;
+            configure(o);
+        });
+        using var host = builder.Build();
+        Console.WriteLine($"pulse worker {Environment.ProcessId}: stages {string.Join(",", backend.Stages)}, "
+            + $"{host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.ExtractWorkers} consumers each");
+        try
+        {
+            await host.RunAsync(ct);   // System.CommandLine cancels on Ctrl+C and SIGTERM
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
     }
 }

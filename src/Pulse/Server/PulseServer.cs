@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Pulse.Core.Embed;
 using Pulse.Embeddings.Onnx;
+using Pulse.Hosting;
 using Pulse.Server.Api;
 using Pulse.Server.Auth;
 using Pulse.Server.Feed;
@@ -13,7 +15,7 @@ public static class PulseServer
 {
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken ct)
     {
-        var backend = await ServerBackend.OpenAsync(options, ct);
+        var backend = await PulseBackend.OpenAsync(new BackendOptions(options.Database, options.Queue, options.Stages), ct);
         var generator = options.Embeddings ? new MiniLmEmbeddingGenerator() : null;
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -23,12 +25,12 @@ public static class PulseServer
             WebRootPath = options.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.WebHost.UseUrls(options.Urls);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning);
+        builder.Logging.AddPulseConsole();
         builder.Services
-            .AddPulseStorage(backend)
-            .AddPulsePipeline(options, backend, generator, EmbeddingModelInfo.Id)
+            .AddPulseBackend(backend, "serve")
+            .AddServerPipeline(options, backend, generator is null ? null : new EmbeddingModel(generator, EmbeddingModelInfo.Id))
             .AddPulseJobs(generator is not null)
-            .AddJobFeed()
+            .AddJobFeed(backend)
             .AddPulseMetrics()
             .AddPulseJson()
             .AddOpenApi();

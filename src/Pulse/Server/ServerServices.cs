@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenTelemetry.Metrics;
+using Pulse.Core.Embed;
 using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
@@ -12,65 +13,49 @@ using Pulse.Server.Api;
 using Pulse.Server.Feed;
 using Pulse.Server.Jobs;
 using Pulse.Server.Metrics;
-using Pulse.Storage.Postgres;
+using Pulse.Hosting;
 
 namespace Pulse.Server;
 
 /// <summary>One Add…() per feature of the server, composed in <see cref="PulseServer"/>.</summary>
 public static class ServerServices
 {
-    public static IServiceCollection AddPulseStorage(this IServiceCollection services, ServerBackend backend) => services
-        .AddSingleton(_ => backend)   // made by a factory, so the container disposes it (broker, database) with the app
-        .AddSingleton(backend.Storage).AddSingleton(backend.Server).AddSingleton(backend.Secrets)
-        .AddSingleton(backend.Storage.Jobs).AddSingleton(backend.Storage.Tenants)
-        .AddSingleton(backend.Server.ApiKeys).AddSingleton(backend.Server.Integrations).AddSingleton(backend.Server.JobControl).AddSingleton(backend.Server.PullRequests);
-
-    /// <summary>The stage workers this process runs (all with the in-process queue, those of --stages with RabbitMQ), its GitHub connections and status events.</summary>
-    public static IServiceCollection AddPulsePipeline(this IServiceCollection services, ServerOptions options, ServerBackend backend,
-        IEmbeddingGenerator<string, Embedding<float>>? generator, string model) => services
-        .AddSingleton(options)
-        .AddSingleton(TimeProvider.System)
-        .AddSingleton(new EmbeddingSearch(generator, model))
-        .AddSingleton<IWorkQueue>(sp => new MeteredQueue(backend.Queue, new Lazy<PulseMetrics>(sp.GetRequiredService<PulseMetrics>)))
-        .AddJobEvents(backend)
-        .AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
-        .AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<ISecretProtector>(),
-            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>(), new RateLimitBudgetOptions(), backend.Budgets))
-        .AddSingleton<MeteredConnections>()
-        .AddSingleton<IGitHubConnections>(sp => sp.GetRequiredService<MeteredConnections>())
-        .AddSingleton(sp => new RunCoordinator(sp.GetRequiredService<PulseStorage>().Ledger, sp.GetRequiredService<IJobStore>(),
-            sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IJobEventBus>(), sp.GetRequiredService<TimeProvider>()))
-        .AddSingleton(sp => new PipelineHost(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IGitHubConnections>(),
-            sp.GetRequiredService<RunCoordinator>(), generator, model, options.Extract, sp.GetRequiredService<TimeProvider>(),
-            new PipelineHostOptions { Stages = backend.Stages }, Log(sp, "Pulse.Pipeline")))
-        .AddHostedService<PipelineService>();
-
     /// <summary>
-    /// Status events: in this process only (SQLite), or over PostgreSQL NOTIFY, so that what every
-    /// worker process publishes reaches this process's WebSocket feed through its one listener.
+    /// The pipeline as every verb composes it (<see cref="PipelineServices.AddPulsePipeline"/>), with the server's options, its
+    /// search, and the queue and GitHub connections metered for /metrics.
     /// </summary>
-    private static IServiceCollection AddJobEvents(this IServiceCollection services, ServerBackend backend)
-    {
-        if (backend.Database.Postgres is not { } postgres) return services.AddSingleton<IJobEventBus, InProcessJobEventBus>();
-        return services
-            .AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
-                $"serve:{Environment.ProcessId}", Log(sp, "Pulse.JobEvents")))
-            .AddSingleton<IJobEventBus>(sp => sp.GetRequiredService<PostgresJobEventBus>())
-            .AddHostedService<JobEventListener>();
-    }
+    public static IServiceCollection AddServerPipeline(this IServiceCollection services, ServerOptions options, PulseBackend backend, EmbeddingModel? embedding) => services
+        .AddSingleton(options)
+        .AddSingleton(new EmbeddingSearch(embedding?.Generator, embedding?.Id ?? "none"))
+        .AddEmbeddingModel(embedding)
+        .AddPulsePipeline(o =>
+        {
+            o.Stages = backend.Stages;
+            o.WatchInterval = options.RunnerTick;
+            o.QuietTimeout = options.QuietTimeout;
+            o.Extract = options.Extract;
+        })
+        .AddSingleton<IWorkQueue>(sp => new MeteredQueue(backend.Queue, new Lazy<PulseMetrics>(sp.GetRequiredService<PulseMetrics>)))
+        .AddSingleton<MeteredConnections>()
+        .AddSingleton<IGitHubConnections>(sp => sp.GetRequiredService<MeteredConnections>());
+
+    private static IServiceCollection AddEmbeddingModel(this IServiceCollection services, EmbeddingModel? embedding) =>
+        embedding is null ? services : services.AddSingleton(embedding);
 
     /// <summary>Running jobs in this process: the runner (leases, watchdog) and the scheduler.</summary>
     public static IServiceCollection AddPulseJobs(this IServiceCollection services, bool embeddings) => services
-        .AddSingleton(sp => new JobLauncher(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IGitHubConnections>(),
-            sp.GetRequiredService<ServerOptions>().Extract, sp.GetRequiredService<TimeProvider>(), Log(sp, "Pulse.Jobs")))
         .AddSingleton(sp => ActivatorUtilities.CreateInstance<JobRunner>(sp, embeddings))
         .AddSingleton<JobViews>()
         .AddSingleton<Scheduler>()
         .AddHostedService(sp => sp.GetRequiredService<Scheduler>());
 
-    public static IServiceCollection AddJobFeed(this IServiceCollection services) => services
-        .AddSingleton<JobFeed>()
-        .AddHostedService(sp => sp.GetRequiredService<JobFeed>());
+    /// <summary>The WebSocket feed; on PostgreSQL with its one LISTEN connection, hearing every process's status events.</summary>
+    public static IServiceCollection AddJobFeed(this IServiceCollection services, PulseBackend backend)
+    {
+        services.AddSingleton<JobFeed>().AddHostedService(sp => sp.GetRequiredService<JobFeed>());
+        if (backend.Database.Postgres is not null) services.AddHostedService<JobEventListener>();
+        return services;
+    }
 
     public static IServiceCollection AddPulseMetrics(this IServiceCollection services)
     {
@@ -81,10 +66,4 @@ public static class ServerServices
 
     public static IServiceCollection AddPulseJson(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-
-    private static Action<string> Log(IServiceProvider sp, string category)
-    {
-        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(category);
-        return line => logger.LogInformation("{Line}", line);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging.Testing;
 using Pulse.Core.Queue;
 using Pulse.Core.Sync;
 
@@ -14,16 +15,16 @@ public sealed class PipelineWorkersTests
     {
         var queue = new FlakyQueue { BreakFirstStreams = 2 };
         var handled = new TaskCompletionSource<WorkMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var log = new List<string>();
+        var log = new FakeLogger();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var workers = new PipelineWorkers(queue, Handlers((m, _) => { handled.TrySetResult(m); return Task.CompletedTask; }), l => { lock (log) log.Add(l); });
+        var workers = new PipelineWorkers(queue, Handlers((m, _) => { handled.TrySetResult(m); return Task.CompletedTask; }), log);
         var loops = workers.Start(stop.Token);
 
         await queue.Inner.PublishAsync(new WorkMessage(QueueNames.Transform, 1, 1, 42), Ct);
 
         Assert.Equal(42, (await handled.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct)).ItemId);
         Assert.Equal(3, queue.Streams);
-        lock (log) Assert.Equal(2, log.Count(l => l.Contains("consumer stopped", StringComparison.Ordinal)));
+        Assert.Equal(2, log.Collector.GetSnapshot().Count(r => r.Message.Contains("consumer stopped", StringComparison.Ordinal)));
         await stop.CancelAsync();
         await Task.WhenAll(loops).WaitAsync(TimeSpan.FromMinutes(1), Ct);
     }
@@ -41,7 +42,7 @@ public sealed class PipelineWorkersTests
             if (m.ItemId == 1) throw new InvalidOperationException("the database is restarting");
             second.TrySetResult();
             return Task.CompletedTask;
-        }), _ => { });
+        }), new FakeLogger());
         var loops = workers.Start(stop.Token);
 
         await queue.Inner.PublishAsync(new WorkMessage(QueueNames.Transform, 1, 1, 1), Ct);

@@ -79,12 +79,18 @@ public sealed class CliBadInputTests
         }
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string[] args)
+    /// <summary>Runs the CLI to its end (60 s at most) without GITHUB_TOKEN, with <paramref name="environment"/> set (a null value removes the variable).</summary>
+    internal static async Task<(int Code, string Output)> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(PulseProcess.Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove("GITHUB_TOKEN");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
         using var process = System.Diagnostics.Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
@@ -25,9 +27,8 @@ public sealed class SharedWorkerPool : IAsyncDisposable
     private readonly ExtractOptions _extraction;
     private readonly AesGcmSecretProtector _secrets = new(RandomNumberGenerator.GetBytes(32));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private readonly CancellationTokenSource _stop = new();
     private readonly IAsyncDisposable? _database;
-    private IReadOnlyList<Task> _loops = [];
+    private IHost? _workers;
 
     private SharedWorkerPool(PulseStorage storage, IWorkQueue queue, Func<string, IRateLimitBudget>? budgets, ExtractOptions extraction, IAsyncDisposable? database)
     {
@@ -38,7 +39,9 @@ public sealed class SharedWorkerPool : IAsyncDisposable
     /// <summary>Every message of the pool's runs goes through it (so a sync's watchdog reads progress from the database, on either backend).</summary>
     public CirculationCountingQueue Circulation { get; }
 
-    public static async Task<SharedWorkerPool> StartAsync(SyncHarness harness, PipelineHostOptions workers, ExtractOptions extraction, CancellationToken ct)
+    /// <summary>Starts the pool's workers; with <paramref name="workerKey"/> they hold another secret key than the syncs (a misconfigured deployment).</summary>
+    public static async Task<SharedWorkerPool> StartAsync(SyncHarness harness, PipelineOptions workers, ExtractOptions extraction, CancellationToken ct,
+        ISecretProtector? workerKey = null)
     {
         SharedWorkerPool pool;
         if (harness.Backend == Backend.Sqlite)
@@ -52,35 +55,55 @@ public sealed class SharedWorkerPool : IAsyncDisposable
             var queue = await TestServers.ConnectRabbitMqAsync(harness.QueuePrefix, ct);
             pool = new SharedWorkerPool(storage, queue, key => new PostgresRateLimitBudget(db, key, TimeProvider.System, Budget), extraction, db);
         }
-        var connections = new GitHubConnections(pool._storage.Tenants, pool._secrets, pool._http, TimeProvider.System, Budget, pool._budgets);
-        var coordinator = new RunCoordinator(pool._storage.Ledger, pool._storage.Jobs, pool.Circulation, new InProcessJobEventBus(), TimeProvider.System);
-        var host = new PipelineHost(pool._storage, pool.Circulation, connections, coordinator, null, "none", extraction, TimeProvider.System, workers, m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} pool: {m}"));
-        pool._loops = host.Start(pool._stop.Token);
+        pool._workers = pool.Build(o =>
+        {
+            o.ExtractWorkers = workers.ExtractWorkers;
+            o.TransformWorkers = workers.TransformWorkers;
+            o.EmbedWorkers = workers.EmbedWorkers;
+        }, "pool", workerKey);
+        await pool._workers.StartAsync(ct);
         return pool;
     }
+
+    /// <summary>A host over the pool's database and queue, composed as the CLI's are.</summary>
+    private IHost Build(Action<PipelineOptions> configure, string name, ISecretProtector? key = null) => TestPipeline.Build(_storage, Circulation, key ?? _secrets, o =>
+    {
+        o.Extract = _extraction;
+        configure(o);
+    }, m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {name}: {m}"), s =>
+    {
+        s.AddSingleton(_http).AddSingleton(Budget);
+        if (_budgets is not null) s.AddSingleton(new SharedRateLimitBudgets(_budgets));
+    });
 
     /// <summary>Launches a tenant's run into the pool and waits until it ends; this sync runs no workers of its own.</summary>
     public Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string tenant, string token, IReadOnlyList<string> repositories, CancellationToken ct)
     {
-        var runner = new SyncRunner(_storage, _secrets, _http, TimeProvider.System, null, "none", _extraction, Budget, new InProcessJobEventBus(), m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {tenant}: {m}"),
-            sharedQueue: Circulation, budgetFactory: _budgets, runWorkers: false);
+        // The watchdog queues open work again only when the database shows no progress for this long.
+        var host = Build(o =>
+        {
+            o.Stages = new HashSet<Stage>();
+            o.ExtractWorkers = 1;
+            o.WatchInterval = TimeSpan.FromMilliseconds(200);
+            o.QuietTimeout = TimeSpan.FromSeconds(10);
+        }, tenant);
         var options = new SyncOptions
         {
             GraphQLUrl = sim.GraphQLUrl, Owner = Pulse.GitHubSimulator.Synthetic.SyntheticDataset.OrganizationLogin, Token = token, TenantName = tenant,
-            Repositories = repositories, Embeddings = false, ExtractWorkers = 1,
-            // The watchdog queues open work again only when the database shows no progress for this long.
-            ProgressInterval = TimeSpan.FromMilliseconds(200), QuietTimeout = TimeSpan.FromSeconds(10),
+            Repositories = repositories, Embeddings = false,
         };
-        return runner.RunAsync(options, null, ct);
+        return TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await Task.WhenAll(_loops.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default)));
+        if (_workers is not null)
+        {
+            await _workers.StopAsync(CancellationToken.None);
+            _workers.Dispose();
+        }
         if (_queue is IAsyncDisposable queue) await queue.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
         _http.Dispose();
-        _stop.Dispose();
     }
 }

@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
+using Pulse.Core.Queue;
 using Pulse.Core.Security;
 using Pulse.Core.Storage;
 using Pulse.Core.Sync;
@@ -41,31 +43,31 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractOptions? extraction = null,
         RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null)
     {
-        log ??= _ => { };
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var events = new InProcessJobEventBus();
         using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
         extraction ??= new ExtractOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
-        budget ??= new RateLimitBudgetOptions();
-        var options = new SyncOptions
+        var options = new SyncOptions { GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = false, Since = since };
+        void Configure(PipelineOptions o)
         {
-            GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = false, Since = since,
-            ProgressInterval = TimeSpan.FromMilliseconds(100), QuietTimeout = TimeSpan.FromSeconds(3),
-        };
+            o.Extract = extraction;
+            o.WatchInterval = TimeSpan.FromMilliseconds(100);
+            o.QuietTimeout = TimeSpan.FromSeconds(3);
+        }
         if (backend == Backend.Sqlite)
         {
             var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
-            var runner = new SyncRunner(storage, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, log);
-            return await runner.RunAsync(options, null, ct);
+            var host = TestPipeline.Build(storage, new InProcessQueue(), new AesGcmSecretProtector(Key), Configure, log, s => s.AddSingleton<IJobEventBus>(events).AddSingleton(budget ?? new RateLimitBudgetOptions()));
+            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
         }
 
         var (pg, db) = await PostgresStorage.OpenAsync(await PostgresAsync(ct), ct);
         await using (db)
         {
             await using var queue = await TestServers.ConnectRabbitMqAsync(QueuePrefix, ct);
-            var runner = new SyncRunner(pg, new AesGcmSecretProtector(Key), http, TimeProvider.System, null, "none", extraction, budget, events, log,
-                sharedQueue: queue, budgetFactory: key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget), runWorkers: true);
-            return await runner.RunAsync(options, null, ct);
+            var shared = budget ?? new RateLimitBudgetOptions();
+            var host = TestPipeline.Build(pg, queue, new AesGcmSecretProtector(Key), Configure, log, s => s.AddSingleton<IJobEventBus>(events).AddSingleton(shared)
+                .AddSingleton(new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, shared))));
+            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class TenantFairShareTests
         await using var harness = new SyncHarness(backend);
         var extraction = new ExtractOptions { PullRequestPageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
         // One extraction consumer: turns are taken one at a time, so who gets them depends on the order of turns alone, not on timing.
-        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineHostOptions { ExtractWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
+        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineOptions { ExtractWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
 
         var big = pool.SyncAsync(sim, "big", BigToken, [], Ct);
         await WaitUntilAsync(() => big.IsCompleted || sim.Stats.For(BigToken).Requests >= 8);
@@ -78,7 +78,7 @@ public sealed class TenantFairShareTests
         await using var harness = new SyncHarness(backend);
         var extraction = new ExtractOptions { PullRequestPageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
         // One extraction consumer: were it to wait out the big tenant's limit, nobody would be served meanwhile.
-        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineHostOptions { ExtractWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
+        await using var pool = await SharedWorkerPool.StartAsync(harness, new PipelineOptions { ExtractWorkers = 1, TransformWorkers = 1 }, extraction, Ct);
 
         using var stopBig = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var big = pool.SyncAsync(sim, "big", BigToken, [], stopBig.Token);

@@ -2,13 +2,15 @@ using Pulse.Core.Queue;
 using Pulse.Core.Storage;
 using Pulse.Core.Sync;
 
+using Pulse.Hosting;
+
 namespace Pulse.Server.Api;
 
 /// <summary>/healthz: the database answers and the queue's depths (in-process or RabbitMQ), for load balancers and humans.</summary>
 public static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", async (IPullRequestQueryStore store, ServerBackend backend, PipelineHost host, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IPullRequestQueryStore store, PulseBackend backend, PipelineHost host, CancellationToken ct) =>
         {
             string database;
             try
@@ -28,7 +30,7 @@ public static class HealthApi
             return Results.Json(body, statusCode: database == "ok" ? 200 : 503);
         }).WithTags("Health");
 
-    private static async Task<object> QueueAsync(ServerBackend backend, PipelineHost host, CancellationToken ct)
+    private static async Task<object> QueueAsync(PulseBackend backend, PipelineHost host, CancellationToken ct)
     {
         if (backend.LocalQueue is { } local)
             return new { kind = "in-process", depths = QueueNames.All.ToDictionary(q => q, local.Depth), busy_workers = host.Busy };

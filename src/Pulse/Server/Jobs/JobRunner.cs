@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
-using Pulse.Core.Queue;
 using Pulse.Core.Storage;
 using Pulse.Core.Sync;
 
@@ -12,12 +11,12 @@ public enum StartOutcome { Started, AlreadyRunning, Inactive, NotDue }
 
 /// <summary>
 /// Runs jobs from this process over the pipeline: takes the job's lease (so no other serve
-/// process runs it), starts or resumes the run, and watches it until it ends — renewing the lease,
-/// queueing again what the database holds when the run went quiet, publishing progress. With a
-/// shared queue the stages run in worker processes; this process only launches and watches.
+/// process runs it), starts or resumes the run, and watches it until it ends with the pipeline's
+/// watchdog — renewing the lease and publishing progress on each of its ticks. With a shared
+/// queue the stages run in worker processes; this process only launches and watches.
 /// </summary>
 public sealed class JobRunner(
-    PulseStorage storage, ServerStorage server, JobLauncher launcher, PipelineHost host, ServerBackend backend, RunCoordinator coordinator,
+    ITenantStore tenants, IJobStore jobs, ServerStorage server, JobLauncher launcher, PipelineHost host, RunWatchdog watchdog, RunCoordinator coordinator,
     bool embeddings, ServerOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -33,14 +32,14 @@ public sealed class JobRunner(
         Func<JobRecord, CancellationToken, Task<bool>>? stillDue = null)
     {
         if (!job.Active) return (StartOutcome.Inactive, "The job is inactive; turn it on first.");
-        var integration = await storage.Tenants.GetIntegrationAsync(job.TenantId, job.IntegrationId, ct);
+        var integration = await tenants.GetIntegrationAsync(job.TenantId, job.IntegrationId, ct);
         if (integration is not { Active: true }) return (StartOutcome.Inactive, "The job's integration is inactive; turn it on first.");
         if (_running.ContainsKey(job.Id)) return (StartOutcome.AlreadyRunning, "The job is already running.");
         var now = time.GetUtcNow();
         if (!await server.JobControl.TryLeaseAsync(job.Id, job.TenantId, _owner, now, now + options.Lease, ct))
             return (StartOutcome.AlreadyRunning, "The job is already running (in this or another server process).");
         // Workers finish runs without the lease: the run the caller saw RUNNING may have ended since. Decide again on the job as it is now.
-        if (await storage.Jobs.GetJobAsync(job.Id, ct) is not { } fresh || (stillDue is not null && !await stillDue(fresh, ct)))
+        if (await jobs.GetJobAsync(job.Id, ct) is not { } fresh || (stillDue is not null && !await stillDue(fresh, ct)))
         {
             await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, ct);
             return (StartOutcome.NotDue, "The job is no longer due.");
@@ -100,44 +99,15 @@ public sealed class JobRunner(
     private async Task WatchAsync(JobRecord job, RunRecord run, CancellationToken ct)
     {
         string? lastProgress = null;
-        var lastProgressAt = time.GetUtcNow();
-        var idleTicks = 0;
-        while (true)
+        await watchdog.WatchAsync(run, async (status, token) =>
         {
-            run = (await storage.Jobs.GetRunAsync(run.Id, ct))!;
-            if (run.Status != RunStatus.Running) break;
-            await server.JobControl.RenewLeaseAsync(job.Id, _owner, time.GetUtcNow() + options.Lease, ct);
+            await server.JobControl.RenewLeaseAsync(job.Id, _owner, time.GetUtcNow() + options.Lease, token);
             // Progress moves between stage changes too: publish it when it did.
-            var status = await storage.Jobs.GetStatusAsync(job.Id, ct);
             var progress = JsonSerializer.Serialize(status);
-            if (progress != lastProgress)
-            {
-                (lastProgress, lastProgressAt) = (progress, time.GetUtcNow());
-                await coordinator.PublishStatusAsync(job.Id, job.TenantId, ct);
-            }
-            await Task.Delay(options.RunnerTick, time, ct);
-            bool quiet;
-            if (backend.LocalQueue is { } queue)
-            {
-                // In-process: nothing queued, nothing running, yet the run is open.
-                var idle = host.Busy == 0 && QueueNames.All.All(q => queue.Depth(q) == 0);
-                idleTicks = idle ? idleTicks + 1 : 0;
-                quiet = idleTicks >= 2;
-            }
-            else
-            {
-                // A broker's depth and other hosts' work are not visible here: the database's progress is.
-                quiet = time.GetUtcNow() - lastProgressAt >= options.QuietTimeout;
-            }
-            if (quiet)
-            {
-                idleTicks = 0;
-                lastProgressAt = time.GetUtcNow();
-                logger.LogInformation("Job {JobId}: run {RunId} went quiet; queuing its open work again", job.Id, run.Id);
-                await coordinator.AfterCommitAsync(run.Id, ct);
-                await host.QueueOutstandingAsync(run, ct);
-            }
-        }
+            if (progress == lastProgress) return;
+            lastProgress = progress;
+            await coordinator.PublishStatusAsync(job.Id, job.TenantId, token);
+        }, ct);
         await coordinator.PublishStatusAsync(job.Id, job.TenantId, ct);
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Pulse.Core.Queue;
 
+using Pulse.Hosting;
+
 namespace Pulse.Server.Metrics;
 
 /// <summary>The server's OpenTelemetry instruments: queue depths, items and errors per stage, GitHub points per token.</summary>
@@ -9,7 +11,7 @@ public sealed class PulseMetrics : IDisposable
     public const string MeterName = "Pulse";
     private readonly Meter _meter = new(MeterName);
 
-    public PulseMetrics(ServerBackend backend, MeteredConnections connections)
+    public PulseMetrics(PulseBackend backend, MeteredConnections connections)
     {
         Items = _meter.CreateCounter<long>("pulse_items_processed", description: "Queue messages handled, per stage queue");
         Errors = _meter.CreateCounter<long>("pulse_item_errors", description: "Queue messages that failed and were retried, per stage queue");
