@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Pulse.Embeddings.Onnx;
+using Pulse.GitHubSimulator.Http;
+using Pulse.GitHubSimulator.Synthetic;
+
+namespace Pulse.Bench.Embeddings;
+
+/// <summary>
+/// Full `pulse sync` runs with embeddings (<see cref="SyncRun"/>) on a data set, a no-change re-sync after them, a
+/// run without embeddings for comparison, and the raw model's rate on the very texts the sync embedded, measured in
+/// this process right after (the best raw configuration of <c>embeddings.json</c>).
+/// </summary>
+internal static class SyncBench
+{
+    public static async Task<JsonObject> RunAsync(string root, string set, GitHubTexts corpus, string results, CancellationToken ct)
+    {
+        string work = Directory.CreateTempSubdirectory("pulse-embed-bench-").FullName;
+        try
+        {
+            var options = new SimulatorOptions { ProcessingTimeScale = 0, PointsPerHour = 100_000_000, RequestsPerMinutePerToken = 100_000_000, CpuBudget = TimeSpan.FromDays(1) };
+            var result = new JsonObject { ["set"] = set };
+            switch (set)
+            {
+                case "bench-small": options = options with { Synthetic = SyntheticSpec.Parse("repos=4,prs=300,seed=7,tails=heavy,big_body=false") }; break;
+                case "bench-org": options = options with { Synthetic = SyntheticSpec.Parse("repos=21,prs=10133,seed=7,tails=heavy,extreme=5") }; break;
+                case "long":
+                    string file = Path.Combine(work, "long-texts.json");
+                    result["textsInDataSet"] = LongTextDataset.Write(corpus, file);
+                    result["structure"] = LongTextDataset.Structure.ToString();
+                    options = options with { DatasetPath = file };
+                    break;
+                default: throw new ArgumentException($"Unknown set '{set}': bench-small, bench-org or long.");
+            }
+            result["dataset"] = options.DatasetPath is null ? options.Synthetic.ToString() : "long-text data set (LongTextDataset)";
+            await using var sim = await GitHubSimulatorServer.StartAsync(options, ct);
+            await BuildCliAsync(root, ct);
+
+            result["withoutEmbeddings"] = Figures(await Timed(() => SyncRun.RunAsync(root, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, Path.Combine(work, "plain.db"), false, ct)));
+            string db = Path.Combine(work, "embedded.db");
+            var full = await Timed(() => SyncRun.RunAsync(root, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, db, true, ct));
+            result["withEmbeddings"] = Figures(full);
+            var again = await Timed(() => SyncRun.RunAsync(root, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, db, true, ct));
+            result["noChangeResync"] = Figures(again);
+
+            string bestRaw = (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(results, "embeddings.json")))?["bestRaw"] ?? "≤2,048 tokens";
+            var (texts, rate) = await RawRateAsync(db, bestRaw);
+            result["rawOnSyncTexts"] = new JsonObject { ["config"] = bestRaw, ["texts"] = texts, ["textsPerSecond"] = Math.Round(rate, 1), ["loadAverageAfter"] = Load.Average() };
+            double modelSeconds = texts / rate;
+            result["embedStageOverTextsByRawRate"] = full.Result.EmbedStageSeconds is double s ? Math.Round(s / modelSeconds, 3) : null;
+            result["withOverWithoutEmbeddings"] = Math.Round(full.Result.Seconds / ((JsonObject)result["withoutEmbeddings"]!)["seconds"]!.GetValue<double>(), 2);
+            return result;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<(SyncRun.Result Result, string LoadBefore)> Timed(Func<Task<SyncRun.Result>> run)
+    {
+        string load = Load.Average();
+        var result = await run();
+        Console.WriteLine($"{result} (load {load} → {Load.Average()})");
+        return (result, load);
+    }
+
+    private static JsonObject Figures((SyncRun.Result Result, string LoadBefore) run) => new()
+    {
+        ["seconds"] = Math.Round(run.Result.Seconds, 1),
+        ["peakRssMb"] = run.Result.PeakRssMb,
+        ["exitCode"] = run.Result.ExitCode,
+        ["embedStageSeconds"] = run.Result.EmbedStageSeconds is double s ? Math.Round(s, 1) : null,
+        ["embeddingsStored"] = run.Result.Embeddings,
+        ["embedWorkItemsOfThisRun"] = run.Result.EmbedWorkItems,
+        ["loadAverageBefore"] = run.LoadBefore,
+        ["loadAverageAfter"] = Load.Average(),
+    };
+
+    /// <summary>The texts the sync embedded, read back from its database, through the raw model: one timed pass.</summary>
+    private static async Task<(int Texts, double Rate)> RawRateAsync(string databaseFile, string configName)
+    {
+        await using var db = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly");
+        var texts = (await db.QueryAsync<(string Title, string? Body)>("SELECT title, body FROM prs")).Select(p => Pulse.Core.Embed.EmbeddingText.PullRequest(p.Title, p.Body))
+            .Concat(await db.QueryAsync<string>("SELECT message FROM prs_commits"))
+            .Concat(await db.QueryAsync<string>("SELECT body FROM prs_reviews"))
+            .Concat(await db.QueryAsync<string>("SELECT body FROM prs_comments"))
+            .Where(t => !string.IsNullOrWhiteSpace(t)).ToArray();
+        var tokenizer = MiniLmModel.Shared.Tokenizer;
+        long[][] tokens = texts.Select(t => tokenizer.Encode(EmbeddingText.Prepare(t))).ToArray();
+        using var raw = new RawBaseline();
+        var config = RawBaseline.Configs().Single(c => c.Name == configName);
+        raw.Embed(config, tokens[..8]);
+        var watch = Stopwatch.StartNew();
+        raw.Embed(config, tokens);
+        return (texts.Length, texts.Length / watch.Elapsed.TotalSeconds);
+    }
+
+    private static async Task BuildCliAsync(string root, CancellationToken ct)
+    {
+        using var build = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "pulse"), "--help"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        await build.StandardOutput.ReadToEndAsync(ct);
+        await build.WaitForExitAsync(ct);
+    }
+}

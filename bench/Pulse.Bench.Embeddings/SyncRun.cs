@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Pulse.Bench.Embeddings;
+
+/// <summary>
+/// One `pulse sync` as a user runs it: the real CLI in a process of its own, against a simulator served by this
+/// bench, into a SQLite file; its peak RSS is the kernel's high-water mark (VmHWM), read until the process ends.
+/// </summary>
+internal static class SyncRun
+{
+    public sealed record Result(double Seconds, long PeakRssMb, int ExitCode, double? EmbedStageSeconds, long Embeddings, long EmbedWorkItems);
+
+    public static async Task<Result> RunAsync(string repositoryRoot, Uri graphQLUrl, string owner, string databaseFile, bool embeddings, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(repositoryRoot, "pulse"), "sync", "--github-url", graphQLUrl.ToString(), "--token", "sim-token",
+                     "--owner", owner, "--database", "sqlite:" + databaseFile, "--quiet" })
+        {
+            start.ArgumentList.Add(a);
+        }
+        if (!embeddings)
+        {
+            start.ArgumentList.Add("--no-embeddings");
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        long peakKb = 0;
+        // `pulse` execs dotnet, so the process id stays the CLI's; VmHWM only grows, so the last reading is the peak.
+        while (!process.HasExited)
+        {
+            peakKb = Math.Max(peakKb, HighWaterMarkKb(process.Id));
+            await Task.Delay(50, ct);
+        }
+        await process.WaitForExitAsync(ct);
+        double seconds = watch.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"pulse sync exited {process.ExitCode}: {await output}{await errors}");
+        }
+
+        await using var db = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly");
+        long run = await db.ExecuteScalarAsync<long>("SELECT MAX(id) FROM etl_job_runs");
+        var span = await db.QuerySingleAsync<(string? First, string? Last)>(
+            "SELECT MIN(started_at), MAX(finished_at) FROM run_stages WHERE run_id = @run AND stage = 'embedding'", new { run });
+        double? embedSeconds = span.First is null || span.Last is null ? null
+            : (DateTimeOffset.Parse(span.Last, CultureInfo.InvariantCulture) - DateTimeOffset.Parse(span.First, CultureInfo.InvariantCulture)).TotalSeconds;
+        long vectors = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM embeddings");
+        long items = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM work_items WHERE run_id = @run AND stage = 'embedding'", new { run });
+        return new Result(seconds, peakKb / 1024, process.ExitCode, embedSeconds, vectors, items);
+    }
+
+    private static long HighWaterMarkKb(int pid)
+    {
+        try
+        {
+            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;   // ended between the check and the read
+        }
+    }
+}
