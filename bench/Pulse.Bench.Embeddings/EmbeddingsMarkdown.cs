@@ -51,7 +51,7 @@ internal static class EmbeddingsMarkdown
                 s.AppendLine($"| {name} | {r["seconds"]} | {r["peakRssMb"]} MB | {r["embedStageSeconds"]?.ToString() ?? "–"} s | {r["embeddingsStored"]} | {r["embedWorkItemsOfThisRun"]} | {r["loadAverageBefore"]} → {r["loadAverageAfter"]} |");
             }
             var raw = sync["rawOnSyncTexts"]!;
-            s.AppendLine($"\nRaw model on the {raw["texts"]} texts the sync embedded ({raw["config"]}, right after): {raw["textsPerSecond"]} texts/s. Embed stage ÷ (texts ÷ that rate) = {sync["embedStageOverTextsByRawRate"]}; with ÷ without embeddings = {sync["withOverWithoutEmbeddings"]}×.\n");
+            s.AppendLine($"\nRaw model on {raw["textsTimed"]} of the texts the sync embedded ({raw["config"]}, right after; a seeded sample above 3,000): {raw["textsPerSecond"]} texts/s. Embed stage ÷ (embeddings stored ÷ that rate) = {sync["embedStageOverTextsByRawRate"]}; with ÷ without embeddings = {sync["withOverWithoutEmbeddings"]}×.\n");
             long peak = sync["withEmbeddings"]!["peakRssMb"]!.GetValue<long>();
             long resyncItems = sync["noChangeResync"]!["embedWorkItemsOfThisRun"]!.GetValue<long>();
             targets.Add($"{set}: no-change re-sync embeds nothing: {(resyncItems == 0 ? "met" : "MISSED")}: {resyncItems} embed work items");

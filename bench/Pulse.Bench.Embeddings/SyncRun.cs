@@ -13,10 +13,11 @@ internal static class SyncRun
 {
     public sealed record Result(double Seconds, long PeakRssMb, int ExitCode, double? EmbedStageSeconds, long Embeddings, long EmbedWorkItems);
 
-    public static async Task<Result> RunAsync(string repositoryRoot, Uri graphQLUrl, string owner, string databaseFile, bool embeddings, CancellationToken ct)
+    /// <param name="cli">The CLI's pulse.dll.</param>
+    public static async Task<Result> RunAsync(string cli, Uri graphQLUrl, string owner, string databaseFile, bool embeddings, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(repositoryRoot, "pulse"), "sync", "--github-url", graphQLUrl.ToString(), "--token", "sim-token",
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "sync", "--github-url", graphQLUrl.ToString(), "--token", "sim-token",
                      "--owner", owner, "--database", "sqlite:" + databaseFile, "--quiet" })
         {
             start.ArgumentList.Add(a);
@@ -31,7 +32,7 @@ internal static class SyncRun
         var output = process.StandardOutput.ReadToEndAsync(ct);
         var errors = process.StandardError.ReadToEndAsync(ct);
         long peakKb = 0;
-        // `pulse` execs dotnet, so the process id stays the CLI's; VmHWM only grows, so the last reading is the peak.
+        // VmHWM only grows, so the last reading is the peak.
         while (!process.HasExited)
         {
             peakKb = Math.Max(peakKb, HighWaterMarkKb(process.Id));

@@ -9,19 +9,23 @@ namespace Pulse.Embeddings.Onnx;
 /// </summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    /// <summary>Default budget of padded word pieces per model run (rows × longest row).</summary>
-    public const int DefaultMaxBatchTokens = 2_048;
+    /// <summary>
+    /// Default budget of padded word pieces per model run (rows × longest row): one text at the window, up to 16
+    /// short ones. Small runs measured fastest on this 2-core machine (bench/results/embeddings.md: batches of 1–4
+    /// and ≤256 tokens beat batch 16 and ≤2,048 tokens by 1.5–2×) and keep a run's activations small.
+    /// </summary>
+    public const int DefaultMaxBatchTokens = 256;
 
     /// <summary>Default most texts per model run.</summary>
-    public const int DefaultMaxBatchRows = 64;
+    public const int DefaultMaxBatchRows = 16;
 
     private static readonly EmbeddingGeneratorMetadata Metadata =
         new("onnx", providerUri: null, EmbeddingModelInfo.Id, EmbeddingModelInfo.Dimensions);
 
     private volatile bool _disposed;
 
-    /// <param name="maxBatchTokens">Padded word pieces per model run, at least <see cref="EmbeddingModelInfo.MaxTokens"/>; default 2,048.</param>
-    /// <param name="maxBatchRows">Texts per model run, at least 1; default 64.</param>
+    /// <param name="maxBatchTokens">Padded word pieces per model run, at least <see cref="EmbeddingModelInfo.MaxTokens"/>; default 256.</param>
+    /// <param name="maxBatchRows">Texts per model run, at least 1; default 16.</param>
     public MiniLmEmbeddingGenerator(int maxBatchTokens = DefaultMaxBatchTokens, int maxBatchRows = DefaultMaxBatchRows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchTokens, EmbeddingModelInfo.MaxTokens);

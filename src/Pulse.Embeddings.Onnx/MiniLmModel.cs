@@ -64,10 +64,28 @@ internal sealed class MiniLmModel
 
     private float[][] Run(IReadOnlyList<long[]> rows, CancellationToken cancellationToken)
     {
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
+        try
+        {
+            return Run(_session, rows, runOptions);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // A terminated run ends with ONNX Runtime's own exception type.
+            throw new OperationCanceledException("Embedding was cancelled.", ex, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One run of <paramref name="session"/> (this model's graph) over <paramref name="rows"/>, each padded to the
+    /// longest; the mean of each row's own token states, normalised.
+    /// </summary>
+    internal static float[][] Run(InferenceSession session, IReadOnlyList<long[]> rows, RunOptions runOptions)
+    {
         int length = rows.Max(r => r.Length);
         var ids = new long[rows.Count * length];
         var mask = new long[rows.Count * length];
-        var types = new long[rows.Count * length];
         for (int r = 0; r < rows.Count; r++)
         {
             rows[r].CopyTo(ids, r * length);
@@ -77,25 +95,15 @@ internal sealed class MiniLmModel
         long[] shape = [rows.Count, length];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
-        using var runOptions = new RunOptions();
-        using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
-        try
+        using var typesValue = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
+        using var outputs = session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
+        var states = outputs[0].GetTensorDataAsSpan<float>();
+        int rowFloats = length * EmbeddingModelInfo.Dimensions;
+        var vectors = new float[rows.Count][];
+        for (int r = 0; r < rows.Count; r++)
         {
-            using var outputs = _session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
-            var states = outputs[0].GetTensorDataAsSpan<float>();
-            int rowFloats = length * EmbeddingModelInfo.Dimensions;
-            var vectors = new float[rows.Count][];
-            for (int r = 0; r < rows.Count; r++)
-            {
-                vectors[r] = MeanPooling.Pool(states.Slice(r * rowFloats, rowFloats), rows[r].Length);
-            }
-            return vectors;
+            vectors[r] = MeanPooling.Pool(states.Slice(r * rowFloats, rowFloats), rows[r].Length);
         }
-        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
-        {
-            // A terminated run ends with ONNX Runtime's own exception type.
-            throw new OperationCanceledException("Embedding was cancelled.", ex, cancellationToken);
-        }
+        return vectors;
     }
 }
