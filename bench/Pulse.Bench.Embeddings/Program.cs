@@ -7,7 +7,7 @@ using Pulse.Bench.Embeddings;
 //       texts/s of the generator beside every raw ORT configuration of the same weights → embeddings.json
 //   ... -- profile          the old embedder's suspects, one variant per process → embeddings-profile.json
 //   ... -- long-dataset --out FILE     writes issue #16's long-text data set (1 repository, 20 PRs, ~1,350 texts)
-//   ... -- sync bench-small | bench-org | long       full `pulse sync` runs with embeddings → embeddings-sync-<set>.json
+//   ... -- sync bench-small | bench-org | long [--limit-minutes M]   full `pulse sync` runs with embeddings → embeddings-sync-<set>.json
 // Every command rewrites bench/results/embeddings.md from the JSON files present.
 string root = Paths.RepositoryRoot();
 string results = Path.Combine(root, "bench", "results");
@@ -28,7 +28,8 @@ switch (args.FirstOrDefault() ?? "texts")
         return 0;
     case "sync":
         string set = args.Length > 1 ? args[1] : "bench-small";
-        Save(results, $"embeddings-sync-{set}.json", Stamp(await SyncBench.RunAsync(root, set, corpus, results, CancellationToken.None)));
+        TimeSpan? limit = Option(args, "--limit-minutes") is { } minutes ? TimeSpan.FromMinutes(double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture)) : null;
+        Save(results, $"embeddings-sync-{set}.json", Stamp(await SyncBench.RunAsync(root, set, corpus, results, limit, CancellationToken.None)));
         break;
     default:
         Console.Error.WriteLine("usage: Pulse.Bench.Embeddings texts | profile | long-dataset --out FILE | sync bench-small|bench-org|long");

@@ -15,7 +15,11 @@ namespace Pulse.Bench.Embeddings;
 /// </summary>
 internal static class SyncBench
 {
-    public static async Task<JsonObject> RunAsync(string root, string set, GitHubTexts corpus, string results, CancellationToken ct)
+    /// <param name="limit">
+    /// Stops the sync with embeddings after this long (bench-org on a loaded shared machine: its ~170,000 texts take
+    /// hours there); the figures are then of the part that ran, and no re-sync follows.
+    /// </param>
+    public static async Task<JsonObject> RunAsync(string root, string set, GitHubTexts corpus, string results, TimeSpan? limit, CancellationToken ct)
     {
         string work = Directory.CreateTempSubdirectory("pulse-embed-bench-").FullName;
         try
@@ -38,19 +42,22 @@ internal static class SyncBench
             await using var sim = await GitHubSimulatorServer.StartAsync(options, ct);
             string cli = await CopyOfCliAsync(root, work, ct);
 
-            result["withoutEmbeddings"] = Figures(await Timed(() => SyncRun.RunAsync(cli, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, Path.Combine(work, "plain.db"), false, ct)));
+            result["withoutEmbeddings"] = Figures(await Timed(() => SyncRun.RunAsync(cli, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, Path.Combine(work, "plain.db"), false, null, ct)));
             string db = Path.Combine(work, "embedded.db");
-            var full = await Timed(() => SyncRun.RunAsync(cli, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, db, true, ct));
+            var full = await Timed(() => SyncRun.RunAsync(cli, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, db, true, limit, ct));
             result["withEmbeddings"] = Figures(full);
-            var again = await Timed(() => SyncRun.RunAsync(cli, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, db, true, ct));
-            result["noChangeResync"] = Figures(again);
+            if (full.Result.Completed)
+            {
+                var again = await Timed(() => SyncRun.RunAsync(cli, sim.GraphQLUrl, SyntheticDataset.OrganizationLogin, db, true, null, ct));
+                result["noChangeResync"] = Figures(again);
+            }
 
             string bestRaw = (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(results, "embeddings.json")))?["bestRaw"] ?? "batch 4";
             var (texts, rate) = await RawRateAsync(db, bestRaw);
             result["rawOnSyncTexts"] = new JsonObject { ["config"] = bestRaw, ["textsTimed"] = texts, ["textsPerSecond"] = Math.Round(rate, 1), ["loadAverageAfter"] = Load.Average() };
             // The texts the sync embedded (one vector stored per non-blank text) at the raw model's rate.
             double modelSeconds = full.Result.Embeddings / rate;
-            result["embedStageOverTextsByRawRate"] = full.Result.EmbedStageSeconds is double s ? Math.Round(s / modelSeconds, 3) : null;
+            result["embedStageOverTextsByRawRate"] = full.Result.Completed && full.Result.EmbedStageSeconds is double s ? Math.Round(s / modelSeconds, 3) : null;
             result["withOverWithoutEmbeddings"] = Math.Round(full.Result.Seconds / ((JsonObject)result["withoutEmbeddings"]!)["seconds"]!.GetValue<double>(), 2);
             return result;
         }
@@ -75,6 +82,8 @@ internal static class SyncBench
         ["seconds"] = Math.Round(run.Result.Seconds, 1),
         ["peakRssMb"] = run.Result.PeakRssMb,
         ["exitCode"] = run.Result.ExitCode,
+        ["completed"] = run.Result.Completed,
+        ["stages"] = run.Result.StageStates,
         ["embedStageSeconds"] = run.Result.EmbedStageSeconds is double s ? Math.Round(s, 1) : null,
         ["embeddingsStored"] = run.Result.Embeddings,
         ["embedWorkItemsOfThisRun"] = run.Result.EmbedWorkItems,

@@ -11,10 +11,12 @@ namespace Pulse.Bench.Embeddings;
 /// </summary>
 internal static class SyncRun
 {
-    public sealed record Result(double Seconds, long PeakRssMb, int ExitCode, double? EmbedStageSeconds, long Embeddings, long EmbedWorkItems);
+    /// <param name="Completed">False when the run was stopped at its time limit (the figures are then of the part that ran).</param>
+    public sealed record Result(double Seconds, long PeakRssMb, int ExitCode, bool Completed, double? EmbedStageSeconds, long Embeddings, long EmbedWorkItems, string StageStates);
 
     /// <param name="cli">The CLI's pulse.dll.</param>
-    public static async Task<Result> RunAsync(string cli, Uri graphQLUrl, string owner, string databaseFile, bool embeddings, CancellationToken ct)
+    /// <param name="limit">Stop the CLI (SIGKILL) after this long; null: run to the end.</param>
+    public static async Task<Result> RunAsync(string cli, Uri graphQLUrl, string owner, string databaseFile, bool embeddings, TimeSpan? limit, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { cli, "sync", "--github-url", graphQLUrl.ToString(), "--token", "sim-token",
@@ -33,14 +35,21 @@ internal static class SyncRun
         var errors = process.StandardError.ReadToEndAsync(ct);
         long peakKb = 0;
         // VmHWM only grows, so the last reading is the peak.
+        bool completed = true;
         while (!process.HasExited)
         {
             peakKb = Math.Max(peakKb, HighWaterMarkKb(process.Id));
+            if (limit is { } l && watch.Elapsed > l)
+            {
+                completed = false;
+                process.Kill();
+                break;
+            }
             await Task.Delay(50, ct);
         }
         await process.WaitForExitAsync(ct);
         double seconds = watch.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
+        if (completed && process.ExitCode != 0)
         {
             Console.Error.WriteLine($"pulse sync exited {process.ExitCode}: {await output}{await errors}");
         }
@@ -53,7 +62,9 @@ internal static class SyncRun
             : (DateTimeOffset.Parse(span.Last, CultureInfo.InvariantCulture) - DateTimeOffset.Parse(span.First, CultureInfo.InvariantCulture)).TotalSeconds;
         long vectors = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM embeddings");
         long items = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM work_items WHERE run_id = @run AND stage = 'embedding'", new { run });
-        return new Result(seconds, peakKb / 1024, process.ExitCode, embedSeconds, vectors, items);
+        string states = string.Join(", ", await db.QueryAsync<string>(
+            "SELECT stage || ' ' || state || ' ×' || COUNT(*) FROM run_stages WHERE run_id = @run GROUP BY stage, state ORDER BY stage, state", new { run }));
+        return new Result(seconds, peakKb / 1024, process.ExitCode, completed, embedSeconds, vectors, items, states);
     }
 
     private static long HighWaterMarkKb(int pid)

@@ -33,18 +33,19 @@ internal sealed class MiniLmModel
     /// <summary>
     /// Explicit threading (ONNX Runtime's default is one intra-op thread per physical core plus an inter-op pool),
     /// every graph optimisation (attention and layer-norm fusions), and threads that sleep between runs instead of
-    /// spinning: the extract and transform stages share the same cores.
+    /// spinning: the extract and transform stages share the same cores, and spinning threads measured 1.7–2× slower
+    /// on this shared machine (bench/results/embeddings-scans.md).
     /// </summary>
-    internal static SessionOptions CreateSessionOptions(int? intraOpThreads = null, bool allowSpinning = false)
+    private static SessionOptions CreateSessionOptions()
     {
         var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = intraOpThreads ?? Environment.ProcessorCount,
+            IntraOpNumThreads = Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
     }
 
