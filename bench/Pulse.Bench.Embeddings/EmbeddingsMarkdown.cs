@@ -44,16 +44,16 @@ internal static class EmbeddingsMarkdown
             if (sync is null) continue;
             s.AppendLine($"## Full `pulse sync`, {set} ({sync["measuredAtUtc"]})\n");
             s.AppendLine($"Data set: {sync["dataset"]}{(sync["structure"] is { } st ? $" (structure `{st}`, {sync["textsInDataSet"]} texts)" : "")}. The CLI in its own process; peak RSS is its VmHWM.\n");
-            s.AppendLine("| run | seconds | peak RSS | embed stage | embeddings stored | embed work items of the run | stages at the end | load before → after |\n|---|---:|---:|---:|---:|---:|---|---|");
+            s.AppendLine("| run | seconds | CPU seconds | peak RSS | embed stage | embeddings stored | embed work items of the run | stages at the end | load before → after |\n|---|---:|---:|---:|---:|---:|---:|---|---|");
             foreach (var (name, key) in new[] { ("`--no-embeddings`", "withoutEmbeddings"), ("with embeddings", "withEmbeddings"), ("no-change re-sync", "noChangeResync") })
             {
                 if (sync[key] is not { } r) continue;
                 string label = r["completed"]?.GetValue<bool>() == false ? $"{name} (**stopped at the time limit**)" : name;
                 string stageTime = r["embeddingsStored"]!.GetValue<long>() == 0 && key == "withoutEmbeddings" ? "–" : $"{r["embedStageSeconds"]} s";
-                s.AppendLine($"| {label} | {r["seconds"]} | {r["peakRssMb"]} MB | {stageTime} | {r["embeddingsStored"]} | {r["embedWorkItemsOfThisRun"]} | {r["stages"]} | {r["loadAverageBefore"]} → {r["loadAverageAfter"]} |");
+                s.AppendLine($"| {label} | {r["seconds"]} | {r["cpuSeconds"]} | {r["peakRssMb"]} MB | {stageTime} | {r["embeddingsStored"]} | {r["embedWorkItemsOfThisRun"]} | {r["stages"]} | {r["loadAverageBefore"]} → {r["loadAverageAfter"]} |");
             }
             var raw = sync["rawOnSyncTexts"]!;
-            s.AppendLine($"\nRaw model on {raw["textsTimed"]} of the texts the sync embedded ({raw["config"]}, right after; a seeded sample above 3,000): {raw["textsPerSecond"]} texts/s. Embed stage ÷ (embeddings stored ÷ that rate) = {sync["embedStageOverTextsByRawRate"]}; with ÷ without embeddings = {sync["withOverWithoutEmbeddings"]}×.\n");
+            s.AppendLine($"\nRaw model on {raw["textsTimed"]} of the texts the sync embedded ({raw["config"]}, right after; a seeded sample above 3,000): {raw["textsPerSecond"]} texts/s, {raw["cpuMillisecondsPerText"]} CPU-ms per text. Embed stage ÷ (embeddings stored ÷ that rate) = {sync["embedStageOverTextsByRawRate"]}; with ÷ without embeddings = {sync["withOverWithoutEmbeddings"]}×. Load-independent: the sync's CPU for embedding (CPU with − without) per text ÷ the raw model's = {sync["embedCpuPerTextOverRaw"]}.\n");
             long peak = sync["withEmbeddings"]!["peakRssMb"]!.GetValue<long>();
             if (sync["noChangeResync"] is { } resync)
             {

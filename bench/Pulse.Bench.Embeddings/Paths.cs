@@ -4,13 +4,17 @@ internal static class Paths
 {
     public static string RepositoryRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // Above the bench's own files, else above the working directory (a build with -o elsewhere).
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Pulse.slnx")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "Pulse.slnx")))
+                {
+                    return dir.FullName;
+                }
             }
         }
-        throw new InvalidOperationException("Pulse.slnx not found above " + AppContext.BaseDirectory + ".");
+        throw new InvalidOperationException("Pulse.slnx not found above " + AppContext.BaseDirectory + " or the working directory.");
     }
 }

@@ -53,8 +53,15 @@ internal static class SyncBench
             }
 
             string bestRaw = (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(results, "embeddings.json")))?["bestRaw"] ?? "batch 4";
-            var (texts, rate) = await RawRateAsync(db, bestRaw);
-            result["rawOnSyncTexts"] = new JsonObject { ["config"] = bestRaw, ["textsTimed"] = texts, ["textsPerSecond"] = Math.Round(rate, 1), ["loadAverageAfter"] = Load.Average() };
+            var (texts, rate, cpuPerText) = await RawRateAsync(db, bestRaw);
+            result["rawOnSyncTexts"] = new JsonObject
+            {
+                ["config"] = bestRaw, ["textsTimed"] = texts, ["textsPerSecond"] = Math.Round(rate, 1),
+                ["cpuMillisecondsPerText"] = Math.Round(cpuPerText * 1000, 1), ["loadAverageAfter"] = Load.Average(),
+            };
+            // Load-independent: the CPU the sync spent on embedding (with minus without) per text, over the raw model's.
+            double embedCpu = full.Result.CpuSeconds - ((JsonObject)result["withoutEmbeddings"]!)["cpuSeconds"]!.GetValue<double>();
+            result["embedCpuPerTextOverRaw"] = full.Result.Embeddings == 0 ? null : Math.Round(embedCpu / full.Result.Embeddings / cpuPerText, 3);
             // The texts the sync embedded (one vector stored per non-blank text) at the raw model's rate.
             double modelSeconds = full.Result.Embeddings / rate;
             result["embedStageOverTextsByRawRate"] = full.Result.Completed && full.Result.EmbedStageSeconds is double s ? Math.Round(s / modelSeconds, 3) : null;
@@ -80,6 +87,7 @@ internal static class SyncBench
     private static JsonObject Figures((SyncRun.Result Result, string LoadBefore) run) => new()
     {
         ["seconds"] = Math.Round(run.Result.Seconds, 1),
+        ["cpuSeconds"] = Math.Round(run.Result.CpuSeconds, 1),
         ["peakRssMb"] = run.Result.PeakRssMb,
         ["exitCode"] = run.Result.ExitCode,
         ["completed"] = run.Result.Completed,
@@ -92,7 +100,7 @@ internal static class SyncBench
     };
 
     /// <summary>The texts the sync embedded, read back from its database, through the raw model: one timed pass.</summary>
-    private static async Task<(int Texts, double Rate)> RawRateAsync(string databaseFile, string configName)
+    private static async Task<(int Texts, double Rate, double CpuSecondsPerText)> RawRateAsync(string databaseFile, string configName)
     {
         await using var db = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly");
         var texts = (await db.QueryAsync<(string Title, string? Body)>("SELECT title, body FROM prs")).Select(p => Pulse.Core.Embed.EmbeddingText.PullRequest(p.Title, p.Body))
@@ -111,9 +119,11 @@ internal static class SyncBench
         using var raw = new RawBaseline();
         var config = RawBaseline.Configs().Single(c => c.Name == configName);
         raw.Embed(config, tokens[..8]);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         raw.Embed(config, tokens);
-        return (texts.Length, texts.Length / watch.Elapsed.TotalSeconds);
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        return (texts.Length, texts.Length / watch.Elapsed.TotalSeconds, cpuSeconds / texts.Length);
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace Pulse.Bench.Embeddings;
 internal static class SyncRun
 {
     /// <param name="Completed">False when the run was stopped at its time limit (the figures are then of the part that ran).</param>
-    public sealed record Result(double Seconds, long PeakRssMb, int ExitCode, bool Completed, double? EmbedStageSeconds, long Embeddings, long EmbedWorkItems, string StageStates);
+    /// <param name="CpuSeconds">User + system CPU time of the CLI: unlike wall time, barely moved by the machine's other users.</param>
+    public sealed record Result(double Seconds, double CpuSeconds, long PeakRssMb, int ExitCode, bool Completed, double? EmbedStageSeconds, long Embeddings, long EmbedWorkItems, string StageStates);
 
     /// <param name="cli">The CLI's pulse.dll.</param>
     /// <param name="limit">Stop the CLI (SIGKILL) after this long; null: run to the end.</param>
@@ -34,11 +35,13 @@ internal static class SyncRun
         var output = process.StandardOutput.ReadToEndAsync(ct);
         var errors = process.StandardError.ReadToEndAsync(ct);
         long peakKb = 0;
+        double cpuSeconds = 0;
         // VmHWM only grows, so the last reading is the peak.
         bool completed = true;
         while (!process.HasExited)
         {
             peakKb = Math.Max(peakKb, HighWaterMarkKb(process.Id));
+            cpuSeconds = Math.Max(cpuSeconds, CpuSecondsOf(process.Id));
             if (limit is { } l && watch.Elapsed > l)
             {
                 completed = false;
@@ -64,7 +67,22 @@ internal static class SyncRun
         long items = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM work_items WHERE run_id = @run AND stage = 'embedding'", new { run });
         string states = string.Join(", ", await db.QueryAsync<string>(
             "SELECT stage || ' ' || state || ' ×' || COUNT(*) FROM run_stages WHERE run_id = @run GROUP BY stage, state ORDER BY stage, state", new { run }));
-        return new Result(seconds, peakKb / 1024, process.ExitCode, completed, embedSeconds, vectors, items, states);
+        return new Result(seconds, cpuSeconds, peakKb / 1024, process.ExitCode, completed, embedSeconds, vectors, items, states);
+    }
+
+    /// <summary>utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux).</summary>
+    private static double CpuSecondsOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static long HighWaterMarkKb(int pid)
