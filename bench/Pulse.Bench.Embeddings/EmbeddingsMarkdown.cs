@@ -53,7 +53,7 @@ internal static class EmbeddingsMarkdown
                 s.AppendLine($"| {label} | {r["seconds"]} | {r["cpuSeconds"]} | {r["peakRssMb"]} MB | {stageTime} | {r["embeddingsStored"]} | {r["embedWorkItemsOfThisRun"]} | {r["stages"]} | {r["loadAverageBefore"]} → {r["loadAverageAfter"]} |");
             }
             var raw = sync["rawOnSyncTexts"]!;
-            s.AppendLine($"\nRaw model on {raw["textsTimed"]} of the texts the sync embedded ({raw["config"]}, right after; a seeded sample above 3,000): {raw["textsPerSecond"]} texts/s, {raw["cpuMillisecondsPerText"]} CPU-ms per text. Embed stage ÷ (embeddings stored ÷ that rate) = {sync["embedStageOverTextsByRawRate"]}; with ÷ without embeddings = {sync["withOverWithoutEmbeddings"]}×. Load-independent: the sync's CPU for embedding (CPU with − without) per text ÷ the raw model's = {sync["embedCpuPerTextOverRaw"]}.\n");
+            s.AppendLine($"\nRaw model on {raw["textsTimed"]} of the texts the sync embedded ({raw["config"]}, right after; a seeded sample above 3,000): {raw["textsPerSecond"]} texts/s, {raw["cpuMillisecondsPerText"]} CPU-ms per text. Embed stage ÷ (embeddings stored ÷ that rate) = {sync["embedStageOverTextsByRawRate"]}; with ÷ without embeddings = {sync["withOverWithoutEmbeddings"]}×. Load-independent: the sync's CPU for embedding (CPU with − without) per text ÷ the raw model's = {(sync["withEmbeddings"]!["completed"]?.GetValue<bool>() == false ? "– (run stopped)" : sync["embedCpuPerTextOverRaw"])}.\n");
             long peak = sync["withEmbeddings"]!["peakRssMb"]!.GetValue<long>();
             if (sync["noChangeResync"] is { } resync)
             {

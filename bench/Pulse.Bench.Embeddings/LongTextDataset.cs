@@ -7,13 +7,13 @@ namespace Pulse.Bench.Embeddings;
 
 /// <summary>
 /// The data set of issue #16's "Why": one repository, 20 PRs, ~1,350 texts, with long PR and comment bodies. The
-/// simulator's synthetic generator makes the structure (its ids, dates, authors and connection sizes, one of each
-/// heavy tail); every text in it is then replaced by real-length GitHub text (<see cref="GitHubTexts"/>): templated
+/// simulator's synthetic generator makes the structure (its ids, dates, authors and heavy-tailed connection sizes;
+/// the seed is the one whose 20 PRs hold ~1,350 texts); every text in it is then replaced by real-length GitHub text (<see cref="GitHubTexts"/>): templated
 /// PR bodies, one-line and multi-paragraph commit messages, short and long comments.
 /// </summary>
 internal static class LongTextDataset
 {
-    public static readonly SyntheticSpec Structure = SyntheticSpec.Parse("repos=1,prs=20,seed=16,tails=normal,big_body=false");
+    public static readonly SyntheticSpec Structure = SyntheticSpec.Parse("repos=1,prs=20,seed=6,tails=heavy,big_body=false");
 
     /// <summary>Writes the data set to <paramref name="path"/>; returns how many non-blank texts it holds.</summary>
     public static int Write(GitHubTexts texts, string path)

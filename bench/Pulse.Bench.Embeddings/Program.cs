@@ -8,7 +8,7 @@ using Pulse.Bench.Embeddings;
 //   ... -- profile          the old embedder's suspects, one variant per process → embeddings-profile.json
 //   ... -- long-dataset --out FILE     writes issue #16's long-text data set (1 repository, 20 PRs, ~1,350 texts)
 //   ... -- sync bench-small | bench-org | long [--limit-minutes M]   full `pulse sync` runs with embeddings → embeddings-sync-<set>.json
-// Every command rewrites bench/results/embeddings.md from the JSON files present.
+// Every command (and `table` alone) rewrites bench/results/embeddings.md from the JSON files present.
 string root = Paths.RepositoryRoot();
 string results = Path.Combine(root, "bench", "results");
 var corpus = GitHubTexts.Load(root);
@@ -22,6 +22,8 @@ switch (args.FirstOrDefault() ?? "texts")
     case "profile":
         Save(results, "embeddings-profile.json", Stamp(new JsonObject { ["variants"] = await Profile.RunAsync(CancellationToken.None) }));
         break;
+    case "table":
+        break;   // only embeddings.md, below
     case "long-dataset":
         string file = Option(args, "--out") ?? throw new ArgumentException("long-dataset needs --out FILE");
         Console.WriteLine($"{LongTextDataset.Write(corpus, file)} texts written to {file}");
@@ -32,7 +34,7 @@ switch (args.FirstOrDefault() ?? "texts")
         Save(results, $"embeddings-sync-{set}.json", Stamp(await SyncBench.RunAsync(root, set, corpus, results, limit, CancellationToken.None)));
         break;
     default:
-        Console.Error.WriteLine("usage: Pulse.Bench.Embeddings texts | profile | long-dataset --out FILE | sync bench-small|bench-org|long");
+        Console.Error.WriteLine("usage: Pulse.Bench.Embeddings texts | profile | long-dataset --out FILE | sync bench-small|bench-org|long [--limit-minutes M] | table");
         return 2;
 }
 File.WriteAllText(Path.Combine(results, "embeddings.md"), EmbeddingsMarkdown.Render(results));

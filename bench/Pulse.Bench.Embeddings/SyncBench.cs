@@ -61,7 +61,7 @@ internal static class SyncBench
             };
             // Load-independent: the CPU the sync spent on embedding (with minus without) per text, over the raw model's.
             double embedCpu = full.Result.CpuSeconds - ((JsonObject)result["withoutEmbeddings"]!)["cpuSeconds"]!.GetValue<double>();
-            result["embedCpuPerTextOverRaw"] = full.Result.Embeddings == 0 ? null : Math.Round(embedCpu / full.Result.Embeddings / cpuPerText, 3);
+            result["embedCpuPerTextOverRaw"] = full.Result.Embeddings == 0 || !full.Result.Completed ? null : Math.Round(embedCpu / full.Result.Embeddings / cpuPerText, 3);
             // The texts the sync embedded (one vector stored per non-blank text) at the raw model's rate.
             double modelSeconds = full.Result.Embeddings / rate;
             result["embedStageOverTextsByRawRate"] = full.Result.Completed && full.Result.EmbedStageSeconds is double s ? Math.Round(s / modelSeconds, 3) : null;
