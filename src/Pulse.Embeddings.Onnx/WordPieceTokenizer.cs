@@ -6,7 +6,9 @@ namespace Pulse.Embeddings.Onnx;
 /// BERT's uncased WordPiece tokenization (as Hugging Face's BertTokenizer: any whitespace splits words, punctuation
 /// is its own word, unknown words fall back to sub-words such as <c>v ##2</c>) over the model's vocabulary,
 /// truncated to <see cref="EmbeddingModelInfo.MaxTokens"/>. Tokenizing stops at the window, so a 1 MB body costs no
-/// more than its first few kilobytes.
+/// more than its first few kilobytes. Known gap: BERT strips accents through Unicode decomposition (NFD), which .NET
+/// does not do in globalization-invariant mode (Directory.Build.props), so a word with an accent that the vocabulary
+/// lacks (<c>café</c>) becomes [UNK] instead of <c>cafe</c>; ASCII text is unaffected.
 /// </summary>
 internal sealed class WordPieceTokenizer
 {
