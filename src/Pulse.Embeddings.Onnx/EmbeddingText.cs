@@ -2,13 +2,17 @@ using System.Text;
 
 namespace Pulse.Embeddings.Onnx;
 
-/// <summary>Turns arbitrary GitHub text into what the encoder is given.</summary>
+/// <summary>Turns arbitrary GitHub text into what the tokenizer is given.</summary>
 internal static class EmbeddingText
 {
+    private const string CommentOpen = "<!--";
+    private const string CommentClose = "-->";
+
     /// <summary>
-    /// Drops NUL characters, keeps the first <see cref="EmbeddingModelInfo.MaxInputCharacters"/>
-    /// of the rest (never splitting a surrogate pair), and maps null, empty and blank text to
-    /// <see cref="string.Empty"/> so that all of them get one and the same vector.
+    /// Removes HTML comments (GitHub renders them invisible; PR templates put their licence headers and
+    /// instructions there, which would otherwise fill the model's window) and NUL characters, and maps null,
+    /// empty and blank text to <see cref="string.Empty"/> so that all of them get one and the same vector.
+    /// An unclosed <c>&lt;!--</c> hides the rest of the text, as it does on GitHub.
     /// </summary>
     public static string Prepare(string? text)
     {
@@ -16,35 +20,35 @@ internal static class EmbeddingText
         {
             return string.Empty;
         }
-
-        const int max = EmbeddingModelInfo.MaxInputCharacters;
-        var span = text.AsSpan();
-        string kept;
-        if (span.Length <= max && !span.Contains('\0'))
+        if (!text.Contains(CommentOpen, StringComparison.Ordinal) && !text.Contains('\0'))
         {
-            kept = text;
-        }
-        else
-        {
-            var builder = new StringBuilder(Math.Min(span.Length, max));
-            foreach (char c in span)
-            {
-                if (builder.Length == max)
-                {
-                    break;
-                }
-                if (c != '\0')
-                {
-                    builder.Append(c);
-                }
-            }
-            if (builder.Length == max && char.IsHighSurrogate(builder[^1]))
-            {
-                builder.Length--;
-            }
-            kept = builder.ToString();
+            return string.IsNullOrWhiteSpace(text) ? string.Empty : text;
         }
 
-        return string.IsNullOrWhiteSpace(kept) ? string.Empty : kept;
+        var kept = new StringBuilder(text.Length);
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            int open = rest.IndexOf(CommentOpen, StringComparison.Ordinal);
+            AppendWithoutNul(kept, open < 0 ? rest : rest[..open]);
+            if (open < 0)
+            {
+                break;
+            }
+            rest = rest[(open + CommentOpen.Length)..];
+            int close = rest.IndexOf(CommentClose, StringComparison.Ordinal);
+            rest = close < 0 ? [] : rest[(close + CommentClose.Length)..];
+        }
+
+        string prepared = kept.ToString();
+        return string.IsNullOrWhiteSpace(prepared) ? string.Empty : prepared;
+    }
+
+    private static void AppendWithoutNul(StringBuilder builder, ReadOnlySpan<char> part)
+    {
+        foreach (var piece in part.Split('\0'))
+        {
+            builder.Append(part[piece]);
+        }
     }
 }

