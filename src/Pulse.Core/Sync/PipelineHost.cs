@@ -28,18 +28,17 @@ public sealed class PipelineHost
         var handlers = new Dictionary<string, (int, Func<WorkMessage, CancellationToken, Task>)>();
         if (options.Stages.Contains(Stage.Extract))
         {
-            var extract = new ExtractHandler(storage.Jobs, storage.Checkpoints, storage.Repositories, connections, queue, coordinator, new AdaptiveLoad(extraction), extraction, time);
+            var extract = new ExtractHandler(storage.Jobs, storage.Runs, storage.Checkpoints, storage.Repositories, connections, queue, coordinator, new AdaptiveLoad(extraction), extraction, time);
             handlers[QueueNames.Extract] = (options.ExtractWorkers, extract.HandleAsync);
         }
         if (options.Stages.Contains(Stage.Transform))
-            handlers[QueueNames.Transform] = (options.TransformWorkers, new TransformHandler(storage.Jobs, storage.Transforms, queue, coordinator).HandleAsync);
+            handlers[QueueNames.Transform] = (options.TransformWorkers, new TransformHandler(storage.Runs, storage.WorkItems, queue, coordinator).HandleAsync);
         if (options.Stages.Contains(Stage.Embed) && generator is not null)
-            handlers[QueueNames.Embed] = (options.EmbedWorkers, new EmbedHandler(storage.Jobs, storage.Embeddings, generator, embeddingModel, coordinator).HandleAsync);
+            handlers[QueueNames.Embed] = (options.EmbedWorkers, new EmbedHandler(storage.Runs, storage.Vectors, generator, embeddingModel, coordinator).HandleAsync);
         _workers = new PipelineWorkers(queue, handlers, log, async (message, error, ct) =>
         {
             // A poison message fails its work item for good: the stage (and run) ends failed and shows why, the rest goes on.
-            if (message.Queue == QueueNames.Transform) await storage.Transforms.RecordFailureAsync(message.ItemId, error, maxAttempts: 1, ct);
-            else if (message.Queue == QueueNames.Embed) await storage.Embeddings.RecordFailureAsync(message.ItemId, error, maxAttempts: 1, ct);
+            if (message.Queue is QueueNames.Transform or QueueNames.Embed) await storage.WorkItems.RecordFailureAsync(message.ItemId, error, maxAttempts: 1, ct);
             else return;
             await coordinator.AfterCommitAsync(message.RunId, ct);
         });
@@ -59,7 +58,7 @@ public sealed class PipelineHost
     /// <summary>Queues what the database holds open for the run; duplicates are harmless (handlers are idempotent).</summary>
     public static async Task QueueOutstandingAsync(PulseStorage storage, IWorkQueue queue, RunRecord run, int extractionMessages, CancellationToken ct)
     {
-        var open = await storage.Ledger.OutstandingAsync(run.Id, ct);
+        var open = await storage.Runs.ListOpenWorkAsync(run.Id, ct);
         // Extraction messages are turns of the shared pool: a few per run are enough, each turn queues its successor.
         foreach (var id in open.Checkpoints.Take(extractionMessages))
             await queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, id), ct);

@@ -71,7 +71,9 @@ public sealed class PipelineWorkers(IWorkQueue queue, IReadOnlyDictionary<string
                     await Task.Delay(TimeSpan.FromMilliseconds(100 << Math.Min(delivery.Attempt, 5)), ct);
                     await delivery.RetryAsync(ct);
                 }
-                else await GiveUpAsync(delivery, $"{e.GetType().Name}: {e.Message}", ct);
+                // Not cancelled by a stop: a run that ends on this very failure stops the workers, and the message must still reach
+                // its dead-letter queue (a stop between the two left it unacknowledged, back in its queue, never dead-lettered).
+                else await GiveUpAsync(delivery, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
             }
             catch (Exception settle) when (settle is not OperationCanceledException)
             {

@@ -33,14 +33,14 @@ public sealed class SyncRunner(
     {
         var tenant = await storage.Tenants.EnsureTenantAsync(options.TenantName, ct);
         var settings = new IntegrationSettings { RepositoryFilters = options.Repositories };
-        var integration = await storage.Tenants.EnsureIntegrationAsync(tenant.Id, options.GraphQLUrl, options.Owner, secrets.Protect(options.Token), settings, ct);
+        var integration = await storage.Integrations.EnsureAsync(tenant.Id, options.GraphQLUrl, options.Owner, secrets.Protect(options.Token), settings, ct);
         await storage.Jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.DiscoveryJobName, ct);
         var job = await storage.Jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.Name, ct);
 
-        var connections = new GitHubConnections(storage.Tenants, secrets, http, time, budgetOptions, budgetFactory);
+        var connections = new GitHubConnections(storage.Integrations, secrets, http, time, budgetOptions, budgetFactory);
         var inProcess = sharedQueue as InProcessQueue ?? (sharedQueue is null ? new InProcessQueue() : null);
         var queue = (IWorkQueue?)inProcess ?? sharedQueue!;
-        var coordinator = new RunCoordinator(storage.Ledger, storage.Jobs, queue, events, time);
+        var coordinator = new RunCoordinator(storage.Runs, queue, events, time);
         var launcher = new JobLauncher(storage, connections, extraction, time, log);
         RunRecord run;
         int repositories;
@@ -67,8 +67,8 @@ public sealed class SyncRunner(
         var lastProgressAt = time.GetUtcNow();
         while (true)
         {
-            run = (await storage.Jobs.GetRunAsync(run.Id, ct))!;
-            var status = await storage.Jobs.GetStatusAsync(job.Id, ct);
+            run = (await storage.Runs.GetRunAsync(run.Id, ct))!;
+            var status = await storage.Runs.GetStatusAsync(job.Id, ct);
             progress?.Invoke(status, connection.Budget.Current);
             if (run.Status != RunStatus.Running) break;
             await Task.Delay(options.ProgressInterval, time, ct);

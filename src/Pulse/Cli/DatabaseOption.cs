@@ -1,5 +1,6 @@
 using Pulse.Core.GitHub;
 using Pulse.Core.Storage;
+using Pulse.Storage;
 using Pulse.Storage.Postgres;
 using Pulse.Storage.Sqlite;
 
@@ -19,12 +20,24 @@ public static class DatabaseOption
     /// <summary>Also returns, for PostgreSQL, the rate-limit budgets shared by every process (null: in-process budgets).</summary>
     public static async Task<OpenedDatabase> OpenWithBudgetsAsync(string value, RateLimitBudgetOptions budget, TimeProvider time, CancellationToken ct)
     {
+        try
+        {
+            return await OpenKnownAsync(value, budget, time, ct);
+        }
+        catch (UnknownSchemaException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
+
+    private static async Task<OpenedDatabase> OpenKnownAsync(string value, RateLimitBudgetOptions budget, TimeProvider time, CancellationToken ct)
+    {
         if (value.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
             var path = value["sqlite:".Length..];
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--database sqlite: needs a file path, e.g. sqlite:./pulse.db");
             var (storage, db) = await SqliteStorage.OpenAsync(path, ct);
-            return new OpenedDatabase(storage, db.Path + ".key", null, SqliteServerStorage.Create(db), null);
+            return new OpenedDatabase(storage, db.Path + ".key", null, null);
         }
         if (IsPostgres(value))
         {
@@ -34,7 +47,7 @@ public static class DatabaseOption
                 var builder = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString);
                 // Every process of a deployment needs the same key: set PULSE_SECRET_KEY on each host (this file only serves one host).
                 var keyFile = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pulse", $"{builder.Host}-{builder.Port}-{builder.Database}.key");
-                return new OpenedDatabase(storage, keyFile, key => new PostgresRateLimitBudget(db, key, time, budget), PostgresServerStorage.Create(db), db);
+                return new OpenedDatabase(storage, keyFile, key => new PostgresRateLimitBudget(db, key, time, budget), db);
             }
             catch (Npgsql.NpgsqlException e)
             {
@@ -50,5 +63,5 @@ public static class DatabaseOption
         || value.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>An opened --database: the pipeline's and the server's stores; for PostgreSQL also the shared budgets and the database itself (for LISTEN/NOTIFY).</summary>
-public sealed record OpenedDatabase(PulseStorage Storage, string KeyFile, Func<string, IRateLimitBudget>? Budgets, ServerStorage Server, PostgresDatabase? Postgres);
+/// <summary>An opened --database: its stores; for PostgreSQL also the shared budgets and the database itself (for LISTEN/NOTIFY).</summary>
+public sealed record OpenedDatabase(PulseStorage Storage, string KeyFile, Func<string, IRateLimitBudget>? Budgets, PostgresDatabase? Postgres);

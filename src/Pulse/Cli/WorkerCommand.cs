@@ -37,11 +37,11 @@ public static class WorkerCommand
                 var secrets = AesGcmSecretProtector.FromEnvironmentOrFile(opened.KeyFile);
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
                 using var generator = selected.Contains(Stage.Embed) ? new MiniLmEmbeddingGenerator() : null;
-                var connections = new GitHubConnections(opened.Storage.Tenants, secrets, http, TimeProvider.System, budget, opened.Budgets);
+                var connections = new GitHubConnections(opened.Storage.Integrations, secrets, http, TimeProvider.System, budget, opened.Budgets);
                 // Status events go out over NOTIFY, so `pulse serve` (its WebSocket feed) hears what this worker does.
-                var events = new PostgresJobEventBus(opened.Postgres!, opened.Storage.Jobs, TimeProvider.System,
+                var events = new PostgresJobEventBus(opened.Postgres!, opened.Storage.Runs, TimeProvider.System,
                     $"worker:{Environment.ProcessId}", line => Console.WriteLine($"  {line}"));
-                var coordinator = new RunCoordinator(opened.Storage.Ledger, opened.Storage.Jobs, rabbit, events, TimeProvider.System);
+                var coordinator = new RunCoordinator(opened.Storage.Runs, rabbit, events, TimeProvider.System);
                 var host = new PipelineHost(opened.Storage, rabbit, connections, coordinator, generator, EmbeddingModelInfo.Id, extraction, TimeProvider.System,
                     new PipelineHostOptions { Stages = selected, ExtractWorkers = n, TransformWorkers = n, EmbedWorkers = Math.Max(1, n / 2) },
                     line => Console.WriteLine($"  {line}"));

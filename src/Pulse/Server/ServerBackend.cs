@@ -37,7 +37,6 @@ public sealed class ServerBackend : IAsyncDisposable
 
     public IWorkQueue Queue => (IWorkQueue?)Broker ?? LocalQueue!;
     public PulseStorage Storage => Database.Storage;
-    public ServerStorage Server => Database.Server;
     public Func<string, IRateLimitBudget>? Budgets => Database.Budgets;
 
     /// <summary>Checks the options together, then opens the database and the queue. Throws <see cref="ArgumentException"/> on bad input.</summary>

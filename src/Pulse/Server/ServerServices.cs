@@ -21,9 +21,10 @@ public static class ServerServices
 {
     public static IServiceCollection AddPulseStorage(this IServiceCollection services, ServerBackend backend) => services
         .AddSingleton(_ => backend)   // made by a factory, so the container disposes it (broker, database) with the app
-        .AddSingleton(backend.Storage).AddSingleton(backend.Server).AddSingleton(backend.Secrets)
-        .AddSingleton(backend.Storage.Jobs).AddSingleton(backend.Storage.Tenants)
-        .AddSingleton(backend.Server.ApiKeys).AddSingleton(backend.Server.Integrations).AddSingleton(backend.Server.JobControl).AddSingleton(backend.Server.PullRequests);
+        .AddSingleton(backend.Storage).AddSingleton(backend.Secrets)
+        .AddSingleton(backend.Storage.Tenants).AddSingleton(backend.Storage.Integrations).AddSingleton(backend.Storage.Repositories)
+        .AddSingleton(backend.Storage.Jobs).AddSingleton(backend.Storage.Leases).AddSingleton(backend.Storage.Runs).AddSingleton(backend.Storage.Checkpoints)
+        .AddSingleton(backend.Storage.WorkItems).AddSingleton(backend.Storage.Vectors).AddSingleton(backend.Storage.PullRequests);
 
     /// <summary>The stage workers this process runs (all with the in-process queue, those of --stages with RabbitMQ), its GitHub connections and status events.</summary>
     public static IServiceCollection AddPulsePipeline(this IServiceCollection services, ServerOptions options, ServerBackend backend,
@@ -34,12 +35,11 @@ public static class ServerServices
         .AddSingleton<IWorkQueue>(sp => new MeteredQueue(backend.Queue, new Lazy<PulseMetrics>(sp.GetRequiredService<PulseMetrics>)))
         .AddJobEvents(backend)
         .AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
-        .AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<ISecretProtector>(),
+        .AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<ISecretProtector>(),
             sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>(), new RateLimitBudgetOptions(), backend.Budgets))
         .AddSingleton<MeteredConnections>()
         .AddSingleton<IGitHubConnections>(sp => sp.GetRequiredService<MeteredConnections>())
-        .AddSingleton(sp => new RunCoordinator(sp.GetRequiredService<PulseStorage>().Ledger, sp.GetRequiredService<IJobStore>(),
-            sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IJobEventBus>(), sp.GetRequiredService<TimeProvider>()))
+        .AddSingleton(sp => new RunCoordinator(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IJobEventBus>(), sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new PipelineHost(sp.GetRequiredService<PulseStorage>(), sp.GetRequiredService<IWorkQueue>(), sp.GetRequiredService<IGitHubConnections>(),
             sp.GetRequiredService<RunCoordinator>(), generator, model, options.Extract, sp.GetRequiredService<TimeProvider>(),
             new PipelineHostOptions { Stages = backend.Stages }, Log(sp, "Pulse.Pipeline")))
@@ -53,7 +53,7 @@ public static class ServerServices
     {
         if (backend.Database.Postgres is not { } postgres) return services.AddSingleton<IJobEventBus, InProcessJobEventBus>();
         return services
-            .AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
+            .AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
                 $"serve:{Environment.ProcessId}", Log(sp, "Pulse.JobEvents")))
             .AddSingleton<IJobEventBus>(sp => sp.GetRequiredService<PostgresJobEventBus>())
             .AddHostedService<JobEventListener>();

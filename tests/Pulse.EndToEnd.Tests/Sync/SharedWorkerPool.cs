@@ -52,8 +52,8 @@ public sealed class SharedWorkerPool : IAsyncDisposable
             var queue = await TestServers.ConnectRabbitMqAsync(harness.QueuePrefix, ct);
             pool = new SharedWorkerPool(storage, queue, key => new PostgresRateLimitBudget(db, key, TimeProvider.System, Budget), extraction, db);
         }
-        var connections = new GitHubConnections(pool._storage.Tenants, pool._secrets, pool._http, TimeProvider.System, Budget, pool._budgets);
-        var coordinator = new RunCoordinator(pool._storage.Ledger, pool._storage.Jobs, pool.Circulation, new InProcessJobEventBus(), TimeProvider.System);
+        var connections = new GitHubConnections(pool._storage.Integrations, pool._secrets, pool._http, TimeProvider.System, Budget, pool._budgets);
+        var coordinator = new RunCoordinator(pool._storage.Runs, pool.Circulation, new InProcessJobEventBus(), TimeProvider.System);
         var host = new PipelineHost(pool._storage, pool.Circulation, connections, coordinator, null, "none", extraction, TimeProvider.System, workers, m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} pool: {m}"));
         pool._loops = host.Start(pool._stop.Token);
         return pool;

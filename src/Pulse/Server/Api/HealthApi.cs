@@ -8,7 +8,7 @@ namespace Pulse.Server.Api;
 public static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", async (IPullRequestQueryStore store, ServerBackend backend, PipelineHost host, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IPullRequestStore store, ServerBackend backend, PipelineHost host, CancellationToken ct) =>
         {
             string database;
             try

@@ -17,7 +17,7 @@ public enum StartOutcome { Started, AlreadyRunning, Inactive, NotDue }
 /// shared queue the stages run in worker processes; this process only launches and watches.
 /// </summary>
 public sealed class JobRunner(
-    PulseStorage storage, ServerStorage server, JobLauncher launcher, PipelineHost host, ServerBackend backend, RunCoordinator coordinator,
+    PulseStorage storage, IJobLeaseStore leases, JobLauncher launcher, PipelineHost host, ServerBackend backend, RunCoordinator coordinator,
     bool embeddings, ServerOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -33,23 +33,23 @@ public sealed class JobRunner(
         Func<JobRecord, CancellationToken, Task<bool>>? stillDue = null)
     {
         if (!job.Active) return (StartOutcome.Inactive, "The job is inactive; turn it on first.");
-        var integration = await storage.Tenants.GetIntegrationAsync(job.TenantId, job.IntegrationId, ct);
+        var integration = await storage.Integrations.GetAsync(job.TenantId, job.IntegrationId, ct);
         if (integration is not { Active: true }) return (StartOutcome.Inactive, "The job's integration is inactive; turn it on first.");
         if (_running.ContainsKey(job.Id)) return (StartOutcome.AlreadyRunning, "The job is already running.");
         var now = time.GetUtcNow();
-        if (!await server.JobControl.TryLeaseAsync(job.Id, job.TenantId, _owner, now, now + options.Lease, ct))
+        if (!await leases.TryLeaseAsync(job.Id, job.TenantId, _owner, now, now + options.Lease, ct))
             return (StartOutcome.AlreadyRunning, "The job is already running (in this or another server process).");
         // Workers finish runs without the lease: the run the caller saw RUNNING may have ended since. Decide again on the job as it is now.
         if (await storage.Jobs.GetJobAsync(job.Id, ct) is not { } fresh || (stillDue is not null && !await stillDue(fresh, ct)))
         {
-            await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, ct);
+            await leases.ReleaseLeaseAsync(job.Id, _owner, ct);
             return (StartOutcome.NotDue, "The job is no longer due.");
         }
         job = fresh;
         var started = new TaskCompletionSource();
         if (!_running.TryAdd(job.Id, started.Task))
         {
-            await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, ct);
+            await leases.ReleaseLeaseAsync(job.Id, _owner, ct);
             return (StartOutcome.AlreadyRunning, "The job is already running.");
         }
         _ = Task.Run(async () =>
@@ -76,7 +76,7 @@ public sealed class JobRunner(
             {
                 // Discovery could not reach GitHub (bad token, unknown owner, outage): a failed start, retried on the retry interval.
                 logger.LogWarning("Job {JobId} could not start: {Reason}", job.Id, e.Message);
-                await server.JobControl.MarkStartFailedAsync(job.Id, e.Message, time.GetUtcNow() + job.RetryInterval, ct);
+                await storage.Jobs.MarkStartFailedAsync(job.Id, e.Message, time.GetUtcNow() + job.RetryInterval, ct);
                 await coordinator.PublishStatusAsync(job.Id, job.TenantId, ct);
                 return;
             }
@@ -94,7 +94,7 @@ public sealed class JobRunner(
         {
             logger.LogError(e, "Job {JobId} stopped unexpectedly", job.Id);
         }
-        await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, CancellationToken.None);
+        await leases.ReleaseLeaseAsync(job.Id, _owner, CancellationToken.None);
     }
 
     private async Task WatchAsync(JobRecord job, RunRecord run, CancellationToken ct)
@@ -104,11 +104,11 @@ public sealed class JobRunner(
         var idleTicks = 0;
         while (true)
         {
-            run = (await storage.Jobs.GetRunAsync(run.Id, ct))!;
+            run = (await storage.Runs.GetRunAsync(run.Id, ct))!;
             if (run.Status != RunStatus.Running) break;
-            await server.JobControl.RenewLeaseAsync(job.Id, _owner, time.GetUtcNow() + options.Lease, ct);
+            await leases.RenewLeaseAsync(job.Id, _owner, time.GetUtcNow() + options.Lease, ct);
             // Progress moves between stage changes too: publish it when it did.
-            var status = await storage.Jobs.GetStatusAsync(job.Id, ct);
+            var status = await storage.Runs.GetStatusAsync(job.Id, ct);
             var progress = JsonSerializer.Serialize(status);
             if (progress != lastProgress)
             {
