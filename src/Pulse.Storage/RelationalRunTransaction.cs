@@ -77,15 +77,15 @@ internal sealed class RelationalRunTransaction(RelationalDatabase db, DbConnecti
     public async Task<RunFailure?> FirstFailureAsync(CancellationToken ct)
     {
         var checkpoint = await c.QueryFirstOrDefaultAsync<Failure>("""
-            SELECT kind AS Where, error AS Error, failed_at AS At FROM checkpoints WHERE run_id = @runId AND status = 'failed' ORDER BY failed_at, id LIMIT 1
+            SELECT kind AS Place, error AS Error, failed_at AS At FROM checkpoints WHERE run_id = @runId AND status = 'failed' ORDER BY failed_at, id LIMIT 1
             """, new { runId = run.Id }, tx);
         var item = await c.QueryFirstOrDefaultAsync<Failure>("""
-            SELECT step AS Where, stage AS Stage, error AS Error, failed_at AS At FROM work_items WHERE run_id = @runId AND state = 'failed' ORDER BY failed_at, id LIMIT 1
+            SELECT step AS Place, stage AS Stage, error AS Error, failed_at AS At FROM work_items WHERE run_id = @runId AND state = 'failed' ORDER BY failed_at, id LIMIT 1
             """, new { runId = run.Id }, tx);
         if (item is not null && (checkpoint is null || item.At < checkpoint.At))
-            return new RunFailure(item.Where, StageNames.Parse(item.Stage!), item.Error ?? "no error recorded");
+            return new RunFailure(item.Place, StageNames.Parse(item.Stage!), item.Error ?? "no error recorded");
         return checkpoint is null ? null
-            : new RunFailure(FetchKinds.StepOf(FetchKinds.Parse(checkpoint.Where)).Name, Stage.Extract, checkpoint.Error ?? "no error recorded");
+            : new RunFailure(FetchKinds.StepOf(FetchKinds.Parse(checkpoint.Place)).Name, Stage.Extract, checkpoint.Error ?? "no error recorded");
     }
 
     public async Task ReopenAsync(CancellationToken ct)
@@ -121,7 +121,7 @@ internal sealed class RelationalRunTransaction(RelationalDatabase db, DbConnecti
 
     private sealed class Failure
     {
-        public string Where { get; set; } = "";
+        public string Place { get; set; } = "";
         public string? Stage { get; set; }
         public string? Error { get; set; }
         public DateTimeOffset? At { get; set; }
