@@ -22,7 +22,7 @@ public static class DbValues
         // Dapper's own mapping of DateTimeOffset parameters comes before any handler: without it the handler only reads.
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-        SqlMapper.AddTypeHandler(new TimeHandler());
+        SqlMapper.AddTypeHandler(typeof(DateTimeOffset), new TimeHandler());
         SqlMapper.AddTypeHandler(new BoolHandler());
     }
 
@@ -38,12 +38,21 @@ public static class DbValues
 
     public static DateTimeOffset? TimeOrNull(object? value) => value is null or DBNull ? null : Time(value);
 
-    private sealed class TimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    /// <summary>A NULL keeps its type (PostgreSQL cannot tell the type of a parameter used only in "@p IS NULL").</summary>
+    private sealed class TimeHandler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
-            parameter.Value = Times.TryGetValue(parameter.GetType(), out var convert) ? convert(value) : value;
+        public void SetValue(IDbDataParameter parameter, object value)
+        {
+            if (value is DateTimeOffset time)
+            {
+                parameter.Value = Times.TryGetValue(parameter.GetType(), out var convert) ? convert(time) : time;
+                return;
+            }
+            parameter.Value = DBNull.Value;
+            parameter.DbType = DbType.DateTimeOffset;
+        }
 
-        public override DateTimeOffset Parse(object value) => Time(value);
+        public object Parse(Type destinationType, object value) => Time(value);
     }
 
     private sealed class BoolHandler : SqlMapper.TypeHandler<bool>
