@@ -54,6 +54,30 @@ public static class Diagnosis
         return 0;
     }
 
+    /// <summary>
+    /// <paramref name="runs"/> distributed full syncs (PostgreSQL + RabbitMQ, the workers in this process), each with its wall time,
+    /// this process's CPU time, and the stage timeline read from the database.
+    /// </summary>
+    public static async Task<int> DistributedAsync(BenchSet set, int runs, int workers)
+    {
+        await using var sim = await StartAsync(set);
+        var self = Process.GetCurrentProcess();
+        for (var i = 0; i < runs; i++)
+        {
+            await using var distributed = new DistributedRun();
+            var load = Bench.LoadAverage();
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var (result, elapsed) = await distributed.SyncAsync(sim.GraphQLUrl, Bench.Owner, workers, CancellationToken.None);
+            self.Refresh();
+            var rows = await distributed.RowsAsync();
+            Console.WriteLine($"run {i + 1}: {elapsed.TotalSeconds:F2} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, ok {result.Succeeded} {result.Error}, load {load} → {Bench.LoadAverage()}");
+            Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores)");
+            foreach (var line in await distributed.StageTimelineAsync()) Console.WriteLine("  " + line);
+        }
+        return 0;
+    }
+
     /// <summary>The child's side of <see cref="SimulatorProcess"/>: serves until its standard input closes.</summary>
     public static async Task<int> ServeSimulatorAsync(string spec)
     {

@@ -63,6 +63,17 @@ public sealed class DistributedRun : IAsyncDisposable
         return await RowCounts.ReadAsync(c);
     }
 
+    /// <summary>When each stage of the last run started and ended, in seconds from the run's start.</summary>
+    public async Task<List<string>> StageTimelineAsync()
+    {
+        await using var c = new NpgsqlConnection(_database);
+        var run = await c.QuerySingleAsync<(long Id, DateTime Started)>("SELECT id, started_at FROM etl_job_runs ORDER BY id DESC LIMIT 1");
+        var rows = await c.QueryAsync<(string Step, string Stage, DateTime? Started, DateTime? Finished)>(
+            "SELECT step, stage, started_at, finished_at FROM run_stages WHERE run_id = @Id AND stage <> 'embedding' ORDER BY finished_at", new { run.Id });
+        string At(DateTime? t) => t is null ? "-" : (t.Value - run.Started).TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        return rows.Select(r => $"{r.Step} {r.Stage}: {At(r.Started)} s → {At(r.Finished)} s").ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

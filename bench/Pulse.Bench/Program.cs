@@ -14,11 +14,15 @@ using Pulse.GitHubSimulator.Synthetic;
 //        Pulse.Bench diag-workers bench-org   (diagnosis: full sync with 2, 4, 1 extraction workers, stage timelines)
 //        Pulse.Bench diag-sync bench-org [N] [--sim-process]  (diagnosis: N full syncs; wall, CPU and time waiting on the simulator,
 //                                   stage timelines; --sim-process: the simulator in a child process, so CPU splits Pulse / simulator)
+//        Pulse.Bench diag-distributed bench-org [N] [--workers W]  (diagnosis: N distributed full syncs, CPU and stage timelines)
 //        Pulse.Bench sim-child SPEC   (internal: a simulator serving until its standard input closes)
 //        Pulse.Bench rss-child URL OWNER   (internal: one Pulse sync in its own process, prints its peak RSS)
 if (args.Length >= 2 && args[0] == "diag-workers") return await Diagnosis.WorkersAsync(Bench.Sets[args[1]]);
 if (args.Length >= 2 && args[0] == "diag-sync")
     return await Diagnosis.SyncAsync(Bench.Sets[args[1]], args.Length >= 3 && int.TryParse(args[2], out var n) ? n : 2, args.Contains("--sim-process"));
+if (args.Length >= 2 && args[0] == "diag-distributed")
+    return await Diagnosis.DistributedAsync(Bench.Sets[args[1]], args.Length >= 3 && int.TryParse(args[2], out var d) ? d : 1,
+        Option(args, "--workers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2);
 if (args.Length >= 2 && args[0] == "sim-child") return await Diagnosis.ServeSimulatorAsync(args[1]);
 if (args.Length >= 3 && args[0] == "rss-child") return await Bench.RssChildAsync(new Uri(args[1]), args[2]);
 if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))

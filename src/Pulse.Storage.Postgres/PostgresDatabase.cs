@@ -1,28 +1,34 @@
 using System.Data;
+using System.Data.Common;
 using Dapper;
 using Npgsql;
 using Pgvector.Npgsql;
+using Pulse.Storage;
 
 namespace Pulse.Storage.Postgres;
 
 /// <summary>
-/// A shared PostgreSQL server: many workers in many processes write at once, so every
-/// check-and-flip of a run first locks the run's row (<see cref="LockRunAsync"/>), and a
-/// transaction that loses a race, or the server's restart, is run again from the start.
+/// A shared PostgreSQL server: many workers in many processes write at once, so every check-and-flip of a run first locks
+/// the run's row (the dialect's <see cref="SqlDialect.ForUpdate"/>), and a transaction that loses a race, or the server's
+/// restart, is run again from the start.
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
 {
+    private const long MigrationLock = 0x5075_6c73_6500_0001;   // "Pulse" + schema
     private readonly PostgresRetry _retry;
     private NpgsqlDataSource _source;
 
-    static PostgresDatabase() => PgTypeHandlers.Register();
+    static PostgresDatabase() => DbValues.Register(typeof(NpgsqlParameter), d => d.ToUniversalTime());
 
-    public PostgresDatabase(string connectionString, PostgresRetryOptions? retry = null, TimeProvider? time = null)
+    public PostgresDatabase(string connectionString, PostgresRetryOptions? retry = null, TimeProvider? time = null) : base(time ?? TimeProvider.System)
     {
         ConnectionString = connectionString;
         _source = Build(connectionString);
-        _retry = new PostgresRetry(retry ?? new PostgresRetryOptions(), time ?? TimeProvider.System, () => _source.Clear());
+        _retry = new PostgresRetry(retry ?? new PostgresRetryOptions(), Time, () => _source.Clear());
+        Dialect = new PostgresDialect();
     }
+
+    public override SqlDialect Dialect { get; }
 
     public string ConnectionString { get; }
 
@@ -31,16 +37,30 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     private static NpgsqlDataSource Build(string connectionString)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // The same statements run for every page and row: prepared once per pooled session, they skip parsing and planning.
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString);
         builder.UseVector();
         return builder.Build();
     }
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
 
-    public async Task MigrateAsync(CancellationToken ct)
+    /// <summary>Under a session advisory lock, so that processes starting together apply each version exactly once.</summary>
+    public override async Task MigrateAsync(CancellationToken ct)
     {
-        await PostgresMigrations.ApplyAsync(this, ct);
+        await using (var connection = await OpenAsync(ct))
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_lock(@MigrationLock)", new { MigrationLock });
+            try
+            {
+                await Migrations.ApplyAsync(connection, Migrations.Of(typeof(PostgresDatabase).Assembly, "Pulse.Postgres.Migrations."), "TIMESTAMPTZ", Now,
+                    $"'{DatabaseName}'", ct);
+            }
+            finally
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@MigrationLock)", new { MigrationLock });
+            }
+        }
         // The vector type may have just been created: a fresh data source learns its OID.
         var old = _source;
         _source = Build(ConnectionString);
@@ -51,7 +71,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// Runs <paramref name="work"/> in one READ COMMITTED transaction, run again whole on a lost
     /// deadlock or serialization race, and while the server is away (see <see cref="PostgresRetry"/>).
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct) => _retry.RunAsync(async token =>
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) => _retry.RunAsync(async token =>
     {
         await using var connection = await OpenAsync(token);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
@@ -67,15 +87,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return result;
     }, ct);
 
-    public Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => _retry.RunAsync(async token =>
+    public override Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct) => _retry.RunAsync(async token =>
     {
         await using var connection = await OpenAsync(token);
         return await work(connection);
     }, ct);
-
-    /// <summary>Serialises the run's check-and-flips (ledger, gates, run end) across every worker of every process.</summary>
-    public static Task<(string Status, bool EmbeddingsEnabled)> LockRunAsync(IDbConnection c, IDbTransaction tx, long runId) =>
-        c.QuerySingleAsync<(string, bool)>("SELECT status, embeddings_enabled FROM etl_job_runs WHERE id = @runId FOR UPDATE", new { runId }, tx);
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

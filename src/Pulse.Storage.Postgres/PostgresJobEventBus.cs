@@ -16,7 +16,7 @@ namespace Pulse.Storage.Postgres;
 /// (re)connect it re-reads the status of every job and delivers those. <paramref name="source"/>
 /// (e.g. "worker:1234") travels with each notification, so a feed can tell who reported a change.
 /// </summary>
-public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, TimeProvider time, string source, ILogger log) : IJobEventBus
+public sealed class PostgresJobEventBus(PostgresDatabase db, IRunStore runs, TimeProvider time, string source, ILogger log) : IJobEventBus
 {
     private readonly string _source = source.Length <= 200 ? source : source[..200];
 
@@ -103,7 +103,7 @@ public sealed class PostgresJobEventBus(PostgresDatabase db, IJobStore jobs, Tim
                 {
                     try
                     {
-                        var status = await jobs.GetStatusAsync(notice.JobId, ct);
+                        var status = await runs.GetStatusAsync(notice.JobId, ct);
                         await _local.PublishAsync(new JobStatusChanged(notice.TenantId, notice.JobId, status, notice.Timestamp, notice.Source), ct);
                     }
                     catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)

@@ -45,8 +45,8 @@ public sealed class PostgresRateLimitBudget(PostgresDatabase db, string tokenHas
         {
             // The window has reset: until GitHub says otherwise, assume a full budget.
             info = new RateLimitInfo(info.Limit, info.Limit, 0, row.ResetAt + options.Window);
-            await c.ExecuteAsync("UPDATE rate_limits SET remaining = @Remaining, used = 0, reset_at = @resetAt, reserved = @points, updated_at = now() WHERE token_hash = @tokenHash",
-                new { info.Remaining, resetAt = info.ResetAt.ToUniversalTime(), points, tokenHash }, tx);
+            await c.ExecuteAsync("UPDATE rate_limits SET remaining = @Remaining, used = 0, reset_at = @resetAt, reserved = @points, updated_at = @now WHERE token_hash = @tokenHash",
+                new { info.Remaining, resetAt = info.ResetAt.ToUniversalTime(), points, tokenHash, now }, tx);
             Volatile.Write(ref _current, info);
             return null;
         }
@@ -71,12 +71,12 @@ public sealed class PostgresRateLimitBudget(PostgresDatabase db, string tokenHas
         // Through the retry like every other write: an answer observed while the server restarts is kept, not thrown at the extraction.
         db.WriteAsync((c, tx) => c.ExecuteAsync("""
             INSERT INTO rate_limits (token_hash, rate_limit, remaining, used, reset_at, reserved, updated_at)
-            VALUES (@tokenHash, @Limit, @Remaining, @Used, @resetAt, 0, now())
+            VALUES (@tokenHash, @Limit, @Remaining, @Used, @resetAt, 0, @now)
             ON CONFLICT (token_hash) DO UPDATE SET
-              rate_limit = excluded.rate_limit, used = excluded.used, reserved = 0, updated_at = now(),
+              rate_limit = excluded.rate_limit, used = excluded.used, reserved = 0, updated_at = excluded.updated_at,
               remaining = CASE WHEN rate_limits.reset_at = excluded.reset_at AND NOT @exhausted THEN LEAST(rate_limits.remaining, excluded.remaining) ELSE excluded.remaining END,
               reset_at = excluded.reset_at
-            """, new { tokenHash, info.Limit, info.Remaining, info.Used, resetAt = info.ResetAt.ToUniversalTime(), exhausted }, tx), CancellationToken.None).GetAwaiter().GetResult();
+            """, new { tokenHash, info.Limit, info.Remaining, info.Used, resetAt = info.ResetAt.ToUniversalTime(), exhausted, now = time.GetUtcNow() }, tx), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private sealed class Row

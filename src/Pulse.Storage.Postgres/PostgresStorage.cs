@@ -1,18 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Pulse.Core.GitHub;
 using Pulse.Core.Storage;
+using Pulse.Storage;
 
 namespace Pulse.Storage.Postgres;
 
-/// <summary>The distributed mode's stores over one PostgreSQL database, migrated on open.</summary>
+/// <summary>
+/// The distributed mode's one registration: every store interface over one PostgreSQL database, and its genuine extras —
+/// the rate-limit budget every process shares (<see cref="PostgresRateLimitBudget"/>) and, for status events across
+/// processes, <see cref="PostgresJobEventBus"/> over the same database.
+/// </summary>
 public static class PostgresStorage
 {
-    public static async Task<(PulseStorage Storage, PostgresDatabase Database)> OpenAsync(string connection, CancellationToken ct)
+    /// <summary>
+    /// Registers <see cref="PostgresDatabase"/>, every store over it, and a factory of shared budgets (token hash → budget);
+    /// call <see cref="RelationalDatabase.MigrateAsync"/> at start.
+    /// </summary>
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connection, RateLimitBudgetOptions? budget = null)
     {
-        var db = new PostgresDatabase(ToConnectionString(connection));
+        services.TryAddSingleton(TimeProvider.System);
+        return services
+            .AddSingleton(sp => new PostgresDatabase(ToConnectionString(connection), time: sp.GetRequiredService<TimeProvider>()))
+            .AddSingleton<RelationalDatabase>(sp => sp.GetRequiredService<PostgresDatabase>())
+            .AddSingleton<Func<string, IRateLimitBudget>>(sp => key => new PostgresRateLimitBudget(sp.GetRequiredService<PostgresDatabase>(), key,
+                sp.GetRequiredService<TimeProvider>(), budget ?? new RateLimitBudgetOptions()))
+            .AddRelationalStores();
+    }
+
+    /// <summary>The stores over one PostgreSQL database, migrated, for code that composes by hand.</summary>
+    public static async Task<(PulseStorage Storage, PostgresDatabase Database)> OpenAsync(string connection, CancellationToken ct, TimeProvider? time = null)
+    {
+        var db = new PostgresDatabase(ToConnectionString(connection), time: time);
         await db.MigrateAsync(ct);
-        var storage = new PulseStorage(new PostgresTenantStore(db), new PostgresRepositoryStore(db), new PostgresJobStore(db),
-            new PostgresCheckpointStore(db), new PostgresTransformStore(db), new PostgresEmbeddingStore(db), new PostgresRunLedger(db));
-        return (storage, db);
+        return (StorageRegistration.Stores(db), db);
     }
 
     /// <summary>postgres://user:pass@host:port/db[?k=v] or an Npgsql connection string.</summary>

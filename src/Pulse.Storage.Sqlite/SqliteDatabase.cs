@@ -1,8 +1,9 @@
 using System.Data;
-using System.Globalization;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Pulse.Storage;
 using SQLitePCL;
 
 namespace Pulse.Storage.Sqlite;
@@ -11,7 +12,7 @@ namespace Pulse.Storage.Sqlite;
 /// The embedded default: one SQLite file in WAL mode. SQLite has one writer at a time, so this
 /// process queues its write transactions itself instead of letting them spin on SQLITE_BUSY.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : RelationalDatabase
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
@@ -30,13 +31,9 @@ public sealed class SqliteDatabase
     /// </summary>
     private readonly Dictionary<string, SqliteStatement> _writerStatements = new(StringComparer.Ordinal);
 
-    static SqliteDatabase()
-    {
-        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
-        SqlMapper.AddTypeHandler(new BoolHandler());
-    }
+    static SqliteDatabase() => DbValues.Register(typeof(SqliteParameter), DbValues.Iso);
 
-    public SqliteDatabase(string path)
+    public SqliteDatabase(string path, TimeProvider? time = null) : base(time ?? TimeProvider.System)
     {
         Path = System.IO.Path.GetFullPath(path);
         ConnectionString = new SqliteConnectionStringBuilder
@@ -47,7 +44,10 @@ public sealed class SqliteDatabase
             DefaultTimeout = 60,
             Pooling = true,
         }.ToString();
+        Dialect = new SqliteDialect(this);
     }
+
+    public override SqlDialect Dialect { get; }
 
     public string Path { get; }
     public string ConnectionString { get; }
@@ -69,16 +69,17 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    public async Task MigrateAsync(CancellationToken ct)
+    /// <summary>Each migration in its own BEGIN IMMEDIATE transaction: two processes opening a new file at once apply it once.</summary>
+    public override async Task MigrateAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var connection = await OpenAsync(ct);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-        await SqliteMigrations.ApplyAsync(connection, ct);
+        await Migrations.ApplyAsync(connection, Migrations.Of(typeof(SqliteDatabase).Assembly, "Pulse.Sqlite.Migrations."), "TEXT", Now, $"'{Path}'", ct);
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), committed if it returns.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
         try
@@ -106,15 +107,21 @@ public sealed class SqliteDatabase
         }
     }
 
+    public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await work(connection);
+    }
+
     /// <summary>
     /// The prepared statement for <paramref name="key"/> on the writer connection, prepared on first use and reused by
     /// every later write transaction. Only for work running inside <see cref="WriteAsync{T}"/> on <paramref name="connection"/>.
     /// </summary>
-    internal SqliteStatement WriterStatement(SqliteConnection connection, string key, string sql, string[] parameterNames)
+    internal SqliteStatement WriterStatement(DbConnection connection, string key, string sql, string[] parameterNames)
     {
         if (!ReferenceEquals(connection, _writerConnection)) throw new InvalidOperationException("Only the writer connection keeps statements.");
         if (_writerStatements.TryGetValue(key, out var statement)) return statement;
-        statement = new SqliteStatement(connection, sql, parameterNames);
+        statement = new SqliteStatement(_writerConnection, sql, parameterNames);
         return _writerStatements[key] = statement;
     }
 
@@ -133,35 +140,5 @@ public sealed class SqliteDatabase
         var connection = await OpenAsync(ct);
         await connection.ExecuteAsync("PRAGMA cache_size = -16384;");
         return connection;
-    }
-
-    public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await work(connection);
-    }
-
-    /// <summary>Timestamps are stored as UTC ISO-8601 text, so text order is time order.</summary>
-    public static string? Iso(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
-    {
-        // Dapper's handlers are process-wide and PostgreSQL may share the process: only SQLite parameters become text.
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
-            parameter.Value = parameter is SqliteParameter ? Iso(value) : value.ToUniversalTime();
-
-        public override DateTimeOffset Parse(object value) => value switch
-        {
-            DateTimeOffset d => d,
-            DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
-            _ => DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-        };
-    }
-
-    private sealed class BoolHandler : SqlMapper.TypeHandler<bool>
-    {
-        public override void SetValue(IDbDataParameter parameter, bool value) => parameter.Value = parameter is SqliteParameter ? (value ? 1 : 0) : value;
-
-        public override bool Parse(object value) => value is bool b ? b : Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0;
     }
 }

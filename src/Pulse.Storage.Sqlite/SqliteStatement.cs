@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Pulse.Storage;
 using SQLitePCL;
 
 namespace Pulse.Storage.Sqlite;
@@ -49,7 +50,22 @@ internal sealed class SqliteStatement : IDisposable
         value is null ? Null(name) : Bound(raw.sqlite3_bind_text16(_statement, _indexes[name], value.AsSpan()));
 
     /// <summary>Dates are UTC ISO-8601 text, as everywhere else in this store.</summary>
-    public SqliteStatement Set(string name, DateTimeOffset? value) => Set(name, SqliteDatabase.Iso(value));
+    public SqliteStatement Set(string name, DateTimeOffset? value) => Set(name, value is { } v ? DbValues.Iso(v) : null);
+
+    public SqliteStatement Set(string name, byte[]? value) => value is null ? Null(name) : Bound(raw.sqlite3_bind_blob(_statement, _indexes[name], value));
+
+    /// <summary>Any value a row of <see cref="SqlBatch"/> holds, bound as its type binds.</summary>
+    public SqliteStatement SetValue(string name, object? value) => value switch
+    {
+        null => Null(name),
+        long l => Set(name, l),
+        int i => Set(name, (long)i),
+        bool b => Set(name, b),
+        string s => Set(name, s),
+        DateTimeOffset d => Set(name, d),
+        byte[] bytes => Set(name, bytes),
+        _ => throw new ArgumentException($"A {value.GetType().Name} cannot be bound to @{name}.", nameof(value)),
+    };
 
     /// <summary>Runs the statement to its end; the number of rows it changed.</summary>
     public Task<int> ExecuteAsync(CancellationToken ct)

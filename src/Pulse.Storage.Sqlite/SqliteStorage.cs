@@ -1,16 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pulse.Core.Storage;
+using Pulse.Storage;
 
 namespace Pulse.Storage.Sqlite;
 
-/// <summary>The embedded default's stores over one SQLite file, migrated on open.</summary>
+/// <summary>The embedded default's one registration: every store interface over one SQLite file.</summary>
 public static class SqliteStorage
 {
-    public static async Task<(PulseStorage Storage, SqliteDatabase Database)> OpenAsync(string path, CancellationToken ct)
+    /// <summary>Registers <see cref="SqliteDatabase"/> and every store over it; call <see cref="RelationalDatabase.MigrateAsync"/> at start.</summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string path)
     {
-        var db = new SqliteDatabase(path);
+        services.TryAddSingleton(TimeProvider.System);
+        return services
+            .AddSingleton(sp => new SqliteDatabase(path, sp.GetRequiredService<TimeProvider>()))
+            .AddSingleton<RelationalDatabase>(sp => sp.GetRequiredService<SqliteDatabase>())
+            .AddRelationalStores();
+    }
+
+    /// <summary>The stores over one SQLite file, migrated, for code that composes by hand.</summary>
+    public static async Task<(PulseStorage Storage, SqliteDatabase Database)> OpenAsync(string path, CancellationToken ct, TimeProvider? time = null)
+    {
+        var db = new SqliteDatabase(path, time);
         await db.MigrateAsync(ct);
-        var storage = new PulseStorage(new SqliteTenantStore(db), new SqliteRepositoryStore(db), new SqliteJobStore(db),
-            new SqliteCheckpointStore(db), new SqliteTransformStore(db), new SqliteEmbeddingStore(db), new SqliteRunLedger(db));
-        return (storage, db);
+        return (StorageRegistration.Stores(db), db);
     }
 }

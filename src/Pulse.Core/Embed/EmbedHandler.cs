@@ -5,13 +5,13 @@ using Pulse.Core.Storage;
 namespace Pulse.Core.Embed;
 
 /// <summary>Handles one embedding message: vectors for a batch of rows whose text changed, stored with their content hash.</summary>
-public sealed class EmbedHandler(IJobStore jobs, IEmbeddingStore store, IEmbeddingGenerator<string, Embedding<float>> generator, string modelId, RunCoordinator coordinator)
+public sealed class EmbedHandler(IRunStore runs, IVectorStore store, IEmbeddingGenerator<string, Embedding<float>> generator, string modelId, RunCoordinator coordinator)
 {
     public async Task HandleAsync(Queue.WorkMessage message, CancellationToken ct)
     {
         var input = await store.LoadAsync(message.ItemId, ct);
         if (input is null) return;
-        var run = await jobs.GetRunAsync(input.RunId, ct);
+        var run = await runs.GetRunAsync(input.RunId, ct);
         if (run is null) return;
         await coordinator.MarkRunningAsync(run.Id, input.Step, Stage.Embed, run.JobId, run.TenantId, ct);
 

@@ -17,6 +17,7 @@ namespace Pulse.Core.Extract;
 /// </summary>
 public sealed class ExtractHandler(
     IJobStore jobs,
+    IRunStore runs,
     ICheckpointStore checkpoints,
     IRepositoryStore repositories,
     IGitHubConnections connections,
@@ -75,7 +76,7 @@ public sealed class ExtractHandler(
             }
 
             // A run that ended meanwhile, or whose checkpoints a late commit held locked (PostgreSQL skips those): the next run.
-            var run = await jobs.GetRunAsync(turn.RunId, ct);
+            var run = await runs.GetRunAsync(turn.RunId, ct);
             if (turn.Checkpoints.Count == 0 || run is not { Status: RunStatus.Running })
             {
                 await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), _owner, new CheckpointRelease(), ct);

@@ -5,10 +5,10 @@ using Pulse.Core.Storage;
 namespace Pulse.Core.Jobs;
 
 /// <summary>
-/// After every commit: advances the run's stages, queues work that gates released, publishes the
-/// job's status, and ends the run exactly once when its last stage finishes.
+/// Applies the <see cref="RunStateMachine"/> to a run under its lock after every commit: ends stages, queues the work that
+/// opened gates released, ends the run exactly once when its last stage ends, and publishes the job's status.
 /// </summary>
-public sealed class RunCoordinator(IRunLedger ledger, IJobStore jobs, IWorkQueue queue, IJobEventBus events, TimeProvider time)
+public sealed class RunCoordinator(IRunStore runs, IWorkQueue queue, IJobEventBus events, TimeProvider time)
 {
     private readonly ConcurrentDictionary<long, AdvanceGate> _gates = new();
     private readonly ConcurrentDictionary<(long, string, Stage), bool> _running = new();
@@ -37,44 +37,57 @@ public sealed class RunCoordinator(IRunLedger ledger, IJobStore jobs, IWorkQueue
 
     private async Task AdvanceAsync(long runId, CancellationToken ct)
     {
-        var advance = await ledger.AdvanceAsync(runId, ct);
-        var run = await jobs.GetRunAsync(runId, ct) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
-        foreach (var item in advance.ReleasedTransformItems)
-            await queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, runId, item), ct);
-        if (advance.RunComplete)
+        var (run, released, changed) = await runs.LockRunAsync(runId, async (tx, token) =>
         {
-            // Incremental windows are measured from the run's start: edits during the run are caught next time.
-            await jobs.FinishRunAsync(runId, !advance.RunFailed, advance.RunFailed ? FailureText(advance.Failure) : null,
-                advance.RunFailed ? null : run.StartedAt, ct);
-        }
-        if (advance.Changes.Count > 0 || advance.RunComplete)
-            await PublishStatusAsync(run.JobId, run.TenantId, ct);
+            var snapshot = await tx.ReadAsync(token);
+            var decision = RunStateMachine.Decide(snapshot);
+            var released = new List<long>();
+            foreach (var step in decision.Releases) released.AddRange(await tx.ReleaseWaitingAsync(step, token));
+            var changed = false;
+            foreach (var end in decision.Ends)
+            {
+                // The step's rows are all in once its transform may end: the sweep runs in the same transaction as the flip.
+                if (end.Stage == Stage.Transform) await tx.SweepAsync(GitHubPrJob.Step(end.Step), token);
+                changed |= await tx.MoveStageAsync(end.Step, end.Stage, RunStateMachine.NotEnded, end.Failed ? StageState.Failed : StageState.Finished, token);
+            }
+            if (decision.Complete)
+            {
+                // Incremental windows are measured from the run's start: edits during the run are caught next time.
+                var error = decision.Failed ? RunStateMachine.FailureMessage(await tx.FirstFailureAsync(token)) : null;
+                changed |= await tx.FinishAsync(!decision.Failed, error, decision.Failed ? null : snapshot.Run.StartedAt, token);
+            }
+            return (snapshot.Run, (IReadOnlyList<long>)released, changed);
+        }, ct);
+        foreach (var item in released)
+            await queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, runId, item), ct);
+        if (changed) await PublishStatusAsync(run.JobId, run.TenantId, ct);
     }
 
-    /// <summary>The run's error when items failed for good: how many, and the first one's cause (e.g. a poisoned message's error).</summary>
-    private static string FailureText(RunFailure? failure) => failure is { Items: > 0 } f
-        ? $"{f.Items} item{(f.Items == 1 ? "" : "s")} failed for good; the first: {f.FirstError ?? "no error recorded"}"
-        : "Some items failed; see the run's failures.";
-
+    /// <summary>A stage starts running when its first work starts: the flip from idle happens once, whoever gets there first.</summary>
     public async Task MarkRunningAsync(long runId, string step, Stage stage, long jobId, long tenantId, CancellationToken ct)
     {
         // A stage never goes back to idle, so once this process has seen it leave idle there is nothing to write.
         if (_running.ContainsKey((runId, step, stage))) return;
-        if (await ledger.MarkRunningAsync(runId, step, stage, ct)) await PublishStatusAsync(jobId, tenantId, ct);
+        if (await runs.LockRunAsync(runId, (tx, token) => tx.MoveStageAsync(step, stage, RunStateMachine.NotStarted, StageState.Running, token), ct))
+            await PublishStatusAsync(jobId, tenantId, ct);
         _running[(runId, step, stage)] = true;
     }
 
     public async Task PublishStatusAsync(long jobId, long tenantId, CancellationToken ct)
     {
-        var status = await jobs.GetStatusAsync(jobId, ct);
+        var status = await runs.GetStatusAsync(jobId, ct);
         await events.PublishAsync(new JobStatusChanged(tenantId, jobId, status, time.GetUtcNow()), ct);
     }
 
     /// <summary>Ends a run that cannot go on (e.g. the token was revoked); its checkpoints stay, so it resumes later.</summary>
     public async Task FailRunAsync(long runId, string error, CancellationToken ct)
     {
-        var run = await jobs.GetRunAsync(runId, ct) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
-        await jobs.FinishRunAsync(runId, false, error, null, ct);
+        var run = await runs.LockRunAsync(runId, async (tx, token) =>
+        {
+            var snapshot = await tx.ReadAsync(token);
+            await tx.FinishAsync(false, error, null, token);
+            return snapshot.Run;
+        }, ct);
         await PublishStatusAsync(run.JobId, run.TenantId, ct);
     }
 

@@ -1,4 +1,5 @@
 using Pulse.Core.Extract;
+using Pulse.Core.Jobs;
 
 namespace Pulse.Core.Storage;
 
@@ -12,6 +13,10 @@ public sealed record ExtractedPage(
 
     /// <summary>The worker that leased the page's checkpoints: the page is stored only while it still holds every one of them.</summary>
     public required string LeaseOwner { get; init; }
+
+    /// <summary>The steps with data in this answer, each with whether its new transform item starts waiting (<see cref="RunStateMachine"/> releases it).</summary>
+    public IReadOnlyList<(string Step, bool Waiting)> TransformItems =>
+        Outcome.StepsWithData.Select(s => (s.Name, RunStateMachine.TransformStartsWaiting(s))).ToList();
 }
 
 /// <summary>What to queue after the page committed.</summary>

@@ -1,14 +1,17 @@
 namespace Pulse.Core.Storage;
 
-/// <summary>Integrations as the API edits them: every call is scoped to a tenant.</summary>
+/// <summary>A tenant's GitHub integrations: every call is scoped to the tenant.</summary>
 public interface IIntegrationStore
 {
-    Task<IReadOnlyList<IntegrationSummary>> ListAsync(long tenantId, CancellationToken ct);
-
-    Task<IntegrationSummary?> GetAsync(long tenantId, long integrationId, CancellationToken ct);
+    /// <summary>Finds the integration for (tenant, url, owner) or creates it; a given token replaces the stored one.</summary>
+    Task<Integration> EnsureAsync(long tenantId, Uri graphQLUrl, string owner, string? protectedToken, IntegrationSettings settings, CancellationToken ct);
 
     /// <summary>Creates the integration and its <c>github_prs</c> job; null when (url, owner) already exists for the tenant.</summary>
-    Task<IntegrationSummary?> CreateAsync(long tenantId, Uri graphQLUrl, string owner, string protectedToken, IntegrationSettings settings, DateTimeOffset firstRun, CancellationToken ct);
+    Task<Integration?> CreateAsync(long tenantId, Uri graphQLUrl, string owner, string protectedToken, IntegrationSettings settings, DateTimeOffset firstRun, CancellationToken ct);
+
+    Task<Integration?> GetAsync(long tenantId, long integrationId, CancellationToken ct);
+
+    Task<IReadOnlyList<Integration>> ListAsync(long tenantId, CancellationToken ct);
 
     /// <summary>Applies the change; false when the integration does not exist for the tenant.</summary>
     Task<bool> UpdateAsync(long tenantId, long integrationId, IntegrationChange change, CancellationToken ct);

@@ -1,12 +1,6 @@
-using Pulse.Core.Extract;
-using Pulse.Core.Jobs;
-
 namespace Pulse.Core.Storage;
 
-/// <summary>The first checkpoints of a run: one per repository.</summary>
-public sealed record RunStart(long TenantId, long JobId, long IntegrationId, DateTimeOffset StartedAt, DateTimeOffset? Since, bool EmbeddingsEnabled, IReadOnlyList<NewCheckpoint> Checkpoints, int PageSize);
-
-/// <summary>Jobs, their runs and the status JSON the dashboard shows.</summary>
+/// <summary>Jobs as the scheduler and the API see them: definitions, schedule, overall status.</summary>
 public interface IJobStore
 {
     /// <summary>Returns the job (tenant, integration, name), creating it idle the first time.</summary>
@@ -14,20 +8,33 @@ public interface IJobStore
 
     Task<JobRecord?> GetJobAsync(long jobId, CancellationToken ct);
 
-    /// <summary>Creates the run, its twelve stages and first checkpoints, and marks the job RUNNING, in one transaction.</summary>
-    Task<RunRecord> StartRunAsync(RunStart start, CancellationToken ct);
+    /// <summary>The jobs of that name, of one tenant or (null) of all.</summary>
+    Task<IReadOnlyList<JobRecord>> ListAsync(long? tenantId, string jobName, CancellationToken ct);
 
-    Task<RunRecord?> GetRunAsync(long runId, CancellationToken ct);
+    Task<bool> UpdateSettingsAsync(long jobId, TimeSpan schedule, TimeSpan retry, DateTimeOffset? nextRun, CancellationToken ct);
 
-    /// <summary>The status JSON of the job, built from its current run's stages and progress.</summary>
-    Task<JobStatus> GetStatusAsync(long jobId, CancellationToken ct);
+    Task<bool> SetActiveAsync(long jobId, bool active, DateTimeOffset? nextRun, CancellationToken ct);
 
-    /// <summary>Sets the overall status (and resume time / error); returns false if it already was that.</summary>
+    /// <summary>Back to READY with no run, error or retry count: the next run starts fresh.</summary>
+    Task ResetAsync(long jobId, DateTimeOffset nextRun, CancellationToken ct);
+
+    /// <summary>Records a start that failed before a run existed (e.g. discovery could not reach GitHub).</summary>
+    Task MarkStartFailedAsync(long jobId, string error, DateTimeOffset nextRun, CancellationToken ct);
+
+    /// <summary>Sets the overall status of a running job (RUNNING / RATE_LIMITED and when it resumes); false if it already was that.</summary>
     Task<bool> SetOverallAsync(long jobId, string overall, DateTimeOffset? resumeAt, string? error, CancellationToken ct);
+}
 
-    /// <summary>Reopens a failed run that still has open work (its checkpoints and items go back to pending); false if nothing is left.</summary>
-    Task<bool> ReopenRunAsync(long runId, CancellationToken ct);
+/// <summary>
+/// Job leases: only one process at a time runs a job, however many serve it. A lease is taken with a conditional
+/// write, so of two processes racing for one job exactly one gets it.
+/// </summary>
+public interface IJobLeaseStore
+{
+    /// <summary>Takes the job's lease if nobody holds a live one (this owner included); true if this owner got it.</summary>
+    Task<bool> TryLeaseAsync(long jobId, long tenantId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken ct);
 
-    /// <summary>Ends a run; on success the job's last_sync_date becomes <paramref name="syncedUpTo"/>.</summary>
-    Task FinishRunAsync(long runId, bool succeeded, string? error, DateTimeOffset? syncedUpTo, CancellationToken ct);
+    Task<bool> RenewLeaseAsync(long jobId, string owner, DateTimeOffset until, CancellationToken ct);
+
+    Task ReleaseLeaseAsync(long jobId, string owner, CancellationToken ct);
 }

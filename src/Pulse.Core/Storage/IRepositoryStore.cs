@@ -1,14 +1,11 @@
 namespace Pulse.Core.Storage;
 
-public sealed record RepositoryRow(
-    string NodeId, long? DatabaseId, string Owner, string Name, string? Description, bool IsPrivate, bool IsArchived, bool IsFork,
-    string? DefaultBranch, string? Language, DateTimeOffset? CreatedAt, DateTimeOffset? UpdatedAt, DateTimeOffset? PushedAt);
-
 /// <summary>The repositories discovery found.</summary>
 public interface IRepositoryStore
 {
     Task UpsertAsync(long tenantId, long integrationId, IReadOnlyList<RepositoryRow> rows, CancellationToken ct);
 
+    /// <summary>The integration's active repositories, by full name (ordinal).</summary>
     Task<IReadOnlyList<RepositoryRef>> ListActiveAsync(long tenantId, long integrationId, CancellationToken ct);
 
     /// <summary>
@@ -16,4 +13,7 @@ public interface IRepositoryStore
     /// Discovery listing it again makes it active again.
     /// </summary>
     Task DeactivateAsync(long tenantId, long repositoryId, CancellationToken ct);
+
+    /// <summary>Every repository of the tenant with how many PRs are stored for it, as the API lists them.</summary>
+    Task<IReadOnlyList<RepositorySummary>> ListAsync(long tenantId, CancellationToken ct);
 }

@@ -1,12 +1,18 @@
 namespace Pulse.Core.Storage;
 
-/// <summary>Tenants and their GitHub integrations.</summary>
+/// <summary>Tenants and their API keys (a key is kept only as its SHA-256 hash).</summary>
 public interface ITenantStore
 {
+    /// <summary>The tenant of that name, created the first time.</summary>
     Task<Tenant> EnsureTenantAsync(string name, CancellationToken ct);
 
-    /// <summary>Finds the integration for (tenant, url, owner) or creates it; a given token replaces the stored one.</summary>
-    Task<Integration> EnsureIntegrationAsync(long tenantId, Uri graphQLUrl, string owner, string? protectedToken, IntegrationSettings settings, CancellationToken ct);
+    /// <summary>Creates a tenant; null when the name is taken.</summary>
+    Task<Tenant?> CreateTenantAsync(string name, CancellationToken ct);
 
-    Task<Integration?> GetIntegrationAsync(long tenantId, long integrationId, CancellationToken ct);
+    Task<Tenant?> GetTenantAsync(long tenantId, CancellationToken ct);
+
+    Task<ApiKeyRecord> AddKeyAsync(long tenantId, string name, string keyHash, string prefix, CancellationToken ct);
+
+    /// <summary>The tenant a key hash belongs to, or null.</summary>
+    Task<long?> FindTenantAsync(string keyHash, CancellationToken ct);
 }

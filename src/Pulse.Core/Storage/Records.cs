@@ -2,7 +2,10 @@ namespace Pulse.Core.Storage;
 
 public sealed record Tenant(long Id, string Name);
 
-/// <summary>A GitHub integration. The token is never here in clear: only its protected form.</summary>
+/// <summary>An API key as stored: only its SHA-256 hash and a short prefix to recognise it by.</summary>
+public sealed record ApiKeyRecord(long Id, long TenantId, string Name, string Prefix, DateTimeOffset CreatedAt);
+
+/// <summary>A GitHub integration. The token is never here in clear: only its protected form, which the API never shows.</summary>
 public sealed record Integration(
     long Id,
     long TenantId,
@@ -11,7 +14,12 @@ public sealed record Integration(
     string Owner,
     string ProtectedToken,
     IntegrationSettings Settings,
-    bool Active);
+    bool Active,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A change to an integration; null fields stay as they are.</summary>
+public sealed record IntegrationChange(Uri? GraphQLUrl, string? Owner, string? ProtectedToken, IntegrationSettings? Settings);
 
 /// <summary>Per-integration settings: which repositories to take and how far back the first sync goes.</summary>
 public sealed record IntegrationSettings
@@ -32,6 +40,11 @@ public sealed record IntegrationSettings
 }
 
 public sealed record RepositoryRef(long Id, string NodeId, string Owner, string Name);
+
+/// <summary>A repository with how many pull requests Pulse holds for it.</summary>
+public sealed record RepositorySummary(
+    long Id, long IntegrationId, string NodeId, string FullName, string? Description, string? DefaultBranch, string? Language,
+    bool IsPrivate, bool IsArchived, bool IsFork, bool Active, DateTimeOffset? PushedAt, long PullRequests);
 
 public sealed record JobRecord(
     long Id,
@@ -61,3 +74,25 @@ public sealed record RunRecord(
     DateTimeOffset? Since,
     bool EmbeddingsEnabled,
     string? Error);
+
+/// <summary>One past or current run of a job, with what it cost.</summary>
+public sealed record RunSummary(
+    long Id, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? Since, bool EmbeddingsEnabled, string? Error,
+    long Points, long Requests, long Pages);
+
+/// <summary>Filters and paging of the pull request list.</summary>
+public sealed record PullRequestQuery(long TenantId, string? Repository, string? State, string? Author, DateTimeOffset? UpdatedSince, int Page, int PageSize);
+
+/// <summary>A PR as the list shows it: its repository's name and the counts GitHub reported.</summary>
+public sealed record PullRequestSummary(
+    long Id, string Repository, int Number, string Title, string State, bool IsDraft, string? Author, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt, DateTimeOffset? MergedAt, DateTimeOffset? ClosedAt, long Additions, long Deletions, long CommitCount,
+    long ReviewCount, long CommentCount);
+
+public sealed record PullRequestPage(IReadOnlyList<PullRequestSummary> Items, long Total, int Page, int PageSize);
+
+/// <summary>A PR with its derived metrics and its children, each child as the row the transform wrote.</summary>
+public sealed record PullRequestDetail(
+    PullRequestSummary Summary, string? Body, string? Url, string? BaseRef, string? HeadRef, string? MergedBy, DateTimeOffset? FirstReviewAt,
+    long? ReviewCycles, long? ReworkCommits, IReadOnlyList<CommitRow> Commits, IReadOnlyList<ReviewRow> Reviews,
+    IReadOnlyList<ReviewThreadRow> Threads, IReadOnlyList<CommentRow> Comments);

@@ -11,7 +11,7 @@ namespace Pulse.Core.Sync;
 /// instead of waiting for work nobody will do. Every stage's: transform and embed items directly; an extract turn's
 /// checkpoints were failed by its handler on their last counted attempt.
 /// </summary>
-public sealed class FailedMessages(ITransformStore transforms, IEmbeddingStore embeddings, ICheckpointStore checkpoints, IWorkQueue queue,
+public sealed class FailedMessages(IWorkItemStore workItems, ICheckpointStore checkpoints, IWorkQueue queue,
     RunCoordinator coordinator, ILogger<FailedMessages> logger)
 {
     public async Task RecordAsync(WorkMessage message, Exception error, string reason, CancellationToken ct)
@@ -19,11 +19,11 @@ public sealed class FailedMessages(ITransformStore transforms, IEmbeddingStore e
         switch (message.Queue)
         {
             case QueueNames.Transform:
-                await transforms.RecordFailureAsync(message.ItemId, reason, maxAttempts: 1, ct);
+                await workItems.RecordFailureAsync(message.ItemId, reason, maxAttempts: 1, ct);
                 await coordinator.AfterCommitAsync(message.RunId, ct);
                 break;
             case QueueNames.Embed:
-                await embeddings.RecordFailureAsync(message.ItemId, reason, maxAttempts: 1, ct);
+                await workItems.RecordFailureAsync(message.ItemId, reason, maxAttempts: 1, ct);
                 await coordinator.AfterCommitAsync(message.RunId, ct);
                 break;
             case QueueNames.Extract:

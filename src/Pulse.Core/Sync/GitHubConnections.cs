@@ -9,7 +9,7 @@ namespace Pulse.Core.Sync;
 
 /// <summary>One client per integration and one budget per token (hashed), shared by every worker of this process.</summary>
 /// <remarks>Distributed mode passes <paramref name="budgetFactory"/> (token hash → budget) so every process shares one budget per token.</remarks>
-public sealed class GitHubConnections(ITenantStore tenants, ISecretProtector secrets, HttpClient http, TimeProvider time, RateLimitBudgetOptions budgetOptions,
+public sealed class GitHubConnections(IIntegrationStore integrations, ISecretProtector secrets, HttpClient http, TimeProvider time, RateLimitBudgetOptions budgetOptions,
     Func<string, IRateLimitBudget>? budgetFactory = null) : IGitHubConnections
 {
     private readonly ConcurrentDictionary<long, GitHubConnection> _byIntegration = new();
@@ -18,7 +18,7 @@ public sealed class GitHubConnections(ITenantStore tenants, ISecretProtector sec
     public async Task<GitHubConnection> ForIntegrationAsync(long tenantId, long integrationId, CancellationToken ct)
     {
         if (_byIntegration.TryGetValue(integrationId, out var existing)) return existing;
-        var integration = await tenants.GetIntegrationAsync(tenantId, integrationId, ct)
+        var integration = await integrations.GetAsync(tenantId, integrationId, ct)
             ?? throw new InvalidOperationException($"Integration {integrationId} does not exist.");
         var token = secrets.Unprotect(integration.ProtectedToken);
         var budget = _byToken.GetOrAdd(TokenKey(token), key => budgetFactory?.Invoke(key) ?? new InMemoryRateLimitBudget(time, budgetOptions));

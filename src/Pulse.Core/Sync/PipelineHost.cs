@@ -16,13 +16,13 @@ namespace Pulse.Core.Sync;
 /// </summary>
 public sealed class PipelineHost
 {
-    private readonly IRunLedger _ledger;
+    private readonly IRunStore _runs;
     private readonly IWorkQueue _queue;
     private readonly PipelineWorkers _workers;
 
-    public PipelineHost(IServiceProvider services, IRunLedger ledger, IWorkQueue queue, FailedMessages failed, IOptions<PipelineOptions> options, ILogger<PipelineHost> logger)
+    public PipelineHost(IServiceProvider services, IRunStore runs, IWorkQueue queue, FailedMessages failed, IOptions<PipelineOptions> options, ILogger<PipelineHost> logger)
     {
-        (_ledger, _queue) = (ledger, queue);
+        (_runs, _queue) = (runs, queue);
         var o = options.Value;
         var stages = new Dictionary<string, (int, Func<WorkMessage, CancellationToken, Task>)>();
         if (o.Stages.Contains(Stage.Extract)) stages[QueueNames.Extract] = (o.ExtractWorkers, services.GetRequiredService<ExtractHandler>().HandleAsync);
@@ -47,7 +47,7 @@ public sealed class PipelineHost
     /// <summary>Queues what the database holds open for the run (after a restart, or when work went quiet); duplicates are harmless (handlers are idempotent).</summary>
     public async Task QueueOutstandingAsync(RunRecord run, CancellationToken ct)
     {
-        var open = await _ledger.OutstandingAsync(run.Id, ct);
+        var open = await _runs.ListOpenWorkAsync(run.Id, ct);
         // Extract messages are turns of the shared pool: a few per run are enough, each turn queues its successor.
         foreach (var id in open.Checkpoints.Take(ExtractWorkers))
             await _queue.PublishAsync(new WorkMessage(QueueNames.Extract, run.TenantId, run.Id, id), ct);

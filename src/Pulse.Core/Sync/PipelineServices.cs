@@ -31,7 +31,7 @@ public static class PipelineServices
         services.TryAddSingleton(new RateLimitBudgetOptions());
         services.TryAddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(60) });
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Extract);
-        services.TryAddSingleton(sp => new GitHubConnections(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<Security.ISecretProtector>(),
+        services.TryAddSingleton(sp => new GitHubConnections(sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<Security.ISecretProtector>(),
             sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitBudgetOptions>(),
             sp.GetService<SharedRateLimitBudgets>()?.ForToken));
         services.TryAddSingleton<IGitHubConnections>(sp => sp.GetRequiredService<GitHubConnections>());
@@ -42,7 +42,7 @@ public static class PipelineServices
         services.TryAddSingleton<ExtractHandler>();
         services.TryAddSingleton<TransformHandler>();
         services.TryAddSingleton(sp => sp.GetService<EmbeddingModel>() is { } model
-            ? new EmbedHandler(sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<IEmbeddingStore>(), model.Generator, model.Id, sp.GetRequiredService<RunCoordinator>())
+            ? new EmbedHandler(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<IVectorStore>(), model.Generator, model.Id, sp.GetRequiredService<RunCoordinator>())
             : null!);
         services.TryAddSingleton<FailedMessages>();
         services.TryAddSingleton<PipelineHost>();
@@ -59,13 +59,14 @@ public static class PipelineServices
     }
 
     /// <summary>
-    /// Today's stores of one backend, each under its interface. The storage branch replaces this with its
-    /// per-backend registrations (AddSqliteStorage / AddPostgresStorage); the pipeline only asks for the interfaces.
+    /// The stores of one backend opened by hand (tests, bench), each under its interface: what a backend's own
+    /// registration (<c>AddSqliteStorage</c> / <c>AddPostgresStorage</c>) registers.
     /// </summary>
     public static IServiceCollection AddPulseStorage(this IServiceCollection services, PulseStorage storage) => services
         .AddSingleton(storage)
-        .AddSingleton(storage.Tenants).AddSingleton(storage.Repositories).AddSingleton(storage.Jobs).AddSingleton(storage.Checkpoints)
-        .AddSingleton(storage.Transforms).AddSingleton(storage.Embeddings).AddSingleton(storage.Ledger);
+        .AddSingleton(storage.Tenants).AddSingleton(storage.Integrations).AddSingleton(storage.Repositories).AddSingleton(storage.Jobs)
+        .AddSingleton(storage.Leases).AddSingleton(storage.Runs).AddSingleton(storage.Checkpoints).AddSingleton(storage.WorkItems)
+        .AddSingleton(storage.Vectors).AddSingleton(storage.PullRequests);
 }
 
 /// <summary>What the annotations on <see cref="PipelineOptions"/> cannot say, checked at start with them.</summary>

@@ -13,7 +13,7 @@ namespace Pulse.Core.Sync;
 /// Quiet means: in-process, nothing queued and nothing running for two ticks; with a shared broker (whose depth and other
 /// hosts' work are not visible here) no change in the database's progress for <see cref="PipelineOptions.QuietTimeout"/>.
 /// </summary>
-public sealed class RunWatchdog(IJobStore jobs, RunCoordinator coordinator, PipelineHost host, IOptions<PipelineOptions> options, TimeProvider time,
+public sealed class RunWatchdog(IRunStore runs, RunCoordinator coordinator, PipelineHost host, IOptions<PipelineOptions> options, TimeProvider time,
     ILogger<RunWatchdog> logger, InProcessQueue? local = null, WorkerRoster? workers = null)
 {
     public async Task<RunRecord> WatchAsync(RunRecord run, Func<JobStatus, CancellationToken, Task> tick, CancellationToken ct)
@@ -26,8 +26,8 @@ public sealed class RunWatchdog(IJobStore jobs, RunCoordinator coordinator, Pipe
         var lastServed = watchingSince;
         while (true)
         {
-            run = await jobs.GetRunAsync(run.Id, ct) ?? throw new InvalidOperationException($"Run {run.Id} does not exist.");
-            var status = await jobs.GetStatusAsync(run.JobId, ct);
+            run = await runs.GetRunAsync(run.Id, ct) ?? throw new InvalidOperationException($"Run {run.Id} does not exist.");
+            var status = await runs.GetStatusAsync(run.JobId, ct);
             await tick(status, ct);
             if (run.Status != RunStatus.Running) return run;
             await Task.Delay(o.WatchInterval, time, ct);

@@ -11,14 +11,14 @@ namespace Pulse.Core.Sync;
 /// workers are the host's (<see cref="PipelineService"/>): in this process on the embedded default, in <c>pulse worker</c>
 /// processes with a shared queue.
 /// </summary>
-public sealed class SyncRunner(ITenantStore tenants, IJobStore jobs, ISecretProtector secrets, IGitHubConnections connections, JobLauncher launcher,
+public sealed class SyncRunner(ITenantStore tenants, IIntegrationStore integrations, IJobStore jobs, ISecretProtector secrets, IGitHubConnections connections, JobLauncher launcher,
     PipelineHost host, RunCoordinator coordinator, RunWatchdog watchdog, EmbeddingModel? embedding = null)
 {
     public async Task<SyncResult> RunAsync(SyncOptions options, Action<JobStatus, RateLimitInfo?>? progress, CancellationToken ct)
     {
         var tenant = await tenants.EnsureTenantAsync(options.TenantName, ct);
         var settings = new IntegrationSettings { RepositoryFilters = options.Repositories };
-        var integration = await tenants.EnsureIntegrationAsync(tenant.Id, options.GraphQLUrl, options.Owner, secrets.Protect(options.Token), settings, ct);
+        var integration = await integrations.EnsureAsync(tenant.Id, options.GraphQLUrl, options.Owner, secrets.Protect(options.Token), settings, ct);
         await jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.DiscoveryJobName, ct);
         var job = await jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.Name, ct);
 

@@ -1,3 +1,4 @@
+using Pulse.Core.Storage;
 using System.Text.Json;
 using Pulse.Core.Embed;
 

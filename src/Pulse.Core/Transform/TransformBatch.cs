@@ -1,3 +1,4 @@
+using Pulse.Core.Storage;
 namespace Pulse.Core.Transform;
 
 /// <summary>Everything one transform work item writes, in one transaction.</summary>

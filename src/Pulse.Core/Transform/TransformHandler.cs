@@ -9,7 +9,7 @@ namespace Pulse.Core.Transform;
 /// Handles one transform message: reads the rows of every pending step item of the message's page out of the stored
 /// answer and upserts them, marking each item done in the same transaction, so a redelivered message changes nothing.
 /// </summary>
-public sealed class TransformHandler(IJobStore jobs, ITransformStore store, IWorkQueue queue, RunCoordinator coordinator)
+public sealed class TransformHandler(IRunStore runs, IWorkItemStore store, IWorkQueue queue, RunCoordinator coordinator)
 {
     /// <summary>
     /// Items a transform of this process holds, and when it lets go of them. A page's step items are queued together,
@@ -27,7 +27,7 @@ public sealed class TransformHandler(IJobStore jobs, ITransformStore store, IWor
                 await holder.WaitAsync(ct);
                 continue;
             }
-            var input = await store.LoadAsync(message.ItemId, ct);
+            var input = await store.LoadTransformAsync(message.ItemId, ct);
             if (input is null) return;
             var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var held = input.Items.Where(i => _held.TryAdd(i.WorkItemId, released.Task)).ToList();
@@ -50,7 +50,7 @@ public sealed class TransformHandler(IJobStore jobs, ITransformStore store, IWor
 
     private async Task TransformAsync(TransformInput input, CancellationToken ct)
     {
-        var run = await jobs.GetRunAsync(input.RunId, ct);
+        var run = await runs.GetRunAsync(input.RunId, ct);
         if (run is null) return;
         foreach (var item in input.Items)
             await coordinator.MarkRunningAsync(run.Id, item.Step, Stage.Transform, run.JobId, run.TenantId, ct);
@@ -58,7 +58,7 @@ public sealed class TransformHandler(IJobStore jobs, ITransformStore store, IWor
         IReadOnlyList<long> embeddingItems;
         try
         {
-            embeddingItems = (await store.CommitAsync(Batches(input, input.Items), ct)).EmbeddingItemsToQueue;
+            embeddingItems = (await store.CommitTransformAsync(Batches(input, input.Items), ct)).EmbeddingItemsToQueue;
         }
         catch (Exception e) when (IsBadData(e) && input.Items.Count > 1)
         {
@@ -82,7 +82,7 @@ public sealed class TransformHandler(IJobStore jobs, ITransformStore store, IWor
         {
             try
             {
-                embeddingItems.AddRange((await store.CommitAsync(Batches(input, [item]), ct)).EmbeddingItemsToQueue);
+                embeddingItems.AddRange((await store.CommitTransformAsync(Batches(input, [item]), ct)).EmbeddingItemsToQueue);
             }
             catch (Exception e) when (IsBadData(e))
             {

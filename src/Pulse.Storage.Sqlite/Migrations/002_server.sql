@@ -1,4 +1,4 @@
--- Server, version 2: API keys (only their SHA-256 hash is kept) and job leases (one runner per job across processes).
+-- Server: API keys (only their SHA-256 hash is kept) and job leases (one runner per job across processes).
 CREATE TABLE api_keys (
   id INTEGER PRIMARY KEY,
   tenant_id INTEGER NOT NULL REFERENCES tenants(id),

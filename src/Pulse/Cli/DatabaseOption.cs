@@ -1,5 +1,6 @@
 using Pulse.Core.GitHub;
 using Pulse.Core.Storage;
+using Pulse.Storage;
 using Pulse.Storage.Postgres;
 using Pulse.Storage.Sqlite;
 
@@ -19,12 +20,24 @@ public static class DatabaseOption
     /// <summary>Also returns, for PostgreSQL, the rate-limit budgets shared by every process (null: in-process budgets).</summary>
     public static async Task<OpenedDatabase> OpenWithBudgetsAsync(string value, RateLimitBudgetOptions budget, TimeProvider time, CancellationToken ct)
     {
+        try
+        {
+            return await OpenKnownAsync(value, budget, time, ct);
+        }
+        catch (UnknownSchemaException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
+
+    private static async Task<OpenedDatabase> OpenKnownAsync(string value, RateLimitBudgetOptions budget, TimeProvider time, CancellationToken ct)
+    {
         if (value.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
             var path = value["sqlite:".Length..];
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--database sqlite: needs a file path, e.g. sqlite:./pulse.db");
             var (storage, db) = await SqliteStorage.OpenAsync(path, ct);
-            return new OpenedDatabase(storage, db.Path + ".key", null, SqliteServerStorage.Create(db), null, new SqliteKeyFingerprintStore(db));
+            return new OpenedDatabase(storage, db.Path + ".key", null, null, new RelationalKeyFingerprintStore(db));
         }
         if (IsPostgres(value))
         {
@@ -32,8 +45,8 @@ public static class DatabaseOption
             {
                 var (storage, db) = await PostgresStorage.OpenAsync(value, ct);
                 // No key file: every process of a deployment must hold the same key, so PULSE_SECRET_KEY is required (see SecretKeys).
-                return new OpenedDatabase(storage, null, key => new PostgresRateLimitBudget(db, key, time, budget), PostgresServerStorage.Create(db), db,
-                    new PostgresKeyFingerprintStore(db));
+                return new OpenedDatabase(storage, null, key => new PostgresRateLimitBudget(db, key, time, budget), db,
+                    new RelationalKeyFingerprintStore(db));
             }
             catch (Npgsql.NpgsqlException e)
             {
@@ -50,8 +63,8 @@ public static class DatabaseOption
 }
 
 /// <summary>
-/// An opened --database: the pipeline's and the server's stores and the key's fingerprint; for PostgreSQL also the shared
+/// An opened --database: its stores and the key's fingerprint; for PostgreSQL also the shared
 /// budgets and the database itself (for LISTEN/NOTIFY and the worker registry).
 /// </summary>
-public sealed record OpenedDatabase(PulseStorage Storage, string? KeyFile, Func<string, IRateLimitBudget>? Budgets, ServerStorage Server, PostgresDatabase? Postgres,
+public sealed record OpenedDatabase(PulseStorage Storage, string? KeyFile, Func<string, IRateLimitBudget>? Budgets, PostgresDatabase? Postgres,
     IKeyFingerprintStore Fingerprints);

@@ -28,7 +28,7 @@ public static class SearchCommand
                 var t = await storage.Tenants.EnsureTenantAsync(parse.GetValue(tenant)!, ct);
                 using var generator = new MiniLmEmbeddingGenerator();
                 var query = (await generator.GenerateAsync([parse.GetValue(text)!], cancellationToken: ct))[0].Vector.ToArray();
-                var hits = await storage.Embeddings.SearchAsync(t.Id, EmbeddingModelInfo.Id, query, parse.GetValue(repo), n, ct);
+                var hits = await storage.Vectors.SearchAsync(t.Id, EmbeddingModelInfo.Id, query, parse.GetValue(repo), n, ct);
                 if (hits.Count == 0) Console.WriteLine("No results (has a sync with embeddings run?).");
                 foreach (var h in hits)
                     Console.WriteLine($"{h.Score:0.000}  {h.Repository}#{h.PullRequestNumber}  {Kind(h.Table),-8} {h.Snippet}");

@@ -20,8 +20,7 @@ public static class BackendServices
         services
             .AddSingleton(_ => backend)   // made by a factory, so the container disposes it (broker, database) with the host
             .AddPulseStorage(backend.Storage)
-            .AddSingleton(backend.Server).AddSingleton(backend.Secrets)
-            .AddSingleton(backend.Server.ApiKeys).AddSingleton(backend.Server.Integrations).AddSingleton(backend.Server.JobControl).AddSingleton(backend.Server.PullRequests)
+            .AddSingleton(backend.Secrets)
             .AddSingleton(backend.Queue);
         if (backend.LocalQueue is { } local) services.AddSingleton(local);
         if (backend.Workers is { } workers) services.AddSingleton(workers);
@@ -29,7 +28,7 @@ public static class BackendServices
         if (backend.Database.Postgres is { } postgres)
         {
             // Status events go out over NOTIFY, so `pulse serve` (its WebSocket feed) hears what every process does.
-            services.AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<TimeProvider>(),
+            services.AddSingleton(sp => new PostgresJobEventBus(postgres, sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
                 $"{role}:{Environment.ProcessId}", sp.GetRequiredService<ILogger<PostgresJobEventBus>>()));
             services.AddSingleton<IJobEventBus>(sp => sp.GetRequiredService<PostgresJobEventBus>());
         }

@@ -6,6 +6,7 @@ using Pulse.Core.Security;
 using Pulse.Core.Storage;
 using Pulse.Core.Sync;
 using Pulse.Queue.RabbitMq;
+using Pulse.Storage;
 using Pulse.Storage.Postgres;
 
 namespace Pulse.Hosting;
@@ -47,7 +48,6 @@ public sealed class PulseBackend : IAsyncDisposable
 
     public IWorkQueue Queue => (IWorkQueue?)Broker ?? LocalQueue!;
     public PulseStorage Storage => Database.Storage;
-    public ServerStorage Server => Database.Server;
 
     /// <summary>Checks the options together, then the key, then opens the database and the queue. Throws <see cref="ArgumentException"/> on bad input.</summary>
     public static async Task<PulseBackend> OpenAsync(BackendOptions options, CancellationToken ct)
@@ -68,7 +68,7 @@ public sealed class PulseBackend : IAsyncDisposable
         try
         {
             var secrets = key ?? new AesGcmSecretProtector(KeyFile.ReadOrCreate(database.KeyFile!));
-            var workers = shared && database.Postgres is { } pg ? new PostgresWorkerRegistry(pg) : null;
+            var workers = shared && database.Postgres is { } pg ? new RelationalWorkerRegistry(pg) : null;
             if (await SecretKeys.MismatchAsync(database.Fingerprints, secrets, key is null ? database.KeyFile : null, ct) is { } mismatch)
             {
                 // A worker that will not start says so in the database: a sync waiting for workers fails naming this, at once.

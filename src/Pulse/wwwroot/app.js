@@ -252,9 +252,9 @@ async function showPr(id) {
       h("p", {}, `${s.state} · by ${s.author || "ghost"} · ${s.additions}+ ${s.deletions}− · review cycles ${pr.review_cycles ?? "—"}`),
       h("pre", {}, pr.body || "(no description)"),
       h("h4", {}, `Commits (${pr.commits.length})`), h("ul", {}, pr.commits.map((c) => h("li", {}, `${c.oid.slice(0, 7)} ${c.message.split("\n")[0]}`))),
-      h("h4", {}, `Reviews (${pr.reviews.length})`), h("ul", {}, pr.reviews.map((r) => h("li", {}, `${r.state} by ${r.author || "ghost"}: ${r.body.slice(0, 200)}`))),
+      h("h4", {}, `Reviews (${pr.reviews.length})`), h("ul", {}, pr.reviews.map((r) => h("li", {}, `${r.state} by ${r.author_login || "ghost"}: ${r.body.slice(0, 200)}`))),
       h("h4", {}, `Threads (${pr.threads.length}) and comments (${pr.comments.length})`),
-      h("ul", {}, pr.comments.map((c) => h("li", {}, `[${c.type}${c.path ? " " + c.path : ""}] ${c.author || "ghost"}: ${c.body.slice(0, 200)}`))));
+      h("ul", {}, pr.comments.map((c) => h("li", {}, `[${c.comment_type}${c.path ? " " + c.path : ""}] ${c.author_login || "ghost"}: ${c.body.slice(0, 200)}`))));
     $("#pr-detail").scrollIntoView({ behavior: "smooth" });
   } catch (err) { toast(err.message); }
 }

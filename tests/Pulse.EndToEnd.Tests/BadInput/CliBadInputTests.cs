@@ -18,7 +18,7 @@ public sealed class CliBadInputTests
         { ["sync", "--github-url", Url, "--owner", "a", "--token", "t", "--database", "sqlite:"], 2, "pulse sync: --database sqlite: needs a file path, e.g. sqlite:./pulse.db" },
         { ["sync", "--github-url", Url, "--owner", "a", "--token", "t", "--database", "sqlite:/proc/no/such/dir/pulse.db", "--no-embeddings"], 2,
             "pulse sync: Cannot open the database 'sqlite:/proc/no/such/dir/pulse.db': Could not find file '/proc/no'." },
-        { ["sync", "--github-url", Url, "--owner", "a", "--token", "t", "--no-embeddings", "--database", "sqlite:/tmp/pulse-bad-input-unreachable.db"], 1,
+        { ["sync", "--github-url", Url, "--owner", "a", "--token", "t", "--no-embeddings", "--database", $"sqlite:{Path.Combine(Path.GetTempPath(), $"pulse-bad-input-{Guid.NewGuid():N}.db")}"], 1,
             "pulse sync: failed: Connection to 127.0.0.1 failed: Connection refused (127.0.0.1:9)" },
         { ["search", "x", "--limit", "0"], 2, "pulse search: --limit must be between 1 and 100." },
         { ["search", "x", "--limit", "101"], 2, "pulse search: --limit must be between 1 and 100." },

@@ -22,8 +22,8 @@ public sealed class PostgresJobEventBusTests
         await using (listenerDb)
         await using (workerDb)
         {
-            var (tenantId, jobId) = await PostgresServerStoreTests.NewJobAsync(workerDb);
-            var listener = new PostgresJobEventBus(listenerDb, listenerStorage.Jobs, TimeProvider.System, "serve:1", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var (tenantId, jobId) = await PostgresServerStoreTests.NewJobAsync(workerStorage);
+            var listener = new PostgresJobEventBus(listenerDb, listenerStorage.Runs, TimeProvider.System, "serve:1", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var received = new ConcurrentQueue<JobStatusChanged>();
             using var subscription = listener.Subscribe(e => { received.Enqueue(e); return Task.CompletedTask; });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -32,7 +32,7 @@ public sealed class PostgresJobEventBusTests
             // On connect the listener reads every job once: nothing published before it listened is missed.
             await WaitForAsync(received, e => e.JobId == jobId && e.Status.Overall == OverallStatus.Ready);
 
-            var worker = new PostgresJobEventBus(workerDb, workerStorage.Jobs, TimeProvider.System, "worker:7, on host a", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var worker = new PostgresJobEventBus(workerDb, workerStorage.Runs, TimeProvider.System, "worker:7, on host a", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var resumeAt = DateTimeOffset.UtcNow.AddMinutes(7);
             Assert.True(await workerStorage.Jobs.SetOverallAsync(jobId, OverallStatus.RateLimited, resumeAt, null, Ct));
             var stale = new JobStatus("NOT-WHAT-THE-DATABASE-SAYS", null, new Dictionary<string, StepStatus>(), null, null);
@@ -57,9 +57,9 @@ public sealed class PostgresJobEventBusTests
         var (storage, db) = await PostgresStorage.OpenAsync(connection, Ct);
         await using (db)
         {
-            var (_, first) = await PostgresServerStoreTests.NewJobAsync(db);
-            var (secondTenant, second) = await PostgresServerStoreTests.NewJobAsync(db);
-            var listener = new PostgresJobEventBus(db, storage.Jobs, TimeProvider.System, "serve:1", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance) { ReconnectDelay = TimeSpan.FromSeconds(2) };
+            var (_, first) = await PostgresServerStoreTests.NewJobAsync(storage);
+            var (secondTenant, second) = await PostgresServerStoreTests.NewJobAsync(storage);
+            var listener = new PostgresJobEventBus(db, storage.Runs, TimeProvider.System, "serve:1", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance) { ReconnectDelay = TimeSpan.FromSeconds(2) };
             var received = new ConcurrentQueue<JobStatusChanged>();
             using var subscription = listener.Subscribe(e => { received.Enqueue(e); return Task.CompletedTask; });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);

@@ -18,13 +18,13 @@ public sealed class PostgresServerStoreTests
         await using var harness = new SyncHarness(Backend.Postgres);
         var connection = await harness.PostgresAsync(Ct);
         // Two data sources, two pools: as two serve processes on two hosts.
-        var (_, first) = await PostgresStorage.OpenAsync(connection, Ct);
-        var (_, second) = await PostgresStorage.OpenAsync(connection, Ct);
+        var (firstStores, first) = await PostgresStorage.OpenAsync(connection, Ct);
+        var (secondStores, second) = await PostgresStorage.OpenAsync(connection, Ct);
         await using (first)
         await using (second)
         {
-            var (tenantId, jobId) = await NewJobAsync(first);
-            var (a, b) = (new PostgresJobControlStore(first), new PostgresJobControlStore(second));
+            var (tenantId, jobId) = await NewJobAsync(firstStores);
+            var (a, b) = (firstStores.Leases, secondStores.Leases);
             var now = DateTimeOffset.UtcNow;
             for (var round = 0; round < 25; round++)
             {
@@ -52,10 +52,10 @@ public sealed class PostgresServerStoreTests
     public async Task ApiKeys_StoredAsHash_FindTheirTenantAndNothingElse()
     {
         await using var harness = new SyncHarness(Backend.Postgres);
-        var (_, db) = await PostgresStorage.OpenAsync(await harness.PostgresAsync(Ct), Ct);
+        var (storage, db) = await PostgresStorage.OpenAsync(await harness.PostgresAsync(Ct), Ct);
         await using (db)
         {
-            var keys = new PostgresApiKeyStore(db);
+            var keys = storage.Tenants;
             var tenant = await keys.CreateTenantAsync("acme", Ct);
             Assert.NotNull(tenant);
             Assert.Null(await keys.CreateTenantAsync("acme", Ct));
@@ -76,21 +76,21 @@ public sealed class PostgresServerStoreTests
         var (storage, db) = await PostgresStorage.OpenAsync(await harness.PostgresAsync(Ct), Ct);
         await using (db)
         {
-            var (tenantId, jobId) = await NewJobAsync(db);
-            var integrations = new PostgresIntegrationStore(db);
+            var (tenantId, jobId) = await NewJobAsync(storage);
+            var integrations = storage.Integrations;
             var integration = (await integrations.ListAsync(tenantId, Ct)).Single();
             Assert.Null(await integrations.CreateAsync(tenantId, integration.GraphQLUrl, integration.Owner, "other", new IntegrationSettings(), DateTimeOffset.UtcNow, Ct));
             Assert.True(await integrations.UpdateAsync(tenantId, integration.Id,
                 new IntegrationChange(null, "renamed", null, new IntegrationSettings { PageSize = 25, RepositoryFilters = ["api-*"] }), Ct));
             var updated = await integrations.GetAsync(tenantId, integration.Id, Ct);
             Assert.Equal(("renamed", 25, "api-*"), (updated!.Owner, updated.Settings.PageSize, updated.Settings.RepositoryFilters.Single()));
-            Assert.Equal("protected-token", (await storage.Tenants.GetIntegrationAsync(tenantId, integration.Id, Ct))!.ProtectedToken);
+            Assert.Equal("protected-token", (await storage.Integrations.GetAsync(tenantId, integration.Id, Ct))!.ProtectedToken);
             Assert.False(await integrations.UpdateAsync(tenantId + 1, integration.Id, new IntegrationChange(null, "x", null, null), Ct));
 
-            await storage.Jobs.StartRunAsync(new RunStart(tenantId, jobId, integration.Id, DateTimeOffset.UtcNow, null, false, [], 100), Ct);
+            await storage.Runs.StartRunAsync(new RunStart(tenantId, jobId, integration.Id, DateTimeOffset.UtcNow, null, false, [], 100), Ct);
             var now = DateTimeOffset.UtcNow;
-            Assert.True(await new PostgresJobControlStore(db).TryLeaseAsync(jobId, tenantId, "serve", now, now.AddMinutes(1), Ct));
-            Assert.Single(await new PostgresJobControlStore(db).ListRunsAsync(jobId, 10, Ct));
+            Assert.True(await storage.Leases.TryLeaseAsync(jobId, tenantId, "serve", now, now.AddMinutes(1), Ct));
+            Assert.Single(await storage.Runs.ListRunsAsync(jobId, 10, Ct));
 
             Assert.False(await integrations.DeleteAsync(tenantId + 1, integration.Id, Ct));
             Assert.True(await integrations.DeleteAsync(tenantId, integration.Id, Ct));
@@ -101,12 +101,12 @@ public sealed class PostgresServerStoreTests
     }
 
     /// <summary>A tenant with one integration and its github_prs job, as the API creates them.</summary>
-    internal static async Task<(long TenantId, long JobId)> NewJobAsync(PostgresDatabase db)
+    internal static async Task<(long TenantId, long JobId)> NewJobAsync(PulseStorage storage)
     {
-        var tenant = (await new PostgresApiKeyStore(db).CreateTenantAsync($"tenant-{Guid.NewGuid():N}", Ct))!;
-        await new PostgresIntegrationStore(db).CreateAsync(tenant.Id, new Uri("http://127.0.0.1:1/graphql"), "org", "protected-token", new IntegrationSettings(),
+        var tenant = (await storage.Tenants.CreateTenantAsync($"tenant-{Guid.NewGuid():N}", Ct))!;
+        await storage.Integrations.CreateAsync(tenant.Id, new Uri("http://127.0.0.1:1/graphql"), "org", "protected-token", new IntegrationSettings(),
             DateTimeOffset.UtcNow.AddHours(4), Ct);
-        var job = (await new PostgresJobControlStore(db).ListAsync(tenant.Id, GitHubPrJob.Name, Ct)).Single();
+        var job = (await storage.Jobs.ListAsync(tenant.Id, GitHubPrJob.Name, Ct)).Single();
         Assert.Equal(OverallStatus.Ready, job.Overall);
         return (tenant.Id, job.Id);
     }

@@ -39,8 +39,8 @@ public sealed class FailedExtractTests
         await using var c = await harness.OpenAsync();
         var checkpoints = (await c.QueryAsync<(string Status, long Attempts, string Error)>("SELECT status, attempts, error FROM checkpoints")).ToList();
         Assert.Equal(await c.ExecuteScalarAsync<long>("SELECT count(*) FROM repositories"), checkpoints.Count);
-        Assert.StartsWith($"{checkpoints.Count} item{(checkpoints.Count == 1 ? "" : "s")} failed for good; the first: CryptographicException: "
-            + "The stored token cannot be decrypted with this key", result.Error);
+        Assert.StartsWith("extract of github_pull_requests failed: CryptographicException: The stored token cannot be decrypted with this key",
+            result.Error);
         Assert.All(checkpoints, cp =>
         {
             Assert.Equal("failed", cp.Status);

@@ -49,7 +49,9 @@ public sealed class LeaseFenceTests
             var stored = await checkpoints.CommitPageAsync(Page(runId, b.Checkpoints[0], "worker-b"), Ct);
 
             Assert.False(stored.Discarded);
-            Assert.Single(stored.TransformItemsToQueue);
+            // Its transform item is stored waiting: the commits step's transform starts after the PR transform, a gate only the
+            // run's state machine opens (RunStateMachine), so the page commit itself queues nothing.
+            Assert.Empty(stored.TransformItemsToQueue);
             Assert.Equal(before with { RawPages = before.RawPages + 1, CheckpointPages = before.CheckpointPages + 1, WorkItems = before.WorkItems + 1, Cursor = "cursor-2" },
                 await CountsAsync(harness, checkpointId));
             Assert.Null(await LeaseOwnerAsync(harness, checkpointId));

@@ -13,7 +13,7 @@ public static class AdminApi
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/admin").WithTags("Admin");
-        group.MapPost("/tenants", async (HttpContext http, IApiKeyStore keys, CancellationToken ct) =>
+        group.MapPost("/tenants", async (HttpContext http, ITenantStore keys, CancellationToken ct) =>
         {
             var (input, error) = await JsonBody.ReadAsync<TenantInput>(http.Request, ct);
             if (error is not null) return error;
@@ -23,7 +23,7 @@ public static class AdminApi
                 ? Results.Created($"/api/admin/tenants/{tenant.Id}", new { id = tenant.Id, name = tenant.Name })
                 : Errors.Conflict($"A tenant named '{name}' already exists.");
         });
-        group.MapPost("/tenants/{id:long}/keys", async (long id, HttpContext http, IApiKeyStore keys, CancellationToken ct) =>
+        group.MapPost("/tenants/{id:long}/keys", async (long id, HttpContext http, ITenantStore keys, CancellationToken ct) =>
         {
             if (await keys.GetTenantAsync(id, ct) is null) return Errors.NotFound("Tenant");
             var (input, error) = await JsonBody.ReadAsync<KeyInput>(http.Request, ct);
@@ -38,7 +38,7 @@ public static class AdminApi
 
     /// <summary>Who the caller's key belongs to: the dashboard's sign-in check.</summary>
     public static void MapMeApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/me", async (HttpContext http, IApiKeyStore keys, CancellationToken ct) =>
+        app.MapGet("/api/me", async (HttpContext http, ITenantStore keys, CancellationToken ct) =>
             await keys.GetTenantAsync(ApiKeyAuthentication.TenantOf(http), ct) is { } t ? Results.Ok(new { tenant_id = t.Id, tenant_name = t.Name }) : Errors.NotFound("Tenant"))
             .WithTags("Tenants");
 }

@@ -11,19 +11,19 @@ public static class DataApi
     private static readonly string[] States = ["OPEN", "CLOSED", "MERGED"];
 
     public static void MapRepositoriesApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/repositories", async (HttpContext http, IPullRequestQueryStore store, CancellationToken ct) =>
-            Results.Ok(await store.ListRepositoriesAsync(ApiKeyAuthentication.TenantOf(http), ct))).WithTags("Data");
+        app.MapGet("/api/repositories", async (HttpContext http, IRepositoryStore store, CancellationToken ct) =>
+            Results.Ok(await store.ListAsync(ApiKeyAuthentication.TenantOf(http), ct))).WithTags("Data");
 
     public static void MapPullRequestsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/prs", ListAsync).WithTags("Data");
-        app.MapGet("/api/prs/{id:long}", async (long id, HttpContext http, IPullRequestQueryStore store, CancellationToken ct) =>
+        app.MapGet("/api/prs/{id:long}", async (long id, HttpContext http, IPullRequestStore store, CancellationToken ct) =>
             await store.GetAsync(ApiKeyAuthentication.TenantOf(http), id, ct) is { } pr ? Results.Ok(pr) : Errors.NotFound("Pull request")).WithTags("Data");
     }
 
     public static void MapSearchApi(this IEndpointRouteBuilder app) => app.MapGet("/api/search", SearchAsync).WithTags("Data");
 
-    private static async Task<IResult> ListAsync(HttpContext http, IPullRequestQueryStore store, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, IPullRequestStore store, CancellationToken ct)
     {
         var q = http.Request.Query;
         var state = q["state"].ToString() is { Length: > 0 } s ? s.ToUpperInvariant() : null;
@@ -42,7 +42,7 @@ public static class DataApi
         return Results.Ok(await store.ListAsync(new PullRequestQuery(ApiKeyAuthentication.TenantOf(http), repo, state, author, since, page, size), ct));
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext http, PulseStorage storage, EmbeddingSearch search, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(HttpContext http, IVectorStore vectors, EmbeddingSearch search, CancellationToken ct)
     {
         var q = http.Request.Query;
         var text = q["q"].ToString();
@@ -53,7 +53,7 @@ public static class DataApi
             return Results.Json(new { error = "Search is off: this server runs with --no-embeddings." }, statusCode: StatusCodes.Status503ServiceUnavailable);
         var vector = (await search.Generator.GenerateAsync([text], cancellationToken: ct))[0].Vector.ToArray();
         var repo = q["repo"].ToString() is { Length: > 0 } r ? r : null;
-        var hits = await storage.Embeddings.SearchAsync(ApiKeyAuthentication.TenantOf(http), search.Model, vector, repo, limit, ct);
+        var hits = await vectors.SearchAsync(ApiKeyAuthentication.TenantOf(http), search.Model, vector, repo, limit, ct);
         return Results.Ok(hits.Select(h => new
         {
             kind = h.Table switch { "prs" => "pull_request", "prs_commits" => "commit", "prs_reviews" => "review", _ => "comment" },

@@ -10,7 +10,7 @@ namespace Pulse.Server.Api;
 public static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", async (IPullRequestQueryStore store, PulseBackend backend, PipelineHost host, CancellationToken ct) =>
+        app.MapGet("/healthz", async (IPullRequestStore store, PulseBackend backend, PipelineHost host, CancellationToken ct) =>
         {
             string database;
             try

@@ -18,7 +18,7 @@ public static class IntegrationsApi
         long Id, string Provider, string GithubUrl, string Owner, bool Active, bool HasToken, string[] RepositoryFilters, int PageSize,
         int? FirstSyncDays, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
     {
-        public static IntegrationView Of(IntegrationSummary i) => new(i.Id, i.Provider, i.GraphQLUrl.ToString(), i.Owner, i.Active, true,
+        public static IntegrationView Of(Integration i) => new(i.Id, i.Provider, i.GraphQLUrl.ToString(), i.Owner, i.Active, true,
             [.. i.Settings.RepositoryFilters], i.Settings.PageSize, i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null, i.CreatedAt, i.UpdatedAt);
     }
 
@@ -85,7 +85,7 @@ public static class IntegrationsApi
         return Results.Ok(IntegrationView.Of((await store.GetAsync(tenant, id, ct))!));
     }
 
-    private static async Task<IResult> DeleteAsync(long id, HttpContext http, IIntegrationStore store, IJobControlStore jobs, JobRunner runner, MeteredConnections connections, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(long id, HttpContext http, IIntegrationStore store, IJobStore jobs, JobRunner runner, MeteredConnections connections, CancellationToken ct)
     {
         var tenant = ApiKeyAuthentication.TenantOf(http);
         if (await store.GetAsync(tenant, id, ct) is null) return Errors.NotFound("Integration");

@@ -18,8 +18,8 @@ public sealed class JobViews(PulseStorage storage, JobRunner runner)
 {
     public async Task<JobView> OfAsync(JobRecord job, CancellationToken ct)
     {
-        var status = await storage.Jobs.GetStatusAsync(job.Id, ct);
-        var integration = await storage.Tenants.GetIntegrationAsync(job.TenantId, job.IntegrationId, ct);
+        var status = await storage.Runs.GetStatusAsync(job.Id, ct);
+        var integration = await storage.Integrations.GetAsync(job.TenantId, job.IntegrationId, ct);
         var done = status.Steps.Values.Sum(s => s.Progress.Done);
         var total = status.Steps.Values.Sum(s => s.Progress.Total);
         double? seconds = job.LastRunStartedAt is { } s && job.LastRunFinishedAt is { } f && f >= s ? (f - s).TotalSeconds : null;

@@ -28,22 +28,22 @@ public static class JobsApi
     private static async Task<JobRecord?> FindAsync(HttpContext http, IJobStore jobs, long id, CancellationToken ct) =>
         await jobs.GetJobAsync(id, ct) is { } job && job.TenantId == ApiKeyAuthentication.TenantOf(http) && job.JobName == GitHubPrJob.Name ? job : null;
 
-    private static async Task<IResult> ListAsync(HttpContext http, ServerStorage server, JobViews views, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, IJobStore jobs, JobViews views, CancellationToken ct)
     {
         var list = new List<JobView>();
-        foreach (var job in await server.JobControl.ListAsync(ApiKeyAuthentication.TenantOf(http), GitHubPrJob.Name, ct)) list.Add(await views.OfAsync(job, ct));
+        foreach (var job in await jobs.ListAsync(ApiKeyAuthentication.TenantOf(http), GitHubPrJob.Name, ct)) list.Add(await views.OfAsync(job, ct));
         return Results.Ok(list);
     }
 
-    private static async Task<IResult> GetAsync(long id, HttpContext http, IJobStore jobs, ServerStorage server, JobViews views, CancellationToken ct)
+    private static async Task<IResult> GetAsync(long id, HttpContext http, IJobStore jobs, IRunStore runs, JobViews views, CancellationToken ct)
     {
         if (await FindAsync(http, jobs, id, ct) is not { } job) return Errors.NotFound("Job");
-        var runs = await server.JobControl.ListRunsAsync(id, 1, ct);
-        return Results.Ok(new { job = await views.OfAsync(job, ct), current_run = runs.FirstOrDefault() });
+        var latest = await runs.ListRunsAsync(id, 1, ct);
+        return Results.Ok(new { job = await views.OfAsync(job, ct), current_run = latest.FirstOrDefault() });
     }
 
-    private static async Task<IResult> RunsAsync(long id, HttpContext http, IJobStore jobs, ServerStorage server, CancellationToken ct) =>
-        await FindAsync(http, jobs, id, ct) is null ? Errors.NotFound("Job") : Results.Ok(await server.JobControl.ListRunsAsync(id, 50, ct));
+    private static async Task<IResult> RunsAsync(long id, HttpContext http, IJobStore jobs, IRunStore runs, CancellationToken ct) =>
+        await FindAsync(http, jobs, id, ct) is null ? Errors.NotFound("Job") : Results.Ok(await runs.ListRunsAsync(id, 50, ct));
 
     private static async Task<IResult> RunNowAsync(long id, HttpContext http, IJobStore jobs, JobRunner runner, JobViews views, CancellationToken ct)
     {
@@ -57,18 +57,18 @@ public static class JobsApi
         };
     }
 
-    private static async Task<IResult> ToggleAsync(long id, HttpContext http, IJobStore jobs, ServerStorage server, JobViews views, RunCoordinator coordinator, CancellationToken ct)
+    private static async Task<IResult> ToggleAsync(long id, HttpContext http, IJobStore jobs, JobViews views, RunCoordinator coordinator, CancellationToken ct)
     {
         if (await FindAsync(http, jobs, id, ct) is not { } job) return Errors.NotFound("Job");
         var (input, error) = await JsonBody.ReadAsync<ActiveInput>(http.Request, ct);
         if (error is not null) return error;
         if (input!.Active is not { } active) return Errors.Bad("active (true or false) is required.");
-        await server.JobControl.SetActiveAsync(id, active, null, ct);
+        await jobs.SetActiveAsync(id, active, null, ct);
         await coordinator.PublishStatusAsync(id, job.TenantId, ct);
         return Results.Ok(await views.OfAsync((await jobs.GetJobAsync(id, ct))!, ct));
     }
 
-    private static async Task<IResult> SettingsAsync(long id, HttpContext http, IJobStore jobs, ServerStorage server, JobViews views, RunCoordinator coordinator,
+    private static async Task<IResult> SettingsAsync(long id, HttpContext http, IJobStore jobs, JobViews views, RunCoordinator coordinator,
         TimeProvider time, CancellationToken ct)
     {
         if (await FindAsync(http, jobs, id, ct) is not { } job) return Errors.NotFound("Job");
@@ -80,18 +80,18 @@ public static class JobsApi
         if (retry < 1) return Errors.Bad("retry_interval_minutes must be at least 1.");
         if (retry >= schedule) return Errors.Bad("retry_interval_minutes must be less than schedule_interval_minutes.");
         var (s, r) = (TimeSpan.FromMinutes(schedule), TimeSpan.FromMinutes(retry));
-        await server.JobControl.UpdateSettingsAsync(id, s, r, JobSchedule.NextRunAfterSettings(job, s, r, time.GetUtcNow()), ct);
+        await jobs.UpdateSettingsAsync(id, s, r, JobSchedule.NextRunAfterSettings(job, s, r, time.GetUtcNow()), ct);
         await coordinator.PublishStatusAsync(id, job.TenantId, ct);
         return Results.Ok(await views.OfAsync((await jobs.GetJobAsync(id, ct))!, ct));
     }
 
-    private static async Task<IResult> ResetAsync(long id, HttpContext http, IJobStore jobs, ServerStorage server, JobRunner runner, JobViews views,
+    private static async Task<IResult> ResetAsync(long id, HttpContext http, IJobStore jobs, JobRunner runner, JobViews views,
         RunCoordinator coordinator, TimeProvider time, CancellationToken ct)
     {
         if (await FindAsync(http, jobs, id, ct) is not { } job) return Errors.NotFound("Job");
         if (runner.IsRunning(id) || job.Overall is OverallStatus.Running or OverallStatus.RateLimited)
             return Errors.Conflict("The job is running; it can be reset once it has finished or failed.");
-        await server.JobControl.ResetAsync(id, time.GetUtcNow() + job.ScheduleInterval, ct);
+        await jobs.ResetAsync(id, time.GetUtcNow() + job.ScheduleInterval, ct);
         await coordinator.PublishStatusAsync(id, job.TenantId, ct);
         return Results.Ok(await views.OfAsync((await jobs.GetJobAsync(id, ct))!, ct));
     }

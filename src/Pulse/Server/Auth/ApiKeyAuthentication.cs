@@ -7,7 +7,7 @@ namespace Pulse.Server.Auth;
 /// browsers cannot set headers). A tenant key scopes the request to its tenant; the admin key only
 /// reaches /api/admin.
 /// </summary>
-public sealed class ApiKeyAuthentication(RequestDelegate next, IApiKeyStore keys, ServerOptions options)
+public sealed class ApiKeyAuthentication(RequestDelegate next, ITenantStore keys, ServerOptions options)
 {
     private const string TenantItem = "pulse.tenant";
 

@@ -8,8 +8,8 @@ namespace Pulse.Server.Feed;
 /// <summary>/ws/jobs: the tenant's job statuses now, then every change, with heartbeats. Client messages are ignored.</summary>
 public static class JobFeedEndpoint
 {
-    public static void MapJobFeed(this IEndpointRouteBuilder app) => app.Map("/ws/jobs", async (HttpContext http, JobFeed feed, ServerStorage server,
-        IJobStore jobs, ServerOptions options, TimeProvider time, IHostApplicationLifetime lifetime) =>
+    public static void MapJobFeed(this IEndpointRouteBuilder app) => app.Map("/ws/jobs", async (HttpContext http, JobFeed feed,
+        IJobStore jobs, IRunStore runs, ServerOptions options, TimeProvider time, IHostApplicationLifetime lifetime) =>
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -25,8 +25,8 @@ public static class JobFeedEndpoint
         var ct = stop.Token;
         try
         {
-            foreach (var job in await server.JobControl.ListAsync(tenant, GitHubPrJob.Name, ct))
-                client.Offer(await feed.MessageAsync(job, await jobs.GetStatusAsync(job.Id, ct), time.GetUtcNow(), ct));
+            foreach (var job in await jobs.ListAsync(tenant, GitHubPrJob.Name, ct))
+                client.Offer(await feed.MessageAsync(job, await runs.GetStatusAsync(job.Id, ct), time.GetUtcNow(), ct));
             var receive = DrainAsync(socket, stop);
             using var heartbeat = new PeriodicTimer(options.Heartbeat, time);
             var beats = BeatAsync(heartbeat, feed, client, ct);

@@ -16,7 +16,7 @@ public enum StartOutcome { Started, AlreadyRunning, Inactive, NotDue }
 /// queue the stages run in worker processes; this process only launches and watches.
 /// </summary>
 public sealed class JobRunner(
-    ITenantStore tenants, IJobStore jobs, ServerStorage server, JobLauncher launcher, PipelineHost host, RunWatchdog watchdog, RunCoordinator coordinator,
+    IIntegrationStore integrations, IJobStore jobs, IJobLeaseStore leases, JobLauncher launcher, PipelineHost host, RunWatchdog watchdog, RunCoordinator coordinator,
     bool embeddings, ServerOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<JobRunner> logger)
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -32,23 +32,23 @@ public sealed class JobRunner(
         Func<JobRecord, CancellationToken, Task<bool>>? stillDue = null)
     {
         if (!job.Active) return (StartOutcome.Inactive, "The job is inactive; turn it on first.");
-        var integration = await tenants.GetIntegrationAsync(job.TenantId, job.IntegrationId, ct);
+        var integration = await integrations.GetAsync(job.TenantId, job.IntegrationId, ct);
         if (integration is not { Active: true }) return (StartOutcome.Inactive, "The job's integration is inactive; turn it on first.");
         if (_running.ContainsKey(job.Id)) return (StartOutcome.AlreadyRunning, "The job is already running.");
         var now = time.GetUtcNow();
-        if (!await server.JobControl.TryLeaseAsync(job.Id, job.TenantId, _owner, now, now + options.Lease, ct))
+        if (!await leases.TryLeaseAsync(job.Id, job.TenantId, _owner, now, now + options.Lease, ct))
             return (StartOutcome.AlreadyRunning, "The job is already running (in this or another server process).");
         // Workers finish runs without the lease: the run the caller saw RUNNING may have ended since. Decide again on the job as it is now.
         if (await jobs.GetJobAsync(job.Id, ct) is not { } fresh || (stillDue is not null && !await stillDue(fresh, ct)))
         {
-            await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, ct);
+            await leases.ReleaseLeaseAsync(job.Id, _owner, ct);
             return (StartOutcome.NotDue, "The job is no longer due.");
         }
         job = fresh;
         var started = new TaskCompletionSource();
         if (!_running.TryAdd(job.Id, started.Task))
         {
-            await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, ct);
+            await leases.ReleaseLeaseAsync(job.Id, _owner, ct);
             return (StartOutcome.AlreadyRunning, "The job is already running.");
         }
         _ = Task.Run(async () =>
@@ -75,7 +75,7 @@ public sealed class JobRunner(
             {
                 // Discovery could not reach GitHub (bad token, unknown owner, outage): a failed start, retried on the retry interval.
                 logger.LogWarning("Job {JobId} could not start: {Reason}", job.Id, e.Message);
-                await server.JobControl.MarkStartFailedAsync(job.Id, e.Message, time.GetUtcNow() + job.RetryInterval, ct);
+                await jobs.MarkStartFailedAsync(job.Id, e.Message, time.GetUtcNow() + job.RetryInterval, ct);
                 await coordinator.PublishStatusAsync(job.Id, job.TenantId, ct);
                 return;
             }
@@ -93,7 +93,7 @@ public sealed class JobRunner(
         {
             logger.LogError(e, "Job {JobId} stopped unexpectedly", job.Id);
         }
-        await server.JobControl.ReleaseLeaseAsync(job.Id, _owner, CancellationToken.None);
+        await leases.ReleaseLeaseAsync(job.Id, _owner, CancellationToken.None);
     }
 
     private async Task WatchAsync(JobRecord job, RunRecord run, CancellationToken ct)
@@ -101,7 +101,7 @@ public sealed class JobRunner(
         string? lastProgress = null;
         await watchdog.WatchAsync(run, async (status, token) =>
         {
-            await server.JobControl.RenewLeaseAsync(job.Id, _owner, time.GetUtcNow() + options.Lease, token);
+            await leases.RenewLeaseAsync(job.Id, _owner, time.GetUtcNow() + options.Lease, token);
             // Progress moves between stage changes too: publish it when it did.
             var progress = JsonSerializer.Serialize(status);
             if (progress == lastProgress) return;

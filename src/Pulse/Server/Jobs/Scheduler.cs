@@ -7,7 +7,7 @@ namespace Pulse.Server.Jobs;
 /// Starts due jobs: every schedule interval, retries after the retry interval, rate-limited jobs
 /// at their reset time, orphaned runs at once. The runner's lease keeps a job to one process.
 /// </summary>
-public sealed class Scheduler(ServerStorage server, IJobStore jobs, JobRunner runner, ServerOptions options, TimeProvider time, ILogger<Scheduler> logger)
+public sealed class Scheduler(IJobStore jobs, IRunStore runs, JobRunner runner, ServerOptions options, TimeProvider time, ILogger<Scheduler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -30,7 +30,7 @@ public sealed class Scheduler(ServerStorage server, IJobStore jobs, JobRunner ru
     public async Task TickAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        foreach (var job in await server.JobControl.ListAsync(null, GitHubPrJob.Name, ct))
+        foreach (var job in await jobs.ListAsync(null, GitHubPrJob.Name, ct))
         {
             if (!job.Active || runner.IsRunning(job.Id) || !await IsDueAsync(job, now, ct)) continue;
             var (outcome, _) = await runner.TryStartAsync(job, ct, (fresh, c) => IsDueAsync(fresh, time.GetUtcNow(), c));
@@ -40,7 +40,7 @@ public sealed class Scheduler(ServerStorage server, IJobStore jobs, JobRunner ru
 
     private async Task<bool> IsDueAsync(JobRecord job, DateTimeOffset now, CancellationToken ct)
     {
-        var resumeAt = job.Overall == OverallStatus.RateLimited ? (await jobs.GetStatusAsync(job.Id, ct)).RateLimitResumeAt : null;
+        var resumeAt = job.Overall == OverallStatus.RateLimited ? (await runs.GetStatusAsync(job.Id, ct)).RateLimitResumeAt : null;
         return JobSchedule.IsDue(job, resumeAt, now);
     }
 }

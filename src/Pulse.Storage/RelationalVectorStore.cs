@@ -1,0 +1,90 @@
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Pulse.Core.Embed;
+using Pulse.Core.Storage;
+
+namespace Pulse.Storage;
+
+/// <summary>Vectors beside their content hash; how they are stored and searched is the dialect's (SQLite: blobs scanned; PostgreSQL: pgvector HNSW).</summary>
+public sealed class RelationalVectorStore(RelationalDatabase db) : IVectorStore
+{
+    private static readonly Dictionary<string, string> TextColumns = new()
+    {
+        ["prs"] = "title AS a, body AS b",
+        ["prs_commits"] = "message AS a, NULL AS b",
+        ["prs_reviews"] = "body AS a, NULL AS b",
+        ["prs_comments"] = "body AS a, NULL AS b",
+    };
+
+    private static readonly SqlBatch Upsert = new("embedding.upsert", """
+        INSERT INTO embeddings (tenant_id, table_name, row_id, model, content_hash, dimensions, vector, created_at)
+        VALUES (@tenantId, @table, @rowId, @model, @hash, @dimensions, @vector, @now)
+        ON CONFLICT (tenant_id, table_name, row_id, model) DO UPDATE SET
+          content_hash = excluded.content_hash, dimensions = excluded.dimensions, vector = excluded.vector, created_at = excluded.created_at
+        """, [("tenantId", DbType.Int64), ("table", DbType.String), ("rowId", DbType.Int64), ("model", DbType.String), ("hash", DbType.String),
+            ("dimensions", DbType.Int64), ("vector", DbType.Object), ("now", DbType.DateTimeOffset)]);
+
+    public Task<EmbeddingInput?> LoadAsync(long workItemId, CancellationToken ct) => db.ReadAsync(async c =>
+    {
+        var item = await c.QuerySingleOrDefaultAsync<(long Id, long RunId, long TenantId, string Step, string State, string Payload)>(
+            "SELECT id, run_id, tenant_id, step, state, payload FROM work_items WHERE id = @workItemId AND stage = 'embedding'", new { workItemId });
+        if (item.Id == 0 || item.State != "pending") return null;
+        var targets = new List<EmbeddingTarget>();
+        foreach (var group in (JsonSerializer.Deserialize<List<string[]>>(item.Payload) ?? []).GroupBy(r => r[0]))
+        {
+            var ids = group.Select(r => long.Parse(r[1], CultureInfo.InvariantCulture)).ToList();
+            foreach (var row in await c.QueryAsync<(long Id, string A, string? B, string H)>(
+                         $"SELECT id, {TextColumns[group.Key]}, content_hash AS h FROM {group.Key} WHERE {db.Dialect.In("id", "@ids")} ORDER BY id", new { ids = db.Dialect.List(ids) }))
+            {
+                var text = group.Key == "prs" ? EmbeddingText.PullRequest(row.A, row.B) : row.A;
+                if (!string.IsNullOrWhiteSpace(text)) targets.Add(new EmbeddingTarget(group.Key, row.Id, text, row.H));
+            }
+        }
+        return new EmbeddingInput(item.Id, item.RunId, item.TenantId, item.Step, targets);
+    }, ct);
+
+    public Task CommitAsync(long workItemId, string model, IReadOnlyList<EmbeddingVector> vectors, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    {
+        var now = db.Now;
+        if (await c.ExecuteAsync("UPDATE work_items SET state = 'done', updated_at = @now WHERE id = @workItemId AND state = 'pending'", new { workItemId, now }, tx) == 0)
+            return 0;
+        var tenantId = await c.ExecuteScalarAsync<long>("SELECT tenant_id FROM work_items WHERE id = @workItemId", new { workItemId }, tx);
+        // In key order: two workers storing vectors of the same rows lock them in the same order.
+        await db.Dialect.RunManyAsync(c, tx, Upsert, vectors.OrderBy(v => v.Table, StringComparer.Ordinal).ThenBy(v => v.RowId)
+            .Select(v => new object?[] { tenantId, v.Table, v.RowId, model, v.ContentHash, (long)v.Vector.Length, db.Dialect.Vector(v.Vector), now }).ToList(), ct);
+        return 1;
+    }, ct);
+
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(long tenantId, string model, float[] query, string? repository, int limit, CancellationToken ct) =>
+        db.ReadAsync(c => db.Dialect.SearchAsync(c, tenantId, model, query, repository, limit, ct), ct);
+}
+
+/// <summary>What both backends' searches share: the text a hit shows.</summary>
+public static class SearchHits
+{
+    /// <summary>The joins that name a vector's PR and its text, after a FROM that yields <c>n.table_name</c> and <c>n.row_id</c>.</summary>
+    public const string Joins = """
+        LEFT JOIN prs_commits cm ON n.table_name = 'prs_commits' AND cm.id = n.row_id
+        LEFT JOIN prs_reviews rv ON n.table_name = 'prs_reviews' AND rv.id = n.row_id
+        LEFT JOIN prs_comments co ON n.table_name = 'prs_comments' AND co.id = n.row_id
+        JOIN prs p ON p.id = CASE n.table_name WHEN 'prs' THEN n.row_id WHEN 'prs_commits' THEN cm.pr_id WHEN 'prs_reviews' THEN rv.pr_id ELSE co.pr_id END
+        JOIN repositories r ON r.id = p.repository_id
+        """;
+
+    /// <summary>The selected columns after the vector's own: repository, PR number and title, and the row's text.</summary>
+    public const string Columns = """
+        r.full_name, p.number, p.title,
+        COALESCE(CASE n.table_name WHEN 'prs' THEN p.body WHEN 'prs_commits' THEN cm.message WHEN 'prs_reviews' THEN rv.body ELSE co.body END, '')
+        """;
+
+    public static SearchHit Hit(string table, long rowId, double score, string repository, long number, string title, string text) =>
+        new(table, rowId, score, repository, (int)number, title, Snippet(table == "prs" ? title + " " + text : text));
+
+    private static string Snippet(string text)
+    {
+        var flat = text.ReplaceLineEndings(" ").Trim();
+        return flat.Length <= 160 ? flat : flat[..160] + "…";
+    }
+}

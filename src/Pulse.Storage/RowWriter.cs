@@ -1,0 +1,173 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Pulse.Core.Storage;
+
+namespace Pulse.Storage;
+
+/// <summary>
+/// Idempotent upserts of a batch's relational rows, inside the caller's transaction: insert, or on a known key update every
+/// column. Every row is stamped with the run that saw it, so an incremental run can remove what GitHub no longer has. Rows of a
+/// table go to the database together (<see cref="SqlDialect.RunManyAsync"/>), in order, so a repeated key ends as its last copy.
+/// </summary>
+internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransaction tx, long tenantId, long runId, CancellationToken ct)
+{
+    private readonly Dictionary<string, long> _prIds = [];
+    private readonly Dictionary<string, long> _threadIds = [];
+
+    public async Task<IReadOnlyList<long>> PullRequestsAsync(IReadOnlyList<PullRequestRow> rows)
+    {
+        var ids = await RunAsync(RowSql.PullRequest, rows.Select(pr => new object?[]
+        {
+            tenantId, pr.RepositoryId, pr.NodeId, pr.DatabaseId, (long)pr.Number, pr.Title, pr.Body, pr.Url, pr.State, pr.IsDraft, pr.AuthorLogin, pr.AuthorType,
+            pr.MergedByLogin, pr.BaseRefName, pr.HeadRefName, pr.BaseRefOid, pr.HeadRefOid, (long)pr.Additions, (long)pr.Deletions, (long)pr.ChangedFiles,
+            pr.CreatedAt, pr.UpdatedAt, pr.ClosedAt, pr.MergedAt, (long)pr.CommitsTotal, (long)pr.ReviewsTotal, (long)pr.CommentsTotal,
+            (long)pr.ReviewThreadsTotal, pr.ContentHash, runId,
+        }).ToList());
+        for (var i = 0; i < rows.Count; i++) _prIds[rows[i].NodeId] = ids[i];
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<long>> CommitsAsync(IReadOnlyList<CommitRow> rows)
+    {
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        return await RunAsync(RowSql.Commit, rows.Select(x => new object?[]
+        {
+            tenantId, _prIds[x.PullRequestNodeId], x.Oid, x.Message, x.AuthorName, x.AuthorEmail, x.AuthorLogin, x.CommitterName, x.CommitterEmail,
+            x.CommitterLogin, x.AuthoredDate, x.CommittedDate, (long?)x.Additions, (long?)x.Deletions, x.ContentHash, runId,
+        }).ToList());
+    }
+
+    public async Task<IReadOnlyList<long>> ReviewsAsync(IReadOnlyList<ReviewRow> rows)
+    {
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        return await RunAsync(RowSql.Review, rows.Select(x => new object?[]
+        {
+            tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.DatabaseId, x.AuthorLogin, x.AuthorType, x.State, x.Body, x.CreatedAt, x.SubmittedAt,
+            x.UpdatedAt, x.CommitOid, x.ContentHash, runId,
+        }).ToList());
+    }
+
+    public async Task ThreadsAsync(IReadOnlyList<ReviewThreadRow> rows)
+    {
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        var ids = await RunAsync(RowSql.Thread, rows.Select(x => new object?[]
+        {
+            tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.IsResolved, x.IsOutdated, x.IsCollapsed, x.Path, (long?)x.Line, (long?)x.StartLine, x.DiffSide,
+            x.ResolvedByLogin, runId,
+        }).ToList());
+        for (var i = 0; i < rows.Count; i++) _threadIds[rows[i].NodeId] = ids[i];
+    }
+
+    /// <summary>The review keys are filled by the comments step's sweep (<see cref="RunSweep"/>), once every review of the run is in.</summary>
+    public async Task<IReadOnlyList<long>> CommentsAsync(IReadOnlyList<CommentRow> rows)
+    {
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs_review_threads", _threadIds, rows.Where(r => r.ThreadNodeId is not null).Select(r => r.ThreadNodeId!), "Review thread {0} is not stored yet.");
+        return await RunAsync(RowSql.Comment, rows.Select(x => new object?[]
+        {
+            tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.DatabaseId, x.CommentType, x.ThreadNodeId is null ? null : _threadIds[x.ThreadNodeId], x.ReviewNodeId,
+            x.AuthorLogin, x.AuthorType, x.Body, x.CreatedAt, x.UpdatedAt, x.Path, (long?)x.Line, (long?)x.OriginalLine, x.DiffHunk, x.ReplyToNodeId, x.ContentHash, runId,
+        }).ToList());
+    }
+
+    private async Task<IReadOnlyList<long>> RunAsync(SqlBatch batch, IReadOnlyList<object?[]> rows) =>
+        rows.Count == 0 ? [] : (await dialect.RunManyAsync(c, tx, batch, rows, ct)).Select(id => id ?? throw new InvalidOperationException("An upsert returned no id.")).ToList();
+
+    /// <summary>Keys of parents written by an earlier batch or transaction, looked up once per batch.</summary>
+    private async Task ResolveAsync(string table, Dictionary<string, long> known, IEnumerable<string> nodeIds, string missingMessage)
+    {
+        var missing = nodeIds.Where(n => !known.ContainsKey(n)).Distinct().ToList();
+        if (missing.Count == 0) return;
+        foreach (var (node, id) in await c.QueryAsync<(string, long)>(
+                     $"SELECT node_id, id FROM {table} WHERE tenant_id = @tenantId AND {dialect.In("node_id", "@missing")}", new { tenantId, missing = dialect.List(missing) }, tx))
+            known[node] = id;
+        if (missing.FirstOrDefault(n => !known.ContainsKey(n)) is { } absent) throw new InvalidDataException(string.Format(System.Globalization.CultureInfo.InvariantCulture, missingMessage, absent));
+    }
+}
+
+/// <summary>The upserts of <see cref="RowWriter"/>: insert, or on a known key update every column and stamp the run.</summary>
+internal static class RowSql
+{
+    private static (string, DbType) L(string n) => (n, DbType.Int64);
+    private static (string, DbType) S(string n) => (n, DbType.String);
+    private static (string, DbType) B(string n) => (n, DbType.Boolean);
+    private static (string, DbType) T(string n) => (n, DbType.DateTimeOffset);
+
+    public static readonly SqlBatch PullRequest = new("row.pr", """
+        INSERT INTO prs (tenant_id, repository_id, node_id, database_id, number, title, body, url, state, is_draft, author_login, author_type,
+          merged_by_login, base_ref_name, head_ref_name, base_ref_oid, head_ref_oid, additions, deletions, changed_files, created_at, updated_at,
+          closed_at, merged_at, commits_total, reviews_total, comments_total, review_threads_total, content_hash, last_seen_run_id)
+        VALUES (@tenantId, @repositoryId, @nodeId, @databaseId, @number, @title, @body, @url, @state, @isDraft, @authorLogin, @authorType,
+          @mergedBy, @baseRef, @headRef, @baseOid, @headOid, @additions, @deletions, @changedFiles, @createdAt, @updatedAt,
+          @closedAt, @mergedAt, @commitsTotal, @reviewsTotal, @commentsTotal, @threadsTotal, @hash, @runId)
+        ON CONFLICT (tenant_id, node_id) DO UPDATE SET
+          repository_id = excluded.repository_id, database_id = excluded.database_id, number = excluded.number, title = excluded.title,
+          body = excluded.body, url = excluded.url, state = excluded.state, is_draft = excluded.is_draft, author_login = excluded.author_login,
+          author_type = excluded.author_type, merged_by_login = excluded.merged_by_login, base_ref_name = excluded.base_ref_name,
+          head_ref_name = excluded.head_ref_name, base_ref_oid = excluded.base_ref_oid, head_ref_oid = excluded.head_ref_oid,
+          additions = excluded.additions, deletions = excluded.deletions, changed_files = excluded.changed_files, created_at = excluded.created_at,
+          updated_at = excluded.updated_at, closed_at = excluded.closed_at, merged_at = excluded.merged_at, commits_total = excluded.commits_total,
+          reviews_total = excluded.reviews_total, comments_total = excluded.comments_total, review_threads_total = excluded.review_threads_total,
+          content_hash = excluded.content_hash, last_seen_run_id = excluded.last_seen_run_id
+        RETURNING id
+        """, [L("tenantId"), L("repositoryId"), S("nodeId"), L("databaseId"), L("number"), S("title"), S("body"), S("url"), S("state"), B("isDraft"),
+            S("authorLogin"), S("authorType"), S("mergedBy"), S("baseRef"), S("headRef"), S("baseOid"), S("headOid"), L("additions"), L("deletions"),
+            L("changedFiles"), T("createdAt"), T("updatedAt"), T("closedAt"), T("mergedAt"), L("commitsTotal"), L("reviewsTotal"), L("commentsTotal"),
+            L("threadsTotal"), S("hash"), L("runId")]);
+
+    public static readonly SqlBatch Commit = new("row.commit", """
+        INSERT INTO prs_commits (tenant_id, pr_id, oid, message, author_name, author_email, author_login, committer_name, committer_email,
+          committer_login, authored_date, committed_date, additions, deletions, content_hash, last_seen_run_id)
+        VALUES (@tenantId, @prId, @oid, @message, @authorName, @authorEmail, @authorLogin, @committerName, @committerEmail,
+          @committerLogin, @authoredDate, @committedDate, @additions, @deletions, @hash, @runId)
+        ON CONFLICT (tenant_id, pr_id, oid) DO UPDATE SET
+          message = excluded.message, author_name = excluded.author_name, author_email = excluded.author_email, author_login = excluded.author_login,
+          committer_name = excluded.committer_name, committer_email = excluded.committer_email, committer_login = excluded.committer_login,
+          authored_date = excluded.authored_date, committed_date = excluded.committed_date, additions = excluded.additions,
+          deletions = excluded.deletions, content_hash = excluded.content_hash, last_seen_run_id = excluded.last_seen_run_id
+        RETURNING id
+        """, [L("tenantId"), L("prId"), S("oid"), S("message"), S("authorName"), S("authorEmail"), S("authorLogin"), S("committerName"), S("committerEmail"),
+            S("committerLogin"), T("authoredDate"), T("committedDate"), L("additions"), L("deletions"), S("hash"), L("runId")]);
+
+    public static readonly SqlBatch Review = new("row.review", """
+        INSERT INTO prs_reviews (tenant_id, pr_id, node_id, database_id, author_login, author_type, state, body, created_at, submitted_at,
+          updated_at, commit_oid, content_hash, last_seen_run_id)
+        VALUES (@tenantId, @prId, @nodeId, @databaseId, @authorLogin, @authorType, @state, @body, @createdAt, @submittedAt,
+          @updatedAt, @commitOid, @hash, @runId)
+        ON CONFLICT (tenant_id, node_id) DO UPDATE SET
+          pr_id = excluded.pr_id, database_id = excluded.database_id, author_login = excluded.author_login, author_type = excluded.author_type,
+          state = excluded.state, body = excluded.body, created_at = excluded.created_at, submitted_at = excluded.submitted_at,
+          updated_at = excluded.updated_at, commit_oid = excluded.commit_oid, content_hash = excluded.content_hash,
+          last_seen_run_id = excluded.last_seen_run_id
+        RETURNING id
+        """, [L("tenantId"), L("prId"), S("nodeId"), L("databaseId"), S("authorLogin"), S("authorType"), S("state"), S("body"), T("createdAt"), T("submittedAt"),
+            T("updatedAt"), S("commitOid"), S("hash"), L("runId")]);
+
+    public static readonly SqlBatch Thread = new("row.thread", """
+        INSERT INTO prs_review_threads (tenant_id, pr_id, node_id, is_resolved, is_outdated, is_collapsed, path, line, start_line, diff_side,
+          resolved_by_login, last_seen_run_id)
+        VALUES (@tenantId, @prId, @nodeId, @isResolved, @isOutdated, @isCollapsed, @path, @line, @startLine, @diffSide, @resolvedBy, @runId)
+        ON CONFLICT (tenant_id, node_id) DO UPDATE SET
+          pr_id = excluded.pr_id, is_resolved = excluded.is_resolved, is_outdated = excluded.is_outdated, is_collapsed = excluded.is_collapsed,
+          path = excluded.path, line = excluded.line, start_line = excluded.start_line, diff_side = excluded.diff_side,
+          resolved_by_login = excluded.resolved_by_login, last_seen_run_id = excluded.last_seen_run_id
+        RETURNING id
+        """, [L("tenantId"), L("prId"), S("nodeId"), B("isResolved"), B("isOutdated"), B("isCollapsed"), S("path"), L("line"), L("startLine"), S("diffSide"),
+            S("resolvedBy"), L("runId")]);
+
+    public static readonly SqlBatch Comment = new("row.comment", """
+        INSERT INTO prs_comments (tenant_id, pr_id, node_id, database_id, comment_type, thread_id, review_id, review_node_id, author_login,
+          author_type, body, created_at, updated_at, path, line, original_line, diff_hunk, reply_to_node_id, content_hash, last_seen_run_id)
+        VALUES (@tenantId, @prId, @nodeId, @databaseId, @type, @threadId, NULL, @reviewNodeId, @authorLogin,
+          @authorType, @body, @createdAt, @updatedAt, @path, @line, @originalLine, @diffHunk, @replyTo, @hash, @runId)
+        ON CONFLICT (tenant_id, node_id) DO UPDATE SET
+          pr_id = excluded.pr_id, database_id = excluded.database_id, comment_type = excluded.comment_type, thread_id = excluded.thread_id,
+          review_id = excluded.review_id, review_node_id = excluded.review_node_id, author_login = excluded.author_login,
+          author_type = excluded.author_type, body = excluded.body, created_at = excluded.created_at, updated_at = excluded.updated_at,
+          path = excluded.path, line = excluded.line, original_line = excluded.original_line, diff_hunk = excluded.diff_hunk,
+          reply_to_node_id = excluded.reply_to_node_id, content_hash = excluded.content_hash, last_seen_run_id = excluded.last_seen_run_id
+        RETURNING id
+        """, [L("tenantId"), L("prId"), S("nodeId"), L("databaseId"), S("type"), L("threadId"), S("reviewNodeId"), S("authorLogin"),
+            S("authorType"), S("body"), T("createdAt"), T("updatedAt"), S("path"), L("line"), L("originalLine"), S("diffHunk"), S("replyTo"), S("hash"), L("runId")]);
+}

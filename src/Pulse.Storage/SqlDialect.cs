@@ -1,0 +1,66 @@
+using System.Data;
+using System.Data.Common;
+using Pulse.Core.Storage;
+
+namespace Pulse.Storage;
+
+/// <summary>
+/// Where the two backends' SQL really differs, and nothing else (DevLake's Dalgorm, habit 16): row locks, skip-locked claims,
+/// list and JSON parameters, the raw payload's column, statements run for many rows at once, and vector search. Everything
+/// else is one SQL text that both run: ON CONFLICT, RETURNING, TRUE/FALSE, IS DISTINCT FROM and NULLS FIRST mean the same on both.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>A name for messages ("SQLite", "PostgreSQL").</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Appended to a SELECT whose rows this transaction must hold until it commits.</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>Appended to a claim's SELECT: rows another transaction holds are passed over, not waited for.</summary>
+    public abstract string SkipLocked(string alias);
+
+    /// <summary>After <c>FROM checkpoints cp</c> in a claim: the index that finds a run's oldest pending checkpoints.</summary>
+    public abstract string ClaimIndex { get; }
+
+    /// <summary><paramref name="column"/> is one of the list parameter <paramref name="parameter"/> (made by <see cref="List{T}"/>).</summary>
+    public abstract string In(string column, string parameter);
+
+    /// <summary>The value of a list parameter for <see cref="In"/>.</summary>
+    public abstract IEnumerable<T> List<T>(IEnumerable<T> values);
+
+    /// <summary>A JSON parameter as a column value.</summary>
+    public abstract string Json(string parameter);
+
+    /// <summary>A JSON column read back as text.</summary>
+    public abstract string JsonText(string column);
+
+    /// <summary>JSON text as the database will accept it.</summary>
+    public virtual string JsonValue(string json) => json;
+
+    /// <summary>A raw GitHub answer (UTF-8 JSON) as a parameter value, and its SQL.</summary>
+    public abstract object Payload(byte[] utf8);
+
+    public abstract string PayloadParameter(string parameter);
+
+    /// <summary>The raw answer column read back, and its value as UTF-8 bytes.</summary>
+    public abstract string PayloadColumn(string column);
+
+    public abstract byte[] PayloadBytes(object value);
+
+    /// <summary>A vector as a parameter value of the embeddings table.</summary>
+    public abstract object Vector(float[] vector);
+
+    /// <summary>
+    /// Runs one statement once per row, in the caller's transaction and in row order, as cheaply as the backend allows
+    /// (SQLite: one prepared statement kept across transactions; PostgreSQL: one round trip). The first column of each
+    /// row's first result (e.g. <c>RETURNING id</c>), or null.
+    /// </summary>
+    public abstract Task<IReadOnlyList<long?>> RunManyAsync(DbConnection c, DbTransaction tx, SqlBatch batch, IReadOnlyList<object?[]> rows, CancellationToken ct);
+
+    /// <summary>The nearest rows to <paramref name="query"/> among the tenant's vectors of <paramref name="model"/>, best first.</summary>
+    public abstract Task<IReadOnlyList<SearchHit>> SearchAsync(DbConnection c, long tenantId, string model, float[] query, string? repository, int limit, CancellationToken ct);
+}
+
+/// <summary>A statement run for many rows: its text (parameters <c>@name</c>) and each parameter's name and type, in row order.</summary>
+public sealed record SqlBatch(string Key, string Sql, IReadOnlyList<(string Name, DbType Type)> Parameters);

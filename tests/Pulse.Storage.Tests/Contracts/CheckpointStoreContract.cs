@@ -1,0 +1,83 @@
+using Pulse.Core.Extract;
+using Pulse.Core.Storage;
+
+namespace Pulse.Storage.Tests.Contracts;
+
+public abstract class CheckpointStoreContract : StoreContract
+{
+    private async Task<RunRecord> StartAsync(int checkpoints)
+    {
+        var (job, repository) = await NewJobAsync();
+        var list = Enumerable.Range(0, checkpoints).Select(i => new NewCheckpoint(repository.Id, FetchKind.Commits, $"PR_{i}", $"PR_{i}", null, 5, null)).ToList();
+        return await Stores.Runs.StartRunAsync(new RunStart(job.TenantId, job.Id, job.IntegrationId, Clock.GetUtcNow(), null, false, list, 100), Ct);
+    }
+
+    [Fact]
+    public async Task ClaimTurn_LeasesTheOldestUntilTheLeaseRunsOut()
+    {
+        var run = await StartAsync(checkpoints: 5);
+        var checkpoints = Stores.Checkpoints;
+
+        var first = (await checkpoints.ClaimTurnAsync([], false, 3, "a", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+        Assert.Equal(run.Id, first.RunId);
+        Assert.Equal(["PR_0", "PR_1", "PR_2"], first.Checkpoints.Select(c => c.ParentNodeId));
+        var second = (await checkpoints.ClaimTurnAsync([], false, 3, "b", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+        Assert.Equal(["PR_3", "PR_4"], second.Checkpoints.Select(c => c.ParentNodeId));
+        Assert.Null(await checkpoints.ClaimTurnAsync([], false, 3, "c", Clock.GetUtcNow().AddSeconds(30), Ct));
+        Assert.Null(await checkpoints.ClaimTurnAsync([run.Id], false, 3, "c", Clock.GetUtcNow().AddSeconds(30), Ct));
+
+        // a's worker died: once its lease ran out, its checkpoints are claimable again.
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        var taken = (await checkpoints.ClaimTurnAsync([], false, 10, "c", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+        Assert.Equal(5, taken.Checkpoints.Count);
+    }
+
+    [Fact]
+    public async Task Release_PastMaxAttemptsWithAnError_FailsTheCheckpointForGood()
+    {
+        var run = await StartAsync(checkpoints: 1);
+        var turn = (await Stores.Checkpoints.ClaimTurnAsync([], false, 1, "a", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+        var id = turn.Checkpoints.Single().Id;
+
+        await Stores.Checkpoints.ReleaseAsync([id], "a", new CheckpointRelease(CountAttempt: true, FailWith: "502", MaxAttempts: 2), Ct);
+        Assert.Equal([id], (await Stores.Runs.ListOpenWorkAsync(run.Id, Ct)).Checkpoints);
+        await Stores.Checkpoints.ReleaseAsync([id], "b", new CheckpointRelease(CountAttempt: true, FailWith: "not b's", MaxAttempts: 1), Ct);
+        Assert.Equal([id], (await Stores.Runs.ListOpenWorkAsync(run.Id, Ct)).Checkpoints);
+        turn = (await Stores.Checkpoints.ClaimTurnAsync([], false, 1, "a", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+        Assert.Equal(1, turn.Checkpoints.Single().Attempts);
+        await Stores.Checkpoints.ReleaseAsync([id], "a", new CheckpointRelease(CountAttempt: true, FailWith: "502 again", MaxAttempts: 2), Ct);
+
+        Assert.Empty((await Stores.Runs.ListOpenWorkAsync(run.Id, Ct)).Checkpoints);
+        var failure = await Stores.Runs.LockRunAsync(run.Id, (tx, ct) => tx.FirstFailureAsync(ct), Ct);
+        Assert.Equal(new RunFailure("github_commits", Core.Jobs.Stage.Extract, "502 again"), failure);
+    }
+
+    [Fact]
+    public async Task CommitPage_OfAWorkerThatLostItsLease_WritesNothing()
+    {
+        var run = await StartAsync(checkpoints: 1);
+        var a = (await Stores.Checkpoints.ClaimTurnAsync([], false, 1, "a", Clock.GetUtcNow().AddSeconds(5), Ct))!;
+        Clock.Advance(TimeSpan.FromSeconds(6));
+        var b = (await Stores.Checkpoints.ClaimTurnAsync([], false, 1, "b", Clock.GetUtcNow().AddSeconds(5), Ct))!;
+        var outcome = new PageOutcome([new CheckpointAdvance(a.Checkpoints[0].Id, "next", false, 1, 4, false, null)], [], [], new Dictionary<string, long>(), []);
+
+        var late = await Stores.Checkpoints.CommitPageAsync(new ExtractedPage(run.Id, run.TenantId, run.IntegrationId, "commits", "h", "{}", "{}"u8.ToArray(), outcome, 1, 1)
+            { LeaseOwner = "a" }, Ct);
+        Assert.True(late.Discarded);
+        var stored = await Stores.Checkpoints.CommitPageAsync(new ExtractedPage(run.Id, run.TenantId, run.IntegrationId, "commits", "h", "{}", "{}"u8.ToArray(), outcome, 1, 1)
+            { LeaseOwner = "b" }, Ct);
+        Assert.False(stored.Discarded);
+        Assert.Equal("next", (await Stores.Checkpoints.ClaimTurnAsync([], false, 1, "c", Clock.GetUtcNow().AddSeconds(5), Ct))!.Checkpoints.Single().Cursor);
+        Assert.Equal(b.Checkpoints[0].Id, a.Checkpoints[0].Id);
+    }
+}
+
+public sealed class SqliteCheckpointStoreContract : CheckpointStoreContract
+{
+    protected override bool Postgres => false;
+}
+
+public sealed class PostgresCheckpointStoreContract : CheckpointStoreContract
+{
+    protected override bool Postgres => true;
+}
