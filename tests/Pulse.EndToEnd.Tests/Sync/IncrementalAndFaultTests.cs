@@ -78,12 +78,14 @@ public sealed class IncrementalAndFaultTests
         var spec = SyntheticSpec.Parse("repos=2,prs=25,seed=17,big_body=false");
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
         {
-            Synthetic = spec, ProcessingTimeScale = 0, PointsPerHour = 3, RateWindow = TimeSpan.FromSeconds(3),
+            // The window must outlast three queries however loaded the machine is, or it resets before the budget runs out
+            // and the pause this test is about never happens: 12 s is ~10x what three queries take on a busy 2-core box.
+            Synthetic = spec, ProcessingTimeScale = 0, PointsPerHour = 3, RateWindow = TimeSpan.FromSeconds(12),
         }, Ct);
         await using var harness = new SyncHarness(backend);
 
         var result = await harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin,
-            budget: new RateLimitBudgetOptions { ReserveFraction = 0, ResetMargin = TimeSpan.FromMilliseconds(200), Window = TimeSpan.FromSeconds(3) }, ct: Ct);
+            budget: new RateLimitBudgetOptions { ReserveFraction = 0, ResetMargin = TimeSpan.FromMilliseconds(200), Window = TimeSpan.FromSeconds(12) }, ct: Ct);
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Contains(harness.Events, e => e.Status.Overall == "RATE_LIMITED" && e.Status.RateLimitResumeAt is not null);
