@@ -85,6 +85,11 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteNumber("deletions", commits.Sum(c => c.Deletions));
         json.WriteNumber("changedFiles", Math.Max(1, commits.Count * 2 / 3));
 
+        // Authors assign themselves: a deterministic choice, so the random sequence (and the rest of the data) stays as it was.
+        json.WriteStartArray("assignees");
+        if (author is { Login: not null, Type: "User" }) WriteActorObject(author);
+        json.WriteEndArray();
+
         json.WriteStartArray("labels");
         foreach (var label in LabelNames.Take(shape.Labels)) { json.WriteStartObject(); json.WriteString("id", $"LA_kwDOSy{Array.IndexOf(LabelNames, label):D4}"); json.WriteString("name", label); json.WriteEndObject(); }
         json.WriteEndArray();
@@ -196,7 +201,13 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
             json.WriteString("name", role == "author" ? name : "GitHub");
             json.WriteString("email", role == "author" ? $"{name}@users.noreply.github.com" : "noreply@github.com");
             json.WriteString("date", Time(at));
-            if (role == "author" && login is not null) { json.WriteStartObject("user"); json.WriteString("login", login); json.WriteEndObject(); }
+            if (role == "author" && login is not null)
+            {
+                json.WriteStartObject("user");
+                json.WriteString("id", ActorId(login, "User"));
+                json.WriteString("login", login);
+                json.WriteEndObject();
+            }
             else json.WriteNull("user");
             json.WriteEndObject();
         }
@@ -215,11 +226,27 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
     private void WriteActor(string property, (string? Login, string Type) actor)
     {
         if (actor.Login is null) { json.WriteNull(property); return; }   // a deleted user ("ghost")
-        json.WriteStartObject(property);
+        json.WritePropertyName(property);
+        WriteActorObject(actor);
+    }
+
+    private void WriteActorObject((string? Login, string Type) actor)
+    {
+        json.WriteStartObject();
         json.WriteString("__typename", actor.Type);
+        json.WriteString("id", ActorId(actor.Login!, actor.Type));
         json.WriteString("login", actor.Login);
         json.WriteString("url", $"https://github.com/{(actor.Type == "Bot" ? "apps/" : "")}{actor.Login}");
         json.WriteEndObject();
+    }
+
+    /// <summary>A stable node id per account, as GitHub gives every one (U_ for users, BOT_ for bots, M_ for mannequins).</summary>
+    private static string ActorId(string login, string type)
+    {
+        var hash = 2166136261u;
+        foreach (var c in login) hash = (hash ^ c) * 16777619u;
+        var prefix = type switch { "Bot" => "BOT", "Mannequin" => "M", _ => "U" };
+        return $"{prefix}_kgDOSy{hash:X8}";
     }
 
     private string Body(BodyKind kind) => kind switch
