@@ -119,7 +119,18 @@ internal sealed partial class Executor
             var (key, name, fields, definition) = collectedField;
             var field = fields[0];
             if (name == "__typename") { result.Add(new(key, typeName)); continue; }
-            if (definition is null) continue;
+            if (definition is null)
+            {
+                // Validation passed, so only introspection (__schema, __type) gets here: not served, and said so.
+                if (isRoot)
+                {
+                    path.Push(key);
+                    AddError(null, ServedFields.NotServed(typeName, name), path, field);
+                    path.Pop();
+                    throw new NullPropagation();   // __schema and __type are non-null: data is null, as for any non-null root that failed
+                }
+                continue;
+            }
             // A dry run resolves rateLimit only; the other root fields are skipped, absent from the answer.
             if (isRoot && _plan.DryRun && name != "rateLimit") continue;
             var notFound = isRoot && first && _context.Fault == PartialFault.NotFound;
