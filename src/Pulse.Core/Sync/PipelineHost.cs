@@ -28,7 +28,7 @@ public sealed class PipelineHost
         var handlers = new Dictionary<string, (int, Func<WorkMessage, CancellationToken, Task>)>();
         if (options.Stages.Contains(Stage.Extract))
         {
-            var extract = new ExtractHandler(storage.Jobs, storage.Checkpoints, storage.Repositories, connections, queue, coordinator, new AdaptiveLoad(extraction), extraction, time);
+            var extract = new ExtractHandler(storage.Jobs, storage.Checkpoints, storage.Repositories, connections, queue, coordinator, new WorkBudgets(extraction), extraction, time);
             handlers[QueueNames.Extract] = (options.ExtractWorkers, extract.HandleAsync);
         }
         if (options.Stages.Contains(Stage.Transform))
