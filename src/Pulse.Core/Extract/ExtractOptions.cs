@@ -10,15 +10,15 @@ public sealed record ExtractOptions
     public int MaxRequestsPerQuery { get; init; } = CostRule.MaxRequestsForOnePoint;
 
     /// <summary>
-    /// Items of one kind (commits, reviews, listed PRs...) one query may ask for at start: conservative, so the first
-    /// queries go through on a slow GitHub; see <see cref="WorkBudgets"/>. Default 400.
+    /// The work one query may ask for at start, in the heaviest items (commits; lighter kinds get as many more as they
+    /// weigh less): conservative, so the first queries go through on a slow GitHub; see <see cref="WorkBudgets"/>. Default 400.
     /// </summary>
     public long InitialItemsPerQuery { get; init; } = 400;
 
-    /// <summary>The fewest items of one kind a query is planned for, however often GitHub stopped them. Default 10.</summary>
+    /// <summary>The least work a query is planned for, in the heaviest items, however often GitHub stopped them. Default 10.</summary>
     public long MinItemsPerQuery { get; init; } = 10;
 
-    /// <summary>The most items of one kind a query is planned for. Default 20,000.</summary>
+    /// <summary>The most work a query is planned for, in the heaviest items. Default 20,000.</summary>
     public long MaxItemsPerQuery { get; init; } = 20_000;
 
     /// <summary>How much a kind's budget grows after a query it filled went through, at full share (0.25 = 25%). Default 0.25.</summary>

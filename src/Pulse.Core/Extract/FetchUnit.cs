@@ -9,9 +9,15 @@ public sealed record FetchUnit(string Alias, Checkpoint Checkpoint, int First)
     /// <summary>Possible nodes (GitHub's node-limit count).</summary>
     public long PossibleNodes => First;
 
-    /// <summary>Items we expect back: the page width, or what is left when the listing's totalCount says fewer.</summary>
-    public long ExpectedItems => Math.Min(First, Math.Max(1, Checkpoint.Remaining));
+    /// <summary>
+    /// Items we expect back: what is left when a totalCount said so (every connection the listing revealed), else the page
+    /// width (a repository's first listing page, whose size nothing has told yet).
+    /// </summary>
+    public long ExpectedItems => Checkpoint.Remaining > 0 ? Math.Min(First, Checkpoint.Remaining) : First;
 
-    /// <summary>The share of one query's work budget this unit takes (<see cref="WorkBudgets"/>); set by the planner.</summary>
+    /// <summary>The work this unit asks of GitHub, items weighed by kind (<see cref="WorkBudgets"/>); set by the planner.</summary>
+    public double Work { get; init; }
+
+    /// <summary>The share of one query's budget this unit takes: its work over its kind's budget; set by the planner.</summary>
     public double Load { get; init; }
 }

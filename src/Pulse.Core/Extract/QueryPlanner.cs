@@ -16,7 +16,8 @@ public sealed class QueryPlanner(ExtractOptions options)
         foreach (var cp in candidates)
         {
             var first = FirstFor(cp, budgets);
-            var unit = new FetchUnit($"u{units.Count}", cp, first) { Load = budgets.Load(cp.Kind, Math.Min(first, Math.Max(1, cp.Remaining))) };
+            var unit = new FetchUnit($"u{units.Count}", cp, first);
+            unit = unit with { Work = WorkBudgets.WorkOf(cp.Kind, unit.ExpectedItems), Load = budgets.Load(cp.Kind, unit.ExpectedItems) };
             var fits = requests + unit.Requests <= options.MaxRequestsPerQuery
                 && nodes + unit.PossibleNodes <= CostRule.MaxPossibleNodes
                 && load + unit.Load <= 1 + 1e-9;   // shares are sums of fractions: exact fits must not fail on rounding
@@ -37,7 +38,7 @@ public sealed class QueryPlanner(ExtractOptions options)
         {
             FetchKind.RepositoryHead => 1,
             // A listing page is as wide as its kind's budget allows: PRs with their totalCounts are its items.
-            FetchKind.PullRequests => (int)Math.Clamp(budgets.ItemsPerQuery(FetchKind.PullRequests) - WorkBudgets.PageOverheadItems, 1, Math.Min(width, options.PullRequestPageSize)),
+            FetchKind.PullRequests => budgets.ListingWidth(Math.Min(width, options.PullRequestPageSize)),
             // Each possible thread counts as a request's worth of nodes: ask for exactly the threads there are.
             FetchKind.ReviewThreads => (int)Math.Clamp(cp.Remaining, 1, width),
             _ => width,

@@ -107,6 +107,7 @@ internal sealed class GraphQLPipeline(
             ResourceBudget = plan.DryRun ? null : options.ResourceBudget,
         });
         stats.Nodes(token, result.NodesTouched);
+        stats.Processing(token, result.SimulatedProcessing > options.Timeout ? options.Timeout : result.SimulatedProcessing);
 
         if (result.SimulatedProcessing > options.Timeout)
         {

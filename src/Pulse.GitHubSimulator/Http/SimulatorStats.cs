@@ -29,6 +29,8 @@ public sealed class SimulatorStats
         public long Requests { get; internal set; }
         public long Points { get; internal set; }
         public long Nodes { get; internal set; }
+        /// <summary>Simulated processing, at the timing scale, in milliseconds: how long GitHub would have worked.</summary>
+        public long ProcessingMs { get; internal set; }
         public Dictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
     }
 
@@ -54,6 +56,8 @@ public sealed class SimulatorStats
 
     internal void Nodes(string token, long nodes) => Update(token, c => c.Nodes += nodes);
 
+    internal void Processing(string token, TimeSpan simulated) => Update(token, c => c.ProcessingMs += (long)simulated.TotalMilliseconds);
+
     internal void Error(string token, string kind) =>
         Update(token, c => c.Errors[kind] = c.Errors.GetValueOrDefault(kind) + 1);
 
@@ -65,7 +69,7 @@ public sealed class SimulatorStats
             var copy = new TokenCounters();
             if (_tokens.TryGetValue(token, out var c))
             {
-                copy.Requests = c.Requests; copy.Points = c.Points; copy.Nodes = c.Nodes;
+                copy.Requests = c.Requests; copy.Points = c.Points; copy.Nodes = c.Nodes; copy.ProcessingMs = c.ProcessingMs;
                 foreach (var (k, v) in c.Errors) copy.Errors[k] = v;
             }
             return copy;
@@ -104,7 +108,7 @@ public sealed class SimulatorStats
 
     private static void Add(TokenCounters sum, TokenCounters c)
     {
-        sum.Requests += c.Requests; sum.Points += c.Points; sum.Nodes += c.Nodes;
+        sum.Requests += c.Requests; sum.Points += c.Points; sum.Nodes += c.Nodes; sum.ProcessingMs += c.ProcessingMs;
         foreach (var (k, v) in c.Errors) sum.Errors[k] = sum.Errors.GetValueOrDefault(k) + v;
     }
 
@@ -114,7 +118,7 @@ public sealed class SimulatorStats
         foreach (var (k, v) in c.Errors.OrderBy(e => e.Key, StringComparer.Ordinal)) errors[k] = v;
         return new JsonObject
         {
-            ["requests"] = c.Requests, ["points"] = c.Points, ["nodes"] = c.Nodes,
+            ["requests"] = c.Requests, ["points"] = c.Points, ["nodes"] = c.Nodes, ["processingMs"] = c.ProcessingMs,
             ["errors"] = errors, ["errorsTotal"] = c.Errors.Values.Sum(),
         };
     }

@@ -61,8 +61,8 @@ public sealed class QueryPlannerTests
 
         var plan = planner.Plan(candidates, budgets)!;
 
-        // A PR with 2 commits takes (2 + 1)/300 of a query, whatever its page width: 100 of them fit.
-        Assert.Equal(100, plan.Units.Count);
+        // A PR with 2 commits is 2 commits of work and its page (2 × 4 + 2), whatever its page width: 1,200 / 10 fit.
+        Assert.Equal(120, plan.Units.Count);
         Assert.Equal(1.0, plan.Units.Sum(u => u.Load), 6);
     }
 
@@ -71,13 +71,14 @@ public sealed class QueryPlannerTests
     {
         var options = new ExtractOptions { InitialItemsPerQuery = 100 };
         var budgets = new WorkBudgets(options);
-        budgets.Succeeded([new FetchUnit("u0", Cp(1, FetchKind.IssueComments), 100) { Load = 1 }]);   // comments' budget grows to 125
+        budgets.Succeeded([new FetchUnit("u0", Cp(1, FetchKind.IssueComments), 100) { Load = 1, Work = 400 }]);   // comments' budget grows to 500
 
         var plan = new QueryPlanner(options).Plan(
-            [Cp(1, FetchKind.Commits, remaining: 49), Cp(2, FetchKind.IssueComments, remaining: 61), Cp(3, FetchKind.IssueComments, remaining: 1)], budgets)!;
+            [Cp(1, FetchKind.Commits, remaining: 49), Cp(2, FetchKind.IssueComments, remaining: 248), Cp(3, FetchKind.Commits, remaining: 60)], budgets)!;
 
+        // 49 commits (49 × 4 + 2 of 400) and 100 of the comments (100 + 2 of 500) add up; 60 more commits (242 of 400) do not fit.
         Assert.Equal(["u0", "u1"], plan.Units.Select(u => u.Alias));
-        Assert.Equal(50.0 / 100 + 62.0 / 125, plan.Units.Sum(u => u.Load), 6);
+        Assert.Equal(198.0 / 400 + 102.0 / 500, plan.Units.Sum(u => u.Load), 6);
     }
 
     [Fact]
@@ -87,6 +88,7 @@ public sealed class QueryPlannerTests
 
         var plan = planner.Plan([Cp(1, FetchKind.PullRequests, remaining: 500)], budgets)!;
 
+        // 31 PRs' work (124) less the page's own (2): 30 PRs.
         Assert.Contains("pullRequests(first: 30,", plan.Text, StringComparison.Ordinal);
     }
 

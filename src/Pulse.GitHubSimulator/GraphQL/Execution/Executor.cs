@@ -238,7 +238,7 @@ internal sealed partial class Executor
         _depth++;
         try
         {
-            if (children.All(c => c.Name is "totalCount" or "__typename")) _work.TotalCount(_depth);
+            if (children.All(c => c.Name is "totalCount" or "__typename")) _work.TotalCount();
             else _work.ConnectionPage(_depth);
             return CompleteObject(value, typeName, children, path);
         }

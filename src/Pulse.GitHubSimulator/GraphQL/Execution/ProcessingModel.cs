@@ -20,7 +20,7 @@ internal sealed record ProcessingModel
     /// <summary>Per connection page loaded (one query per parent: the cost rule's "request"). Default 2 ms.</summary>
     public double PerConnectionPageMs { get; init; } = 2;
 
-    /// <summary>Per totalCount-only connection (a count, no rows). Default 0.3 ms.</summary>
+    /// <summary>Per totalCount-only connection (a count kept with its parent: no rows, at any depth). Default 0.3 ms.</summary>
     public double PerTotalCountMs { get; init; } = 0.3;
 
     /// <summary>Per PullRequest resolved. Default 2.5 ms.</summary>

@@ -33,7 +33,8 @@ internal sealed class WorkMeter(ProcessingModel model)
 
     public void ConnectionPage(int depth) => _ms += model.PerConnectionPageMs * model.Nesting(depth);
 
-    public void TotalCount(int depth) => _ms += model.PerTotalCountMs * model.Nesting(depth);
+    /// <summary>A count is kept with its parent row, so its depth does not matter.</summary>
+    public void TotalCount() => _ms += model.PerTotalCountMs;
 
     public void Text(int bytes) => _ms += model.PerKiBTextMs * bytes / 1024.0;
 }
