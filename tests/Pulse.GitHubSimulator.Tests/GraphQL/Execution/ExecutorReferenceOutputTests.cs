@@ -12,11 +12,13 @@ namespace Pulse.GitHubSimulator.Tests.GraphQL.Execution;
 /// <summary>
 /// A whole Pulse-shaped sync (pull request pages, then commits, reviews, comments and threads per pull request,
 /// following every cursor) plus error and fault answers, hashed byte for byte. The hash was recorded on the
-/// executor before its allocation work (d43b9d2): any change to any answer, its cost or its node count fails here.
+/// executor before its allocation work (d43b9d2) and again when issue 12 changed answers on purpose (key-based
+/// cursors, accounts' ids in the synthetic data, the processing model): any change to any answer, its cost, its
+/// node count or its simulated time fails here.
 /// </summary>
 public class ExecutorReferenceOutputTests
 {
-    private const string Recorded = "32A2EB086A6C80EDE68B5485987B8F5D50F51A144FFE35FD9D4488C1D4BBCEE9";
+    private const string Recorded = "D65BEBF26657EE388D41D64A3B7DE8D1791BA52C6660ECE70A44D20572CF70C8";
 
     private static readonly ExecutionContext Context = new(
         new RateLimitSnapshot(1, 5000, 4999, 1, new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero), 100), "solo-dev");
@@ -54,7 +56,7 @@ public class ExecutorReferenceOutputTests
         answers.Errors("{ repository(owner: \"a\", name: \"b\") { pullRequest(number: 1) { bogus } } }");
         answers.Errors("query Q($n: String) { repository(owner: \"a\", name: \"b\") { pullRequests(first: $n) { totalCount } } }");
         answers.Errors("{ viewer { repositories(first: 100) { nodes { pullRequests(first: 100) { nodes { commits(first: 100) { nodes { id } } } } } } } }");
-        answers.Errors("{ viewer { repositories(first: 101) { nodes { id } } } }");
+        answers.Run("{ viewer { repositories(first: 101) { nodes { id } } } }");   // a page-size error is an execution error (issue 12)
 
         Assert.Equal(Recorded, Convert.ToHexString(hash.GetHashAndReset()));
     }
