@@ -1,9 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
+using Pulse.GitHubSimulator.Tests.TestSupport;
 
 namespace Pulse.GitHubSimulator.Tests.GraphQL.Execution;
 
@@ -43,8 +42,6 @@ public sealed class ProcessingModelCalibrationTests
     /// <summary>A heavy-tail repository of 300 pull requests (each tail at least once, a few PRs past 100 commits, reviews and comments).</summary>
     public static readonly SyntheticSpec Repository = SyntheticSpec.Parse("repos=1,prs=300,seed=7,tails=heavy");
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task DevLakeQuery_PageSize30_TimesOutOnAtLeastOnePage()
     {
@@ -65,38 +62,25 @@ public sealed class ProcessingModelCalibrationTests
     /// <summary>Lists the page cursors cheaply, then asks DevLake's query at each page: the status of every page.</summary>
     private static async Task<List<HttpStatusCode>> PageOutcomesAsync(int pageSize)
     {
-        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = Repository, ProcessingTimeScale = 0, PointsPerHour = 1_000_000 }, Ct);
-        using var client = new HttpClient();
+        await using var sim = await RealSimulator.StartSyntheticAsync(new SimulatorOptions { Synthetic = Repository, ProcessingTimeScale = 0, PointsPerHour = 1_000_000 });
         var cursors = new List<string?> { null };
         while (true)
         {
-            var listing = await PostAsync(client, sim, """
+            var listing = await sim.PostAsync("""
                 query($c: String, $n: Int!) { repository(owner: "synth-org", name: "repo-001") {
                   pullRequests(first: $n, after: $c, orderBy: {field: UPDATED_AT, direction: DESC}) { pageInfo { endCursor hasNextPage } } } }
                 """, new JsonObject { ["c"] = cursors[^1], ["n"] = pageSize });
-            var info = JsonNode.Parse(await listing.Content.ReadAsStringAsync(Ct))!["data"]!["repository"]!["pullRequests"]!["pageInfo"]!;
+            var info = listing.Data!["repository"]!["pullRequests"]!["pageInfo"]!;
             if (!(bool)info["hasNextPage"]!) break;
             cursors.Add((string?)info["endCursor"]);
         }
         var outcomes = new List<HttpStatusCode>();
         foreach (var cursor in cursors)
         {
-            var page = await PostAsync(client, sim, DevLakeQuery,
-                new JsonObject { ["owner"] = "synth-org", ["name"] = "repo-001", ["pageSize"] = pageSize, ["skipCursor"] = cursor });
-            var body = JsonNode.Parse(await page.Content.ReadAsStringAsync(Ct))!;
-            Assert.True(page.StatusCode != HttpStatusCode.OK || body["errors"] is null, body["errors"]?.ToJsonString());
-            outcomes.Add(page.StatusCode);
+            var page = await sim.PostAsync(DevLakeQuery, new JsonObject { ["owner"] = "synth-org", ["name"] = "repo-001", ["pageSize"] = pageSize, ["skipCursor"] = cursor });
+            Assert.True(page.Status != HttpStatusCode.OK || page.Errors.Count == 0, page.Errors.ToJsonString());
+            outcomes.Add(page.Status);
         }
         return outcomes;
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, GitHubSimulatorServer sim, string query, JsonObject variables)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, sim.GraphQLUrl)
-        {
-            Content = new StringContent(new JsonObject { ["query"] = query, ["variables"] = variables }.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("bearer", "sim-token");
-        return await client.SendAsync(request, Ct);
     }
 }
