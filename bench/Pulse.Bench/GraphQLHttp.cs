@@ -62,7 +62,7 @@ public sealed class SimControl(Uri baseUrl) : IDisposable
     {
         var json = JsonNode.Parse(await _http.GetStringAsync("/_sim/stats", ct))!["totals"]!;
         var errors = json["errors"]!.AsObject().ToDictionary(e => e.Key, e => (long)e.Value!);
-        return new Counters((long)json["requests"]!, (long)json["points"]!, (long)json["nodes"]!, errors);
+        return new Counters((long)json["requests"]!, (long)json["points"]!, (long)json["nodes"]!, errors) { ProcessingMs = (long?)json["processingMs"] ?? 0 };
     }
 
     public async Task<JsonObject> CountsAsync(CancellationToken ct) => JsonNode.Parse(await _http.GetStringAsync("/_sim/data/counts", ct))!.AsObject();
@@ -81,6 +81,9 @@ public sealed record Counters(long Requests, long Points, long Nodes, Dictionary
 {
     public long Secondary => Errors.GetValueOrDefault("secondary");
     public long Timeouts => Errors.GetValueOrDefault("timeout");
+
+    /// <summary>How long GitHub would have worked on these requests (the simulator's model, at its timing scale).</summary>
+    public long ProcessingMs { get; init; }
 
     public Counters Minus(Counters before) => new(Requests - before.Requests, Points - before.Points, Nodes - before.Nodes,
         Errors.ToDictionary(e => e.Key, e => e.Value - before.Errors.GetValueOrDefault(e.Key)));

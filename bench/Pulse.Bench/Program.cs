@@ -15,6 +15,8 @@ using Pulse.GitHubSimulator.Synthetic;
 //        Pulse.Bench diag-sync bench-org [N] [--sim-process]  (diagnosis: N full syncs; wall, CPU and time waiting on the simulator,
 //                                   stage timelines; --sim-process: the simulator in a child process, so CPU splits Pulse / simulator)
 //        Pulse.Bench diag-distributed bench-org [N] [--workers W]  (diagnosis: N distributed full syncs, CPU and stage timelines)
+//        Pulse.Bench timing bench-org [--scales 1,2,4] [--sleep-scale 1] [--secondary 0.02]   (issue 12: full syncs against the strict
+//                                   simulator at each timing scale, without and with secondary-limit faults, into <name>-timing.json / .md)
 //        Pulse.Bench sim-child SPEC   (internal: a simulator serving until its standard input closes)
 //        Pulse.Bench rss-child URL OWNER   (internal: one Pulse sync in its own process, prints its peak RSS)
 if (args.Length >= 2 && args[0] == "diag-workers") return await Diagnosis.WorkersAsync(Bench.Sets[args[1]]);
@@ -24,6 +26,11 @@ if (args.Length >= 2 && args[0] == "diag-distributed")
     return await Diagnosis.DistributedAsync(Bench.Sets[args[1]], args.Length >= 3 && int.TryParse(args[2], out var d) ? d : 1,
         Option(args, "--workers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2);
 if (args.Length >= 2 && args[0] == "sim-child") return await Diagnosis.ServeSimulatorAsync(args[1]);
+if (args.Length >= 2 && args[0] == "timing")
+    return await new TimingBench(Bench.Sets[args[1]], Option(args, "--out") ?? Path.Combine(Bench.RepositoryRoot(), "bench", "results"),
+        (Option(args, "--scales") ?? "1,2,4").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+        double.Parse(Option(args, "--sleep-scale") ?? "1", CultureInfo.InvariantCulture),
+        double.Parse(Option(args, "--secondary") ?? "0.02", CultureInfo.InvariantCulture)).RunAsync(CancellationToken.None);
 if (args.Length >= 3 && args[0] == "rss-child") return await Bench.RssChildAsync(new Uri(args[1]), args[2]);
 if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
 {
@@ -73,12 +80,14 @@ namespace Pulse.Bench
             _result["dataset"] = new JsonObject { ["spec"] = spec.ToString(), ["owner"] = Owner };
             Say($"{set.Name}: {spec}");
 
-            // Points are counted on a simulator without pacing and with secondary limits relaxed, so every
-            // extractor finishes quickly; the latency run below uses GitHub's secondary limits.
+            // Points are counted on a simulator without pacing and with secondary limits, timeouts and resource limits relaxed,
+            // so every extractor finishes quickly; the latency run below uses GitHub's secondary limits.
             var counting = new SimulatorOptions
             {
                 Synthetic = spec, ProcessingTimeScale = 0, PointsPerHour = 100_000_000, RequestsPerMinutePerToken = 100_000_000,
                 CpuBudget = TimeSpan.FromDays(1), MaxConcurrentRequestsPerToken = 1_000,
+                // No timeout and no resource limit either: the baselines' nested pages would not go through (bench-org-timing.md measures those limits).
+                Timeout = TimeSpan.FromDays(1), ResourceBudget = null,
             };
             var watch = Stopwatch.StartNew();
             await using (var sim = await GitHubSimulatorServer.StartAsync(counting, ct))

@@ -38,9 +38,11 @@ internal static class TestDataSet
               ]
             },
             { "id": "PR_2", "databaseId": 3000000002, "number": 2, "title": "Second", "state": "OPEN",
-              "createdAt": "2024-01-02T00:00:00Z", "updatedAt": "2024-01-03T00:00:00Z" },
+              "createdAt": "2024-01-02T00:00:00Z", "updatedAt": "2024-01-03T00:00:00Z",
+              "labels": [], "commits": [], "reviews": [], "comments": [], "reviewThreads": [] },
             { "id": "PR_3", "databaseId": 3000000003, "number": 3, "title": "Third", "state": "CLOSED",
-              "createdAt": "2024-01-03T00:00:00Z", "updatedAt": "2024-01-04T00:00:00Z", "closedAt": "2024-01-04T00:00:00Z" }
+              "createdAt": "2024-01-03T00:00:00Z", "updatedAt": "2024-01-04T00:00:00Z", "closedAt": "2024-01-04T00:00:00Z",
+              "labels": [], "commits": [], "reviews": [], "comments": [], "reviewThreads": [] }
           ]
         }
       ]

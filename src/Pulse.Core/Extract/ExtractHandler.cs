@@ -12,8 +12,9 @@ namespace Pulse.Core.Extract;
 
 /// <summary>
 /// Handles one extraction message, a turn: claims pending checkpoints of the run the database chose,
-/// packs as many as fit into one query, sends it (backing off and shrinking on failure), then stores
-/// the answer and advances the checkpoints in one transaction before queuing what it revealed.
+/// packs as many as fit into one query (by cost and by the work it will cause), sends it (backing off
+/// and shrinking on failure, never sending a pack that timed out again), then stores the answer and
+/// advances the checkpoints in one transaction before queuing what it revealed.
 /// </summary>
 public sealed class ExtractHandler(
     IJobStore jobs,
@@ -23,7 +24,7 @@ public sealed class ExtractHandler(
     IGitHubConnections connections,
     IWorkQueue queue,
     RunCoordinator coordinator,
-    AdaptiveLoad load,
+    WorkBudgets budgets,
     ExtractOptions options,
     TimeProvider time)
 {
@@ -212,7 +213,7 @@ public sealed class ExtractHandler(
 
     private async Task<GraphQLResponse> SendAsync(RunRecord run, Attempt attempt, GitHubConnection connection, PauseListener pause, CancellationToken ct)
     {
-        var plan = _planner.Plan(attempt.Current, load.MaxItems)!;
+        var plan = attempt.Fresh(_planner.Plan(attempt.Current, budgets)!);
         attempt.Keep(plan.Units.Select(u => u.Checkpoint).ToList());
         attempt.Plan = plan;
         if (await SpentUntilAsync(connection, plan.Points, pause, ct) is { } resumeAt) throw new LimitSpentException(resumeAt);
@@ -226,8 +227,9 @@ public sealed class ExtractHandler(
         }
         catch (GitHubTransientException e) when (e.IsTimeout)
         {
-            // Make the part that failed smaller: fewer units, or a narrower page when it was alone.
-            if (plan.Units.Count > 1) load.TimedOut();
+            // Make the part that failed smaller: less work per query for its kinds, or a narrower page when it was alone.
+            attempt.TimedOut(plan);
+            if (plan.Units.Count > 1) budgets.TimedOut(plan.Units);
             else attempt.Shrink(plan.Units[0].Checkpoint);
             throw;
         }
@@ -256,7 +258,10 @@ public sealed class ExtractHandler(
         foreach (var repositoryId in outcome.MissingRepositories)
             await repositories.DeactivateAsync(run.TenantId, repositoryId, ct);
         await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), _owner, new CheckpointRelease(), ct);
-        load.Succeeded();
+        // What GitHub left unanswered at its resource limits goes back untouched, for a smaller query; no attempt of it failed.
+        await checkpoints.ReleaseAsync(Ids(outcome.Deferred.Select(u => u.Checkpoint)), _owner, new CheckpointRelease(), ct);
+        if (outcome.ResourceLimited) budgets.Limited(plan.Units, plan.Units.Except(outcome.Deferred).Sum(u => u.Load));
+        else budgets.Succeeded(plan.Units);
         foreach (var item in result.TransformItemsToQueue)
             await queue.PublishAsync(new WorkMessage(QueueNames.Transform, run.TenantId, run.Id, item), ct);
     }
@@ -294,6 +299,8 @@ public sealed class ExtractHandler(
         public List<Checkpoint> All { get; } = claimed;
         public List<Checkpoint> Current { get; private set; } = claimed;
         private readonly HashSet<long> _released = [];
+        /// <summary>Packs that timed out: GitHub would only time out on them again and charge for it.</summary>
+        private readonly HashSet<string> _timedOut = new(StringComparer.Ordinal);
         public PlannedQuery? Plan { get; set; }
         public bool HandedOn { get; set; }
 
@@ -307,6 +314,29 @@ public sealed class ExtractHandler(
         public void Keep(List<Checkpoint> kept) => Current = kept;
 
         public void Shrink(Checkpoint cp) => Current = Current.Select(c => c.Id == cp.Id ? c with { PageSize = Math.Max(1, c.PageSize / 2) } : c).ToList();
+
+        public void TimedOut(PlannedQuery plan) => _timedOut.Add(Signature(plan.Units));
+
+        /// <summary>The plan, or a smaller one when exactly this pack timed out before: its first half, or a narrower page when alone.</summary>
+        public PlannedQuery Fresh(PlannedQuery plan)
+        {
+            var units = plan.Units.ToList();
+            while (_timedOut.Contains(Signature(units)))
+            {
+                if (units.Count > 1)
+                {
+                    units = units.Take(units.Count / 2).ToList();
+                    continue;
+                }
+                var alone = units[0];
+                if (alone.First <= 1) break;   // one item alone: nothing smaller to ask for
+                units = [alone with { First = Math.Max(1, alone.First / 2) }];
+            }
+            return units.Count == plan.Units.Count && ReferenceEquals(units[^1], plan.Units[^1]) ? plan : QueryBuilder.Build(units);
+        }
+
+        private static string Signature(IEnumerable<FetchUnit> units) =>
+            string.Join('|', units.Select(u => $"{u.Checkpoint.Id}:{u.Checkpoint.Cursor}:{u.First}"));
     }
 
     /// <summary>A turn given up for the token's limit, until when, and whether a message was handed on before.</summary>

@@ -14,6 +14,15 @@ public sealed record PageOutcome(
     /// <summary>Repositories GitHub answered NOT_FOUND for: deactivated once the page is stored.</summary>
     public IReadOnlyList<long> MissingRepositories { get; init; } = [];
 
+    /// <summary>
+    /// Checkpoints GitHub left unanswered when the query hit its resource limits (RESOURCE_LIMITS_EXCEEDED): no attempt of
+    /// theirs failed, they go back as they were, for a smaller query.
+    /// </summary>
+    public IReadOnlyList<FetchUnit> Deferred { get; init; } = [];
+
+    /// <summary>True when GitHub stopped the query at its resource limits and answered only part of it.</summary>
+    public bool ResourceLimited { get; init; }
+
     /// <summary>Steps with data in this answer: each gets one transform work item.</summary>
     public IEnumerable<PipelineStep> StepsWithData =>
         Units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead).Select(u => FetchKinds.StepOf(u.Kind)).Distinct().OrderBy(s => s.Order);

@@ -8,7 +8,8 @@ namespace Pulse.Core.Extract;
 /// <summary>
 /// Reads an answer unit by unit: where each checkpoint goes next, and which connections the
 /// answer reveals that still need fetching (every non-empty connection of every PR listed, and
-/// every review thread with more comments than its first page).
+/// the comments of every review thread). A RESOURCE_LIMITS_EXCEEDED answer keeps its good part:
+/// the units GitHub left unanswered are deferred, not failed.
 /// </summary>
 public static class PageReader
 {
@@ -20,6 +21,9 @@ public static class PageReader
         var totals = new Dictionary<string, long>();
         var errors = new List<string>();
         var missingRepositories = new List<long>();
+        var deferred = new List<FetchUnit>();
+        // GitHub stops at its resource limits between root fields: the first one left out carries the error, the rest are null.
+        var resourceLimited = response.Errors.Any(e => e.Type == ResourceLimitsExceeded);
 
         foreach (var unit in units)
         {
@@ -27,6 +31,11 @@ public static class PageReader
             var unitErrors = response.Errors.Where(e => e.Path.Count > 0 && e.Path[0] == unit.Alias).ToList();
             var data = response.Data.Prop(unit.Alias);
             var notFound = unitErrors.Any(e => e.Type == "NOT_FOUND");
+            if (data is null && resourceLimited && unitErrors.All(e => e.Type == ResourceLimitsExceeded))
+            {
+                deferred.Add(unit);
+                continue;
+            }
 
             if (data is null || (unitErrors.Count > 0 && !notFound))
             {
@@ -99,8 +108,13 @@ public static class PageReader
                     break;
             }
         }
-        return new PageOutcome(advances, discovered, rawUnits, totals, errors) { MissingRepositories = missingRepositories };
+        return new PageOutcome(advances, discovered, rawUnits, totals, errors)
+        {
+            MissingRepositories = missingRepositories, Deferred = deferred, ResourceLimited = resourceLimited,
+        };
     }
+
+    public const string ResourceLimitsExceeded = "RESOURCE_LIMITS_EXCEEDED";
 
     /// <summary>The note recorded on the checkpoint of a repository GitHub answered NOT_FOUND for.</summary>
     public static string RepositoryGone(Checkpoint cp) =>
@@ -137,18 +151,14 @@ public static class PageReader
         }
     }
 
+    /// <summary>Every thread with comments gets a checkpoint of its own: its comments are asked of the thread, not nested under the PR's threads.</summary>
     private static void DiscoverThreadComments(JsonElement thread, Checkpoint threads, List<NewCheckpoint> discovered, Dictionary<string, long> totals)
     {
         if (thread.Prop("comments") is not { } comments) return;
         var total = comments.Int("totalCount") ?? 0;
         Add(totals, GitHubPrJob.Comments.Name, total);
-        var pageInfo = comments.Prop("pageInfo");
-        if (pageInfo?.Bool("hasNextPage") == true)
-        {
-            var fetched = comments.Nodes().Count();
-            discovered.Add(new NewCheckpoint(threads.RepositoryId, FetchKind.ThreadComments, thread.ReqStr("id"), threads.PullRequestNodeId,
-                pageInfo.Value.Str("endCursor"), total - fetched, null));
-        }
+        if (total > 0)
+            discovered.Add(new NewCheckpoint(threads.RepositoryId, FetchKind.ThreadComments, thread.ReqStr("id"), threads.PullRequestNodeId, null, total, null));
     }
 
     private static void Add(Dictionary<string, long> totals, string step, long count) =>

@@ -70,9 +70,9 @@ public static class QueryBuilder
         FetchKind.Commits => ("commits", "...CommitFields", ["CommitFields"]),
         FetchKind.Reviews => ("reviews", "...ReviewFields", ["ReviewFields"]),
         FetchKind.IssueComments => ("comments", "...IssueCommentFields", ["IssueCommentFields"]),
-        FetchKind.ReviewThreads => ("reviewThreads",
-            $"...ReviewThreadFields comments(first: {FetchUnit.ThreadCommentsWidth}) {{ {PageInfo} nodes {{ ...ReviewCommentFields }} }}",
-            ["ReviewThreadFields", "ReviewCommentFields"]),
+        // A thread's comments are fetched from the thread itself (ThreadComments): one request per thread either way, and
+        // rows nested under another connection's nodes cost GitHub far more time than rows asked of their own parent.
+        FetchKind.ReviewThreads => ("reviewThreads", "...ReviewThreadFields comments { totalCount }", ["ReviewThreadFields"]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a pull request connection."),
     };
 

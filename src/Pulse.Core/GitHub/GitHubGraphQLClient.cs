@@ -59,8 +59,7 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
             throw new GitHubAuthException("GitHub rejected the token (401 Bad credentials): it is unknown, expired or revoked; update the integration's token and run again.");
         if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
         {
-            if (IsSecondaryLimit(response, body))
-                throw new GitHubSecondaryLimitException(RetryAfter(response), $"GitHub secondary rate limit ({status}); retry after {RetryAfter(response).TotalSeconds:0} s.");
+            if (IsSecondaryLimit(response, body)) throw SecondaryLimit(response, rateLimit, status);
             if (rateLimit is { Remaining: 0 })
                 throw new GitHubRateLimitedException(rateLimit.ResetAt, $"GitHub rate limit exhausted ({status}) until {rateLimit.ResetAt:O}.");
             throw new GitHubAuthException($"GitHub refused the request ({status}): {Truncate(body)}");
@@ -94,6 +93,8 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
         if (!hasData)
         {
             document.Dispose();
+            // "If you exceed a secondary rate limit, the response status will be 200 or 403" (GitHub's docs).
+            if (IsSecondaryLimit(response, body)) throw SecondaryLimit(response, rateLimit, status);
             var first = errors.FirstOrDefault()?.Message ?? Truncate(body);
             throw new GitHubQueryException($"GitHub refused the query: {first}");
         }
@@ -103,12 +104,20 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
     private static bool IsSecondaryLimit(HttpResponseMessage response, byte[] body) =>
         response.Headers.RetryAfter is not null || Encoding.UTF8.GetString(body).Contains("secondary rate limit", StringComparison.OrdinalIgnoreCase);
 
-    private static TimeSpan RetryAfter(HttpResponseMessage response)
+    private static GitHubSecondaryLimitException SecondaryLimit(HttpResponseMessage response, RateLimitInfo? rateLimit, int status)
+    {
+        var wait = SecondaryWait(response, rateLimit);
+        return new GitHubSecondaryLimitException(wait, $"GitHub secondary rate limit ({status}); retry after {wait.TotalSeconds:0} s.");
+    }
+
+    /// <summary>GitHub's rule: retry-after when present; else until x-ratelimit-reset when remaining is 0; else at least a minute.</summary>
+    private static TimeSpan SecondaryWait(HttpResponseMessage response, RateLimitInfo? rateLimit)
     {
         var retryAfter = response.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta) return delta;
         if (retryAfter?.Date is { } date) return date - DateTimeOffset.UtcNow;
-        return TimeSpan.FromMinutes(1); // GitHub: "Otherwise, wait for at least one minute before retrying."
+        if (rateLimit is { Remaining: 0 } spent && spent.ResetAt > DateTimeOffset.UtcNow) return spent.ResetAt - DateTimeOffset.UtcNow;
+        return TimeSpan.FromMinutes(1);
     }
 
     private static RateLimitInfo? ReadRateLimitHeaders(HttpResponseMessage response)

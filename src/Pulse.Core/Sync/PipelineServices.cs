@@ -38,7 +38,7 @@ public static class PipelineServices
 
         // The stages, each a handler over its stores; PipelineHost lists which queue feeds which.
         services.TryAddSingleton<RunCoordinator>();
-        services.TryAddSingleton<AdaptiveLoad>();
+        services.TryAddSingleton<WorkBudgets>();
         services.TryAddSingleton<ExtractHandler>();
         services.TryAddSingleton<TransformHandler>();
         services.TryAddSingleton(sp => sp.GetService<EmbeddingModel>() is { } model

@@ -37,6 +37,9 @@ public sealed class RepositoryDiscovery(IRepositoryStore repositories)
             var owner = response.Data.Prop("repositoryOwner")
                 ?? throw new GitHubQueryException($"GitHub has no user or organisation named '{integration.Owner}'.");
             var page = owner.Prop("repositories") ?? throw new GitHubQueryException($"GitHub listed no repositories for '{integration.Owner}'.");
+            // A repository GitHub could not answer is a null among the nodes: listing without it would silently drop it.
+            if (response.Errors.Count > 0)
+                throw new GitHubQueryException($"GitHub answered the repository listing of '{integration.Owner}' with an error: {response.Errors[0].Message}");
             foreach (var r in page.Nodes())
             {
                 var name = r.ReqStr("name");

@@ -35,6 +35,7 @@ public static class SimulatorDataLoader
         reader.Expect(JsonTokenType.StartObject);
         var generatedAt = DateTimeOffset.UnixEpoch;
         var owners = new List<JsonObject>();
+        var absent = new List<string>();
         SimulatorStore? store = null;
         // generatedAt normally comes first; a store is created lazily so it can start from it.
         SimulatorStore Store() => store ??= new SimulatorStore(generatedAt);
@@ -49,6 +50,10 @@ public static class SimulatorDataLoader
                     foreach (var owner in reader.ReadNode() as JsonArray ?? [])
                         if (owner is JsonObject o) owners.Add(o);
                     break;
+                case "absentFields":
+                    foreach (var field in reader.ReadNode() as JsonArray ?? [])
+                        absent.Add((string?)field ?? throw new JsonException("Data set: absentFields must hold \"Type.field\" strings."));
+                    break;
                 case "repositories":
                     foreach (var o in owners) Store().AddOwner(Detach(o));
                     owners.Clear();
@@ -60,6 +65,7 @@ public static class SimulatorDataLoader
             }
         }
         foreach (var o in owners) Store().AddOwner(Detach(o));
+        Store().DeclareAbsent(absent);
         return Store();
     }
 

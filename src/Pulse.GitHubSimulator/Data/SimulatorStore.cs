@@ -15,6 +15,7 @@ internal sealed partial class SimulatorStore : ISimulatorData
     private readonly Dictionary<string, IndexedNode> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<JsonObject, RepositoryRecord> _repoOfRoot = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<JsonObject, OwnerRecord> _ownerOfJson = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _absentFields = new(StringComparer.Ordinal);
     private DateTimeOffset _now;
     private DateTimeOffset _latest;
     private long _maxDatabaseId;
@@ -41,6 +42,19 @@ internal sealed partial class SimulatorStore : ISimulatorData
             Lock.EnterReadLock();
             try { return CountAll(); }
             finally { Lock.ExitReadLock(); }
+        }
+    }
+
+    /// <summary>True when the data set declares it lacks <c>Type.field</c>: where absent, it is served as its zero value (DATASET.md).</summary>
+    public bool DeclaresAbsent(string typeName, string fieldName) => _absentFields.Count > 0 && _absentFields.Contains(typeName + "." + fieldName);
+
+    public void DeclareAbsent(IEnumerable<string> fields)
+    {
+        foreach (var field in fields)
+        {
+            if (field.Split('.') is not [{ Length: > 0 }, { Length: > 0 }])
+                throw new System.Text.Json.JsonException($"Data set: absentFields entry '{field}' must be Type.field.");
+            _absentFields.Add(field);
         }
     }
 

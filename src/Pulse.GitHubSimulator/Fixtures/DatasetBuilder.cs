@@ -92,6 +92,8 @@ internal sealed class DatasetBuilder
         {
             ["format"] = "pulse-github-dataset/1",
             ["generatedAt"] = generatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            // A recording holds what its query selected: the rest of the format is declared, never made up (DATASET.md).
+            ["absentFields"] = FormatFields.Lacking(repositories.OfType<JsonObject>()),
             ["owners"] = owners,
             ["repositories"] = repositories,
         }.WriteTo(json);

@@ -43,6 +43,17 @@ public sealed class GitHubGraphQLEngine(ISimulatorData data) : IGraphQLEngine
             });
         }
         var lines = new LineMap(request.Query);
+        // GitHub's schema has no subscription root; graphql-ruby's static validation says so (SubscriptionRootExists).
+        if (operation.Operation == OperationType.Subscription)
+        {
+            return Failed(new JsonObject
+            {
+                ["message"] = "Schema is not configured for subscriptions",
+                ["locations"] = lines.Locations(operation),
+                ["path"] = new JsonArray(RubyPathIndex.OperationLabel(operation)),
+                ["extensions"] = new JsonObject { ["code"] = "missingSubscriptionConfiguration" },
+            });
+        }
         var errors = GitHubValidator.Validate(document, operation, request.Variables, lines);
         if (errors.Count > 0) return new PreparedQuery(errors, default, false);
         var variables = QueryValues.WithDefaults(operation, request.Variables);

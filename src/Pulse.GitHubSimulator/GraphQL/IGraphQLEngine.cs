@@ -35,12 +35,22 @@ public abstract class QueryPlan
     public abstract bool DryRun { get; }
 }
 
-/// <summary>What the host knows at execution time: the token's bucket after charging, and the faults to apply.</summary>
+/// <summary>What the host knows at execution time: the account's bucket after charging, and the faults to apply.</summary>
 public sealed record ExecutionContext(
     RateLimitSnapshot RateLimit,
     string ViewerLogin,
     PartialFault Fault = PartialFault.None,
-    int FaultSeed = 0);
+    int FaultSeed = 0)
+{
+    /// <summary>How much slower GitHub is than calibrated: every simulated duration is multiplied by it. Default 1.</summary>
+    public double TimingScale { get; init; } = 1;
+
+    /// <summary>
+    /// Simulated processing (at <see cref="TimingScale"/>) after which GitHub starts no further root field and answers
+    /// what it has with RESOURCE_LIMITS_EXCEEDED. Null: no limit.
+    /// </summary>
+    public TimeSpan? ResourceBudget { get; init; }
+}
 
 /// <summary>The values served by the <c>rateLimit</c> field (and mirrored in the x-ratelimit-* headers).</summary>
 public sealed record RateLimitSnapshot(int Cost, int Limit, int Remaining, int Used, DateTimeOffset ResetAt, long NodeCount);
@@ -60,5 +70,7 @@ public sealed record ExecutionResult(
     byte[] Body,
     /// <summary>Objects actually resolved; drives the simulated processing time.</summary>
     long NodesTouched,
-    /// <summary>How long GitHub would have worked on this query (the 10-second timeout applies to it).</summary>
-    TimeSpan SimulatedProcessing);
+    /// <summary>How long GitHub would have worked on this query, at the context's timing scale (the 10-second timeout applies to it).</summary>
+    TimeSpan SimulatedProcessing,
+    /// <summary>True when root fields were left unanswered with RESOURCE_LIMITS_EXCEEDED.</summary>
+    bool ResourceLimited = false);

@@ -23,11 +23,11 @@ internal static class ControlEndpoints
             return Json(counts);
         });
         app.MapPost("/_sim/mutate", (HttpRequest request) => WithBodyAsync(request, mutation => server.Mutate(mutation)));
-        // Runtime token control: {"token": "..."}. The answer never echoes the token.
+        // Runtime token control: {"token": "..."} (add: and optionally "user", whose budgets it shares). The answer never echoes the token.
         app.MapPost("/_sim/tokens/revoke", (HttpRequest request) =>
             WithBodyAsync(request, body => new JsonObject { ["revoked"] = server.RevokeToken(TokenOf(body)) }));
         app.MapPost("/_sim/tokens/add", (HttpRequest request) =>
-            WithBodyAsync(request, body => new JsonObject { ["added"] = server.AddToken(TokenOf(body)) }));
+            WithBodyAsync(request, body => new JsonObject { ["added"] = server.AddToken(TokenOf(body), UserOf(body)) }));
         app.MapPost("/_sim/repositories/delete", (HttpRequest request) =>
             WithBodyAsync(request, body => server.DeleteRepository((string?)body["owner"] ?? "", (string?)body["repo"] ?? "")));
     }
@@ -54,6 +54,11 @@ internal static class ControlEndpoints
     private static string TokenOf(JsonObject body) =>
         body["token"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
             : throw new ArgumentException("The body needs a string \"token\".");
+
+    private static string? UserOf(JsonObject body) =>
+        body["user"] is null ? null
+        : body["user"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+        : throw new ArgumentException("\"user\" must be a string.");
 
     private static JsonObject Message(string text) => new() { ["message"] = text };
 

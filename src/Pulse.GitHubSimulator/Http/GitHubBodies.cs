@@ -11,6 +11,13 @@ internal static class GitHubBodies
     public static byte[] BadCredentials =>
         Json(new JsonObject { ["message"] = "Bad credentials", ["documentation_url"] = "https://docs.github.com/graphql", ["status"] = "401" });
 
+    /// <summary>No Authorization header at all (recorded by tap-github's troubleshooting notes).</summary>
+    public static byte[] RequiresAuthentication => Json(new JsonObject
+    {
+        ["message"] = "This endpoint requires you to be authenticated.",
+        ["documentation_url"] = "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+    });
+
     public static byte[] ProblemsParsingJson =>
         Json(new JsonObject { ["message"] = "Problems parsing JSON", ["documentation_url"] = "https://docs.github.com/graphql", ["status"] = "400" });
 
@@ -21,9 +28,10 @@ internal static class GitHubBodies
                       $"If you reach out to GitHub Support for help, please include the request ID {requestId}.",
     });
 
-    public static byte[] RateLimited(string userId) => Json(new JsonObject
+    /// <param name="subject">"user ID 1431904" (or, for an App installation, "installation ID N").</param>
+    public static byte[] RateLimited(string subject) => Json(new JsonObject
     {
-        ["errors"] = new JsonArray(new JsonObject { ["type"] = "RATE_LIMITED", ["message"] = $"API rate limit exceeded for user ID {userId}." }),
+        ["errors"] = new JsonArray(new JsonObject { ["type"] = "RATE_LIMITED", ["message"] = $"API rate limit exceeded for {subject}." }),
     });
 
     public static byte[] SomethingWentWrong(string requestId) => Json(new JsonObject
@@ -35,15 +43,19 @@ internal static class GitHubBodies
         }),
     });
 
-    public const string TimeoutMessage =
-        "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.";
-
-    /// <summary>502: the GraphQL front end's shape, data null beside the error.</summary>
-    public static byte[] BadGateway => Json(new JsonObject
+    /// <summary>A query GitHub stopped at its timeout: 502, data null beside this error (issue 12, row 8b).</summary>
+    public static byte[] TimedOut(string requestId) => Json(new JsonObject
     {
         ["data"] = null,
-        ["errors"] = new JsonArray(new JsonObject { ["message"] = TimeoutMessage }),
+        ["errors"] = new JsonArray(new JsonObject
+        {
+            ["message"] = "Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. " +
+                          $"Please include `{requestId}` when reporting this issue.",
+        }),
     });
+
+    public const string TimeoutMessage =
+        "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.";
 
     /// <summary>504: the gateway's REST-style shape.</summary>
     public static byte[] GatewayTimeout => Json(new JsonObject

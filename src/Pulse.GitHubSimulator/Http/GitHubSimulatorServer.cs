@@ -21,14 +21,14 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     private readonly PrimaryRateLimit _primary;
     private readonly SecondaryRateLimit _secondary;
     private readonly FaultInjector _faults;
-    private readonly SimulatorTokens _tokens;
+    private readonly SimulatorAccounts _accounts;
 
-    private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data, SimulatorTokens tokens,
+    private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data, SimulatorAccounts accounts,
         PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats, AnswerGate answers)
     {
         _app = app;
         Answers = answers;
-        _tokens = tokens;
+        _accounts = accounts;
         Options = options;
         Data = data;
         _primary = primary;
@@ -80,10 +80,10 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         var secondary = new SecondaryRateLimit(options);
         var faults = new FaultInjector(options);
         var stats = new SimulatorStats();
-        var tokens = new SimulatorTokens(options.Tokens);
+        var accounts = new SimulatorAccounts(options.Tokens, options.PointsPerHour);
         var answers = new AnswerGate();
-        var server = new GitHubSimulatorServer(app, options, data, tokens, primary, secondary, faults, stats, answers);
-        var pipeline = new GraphQLPipeline(options, tokens, engine, primary, secondary, faults, stats, answers);
+        var server = new GitHubSimulatorServer(app, options, data, accounts, primary, secondary, faults, stats, answers);
+        var pipeline = new GraphQLPipeline(options, accounts, engine, primary, secondary, faults, stats, answers);
 
         app.MapPost("/graphql", pipeline.HandleAsync);
         ControlEndpoints.Map(app, server);
@@ -114,10 +114,13 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     /// Revokes a token, as a user or GitHub does mid-run: from the next request on it gets GitHub's
     /// 401 Bad credentials, like a token never issued. False when it was not accepted anyway.
     /// </summary>
-    public bool RevokeToken(string token) => _tokens.Revoke(token);
+    public bool RevokeToken(string token) => _accounts.Revoke(token);
 
-    /// <summary>Issues a token at runtime (its own fresh buckets); false when it is already accepted. Throws <see cref="ArgumentException"/> on a malformed token.</summary>
-    public bool AddToken(string token) => _tokens.Add(token);
+    /// <summary>
+    /// Issues a token at runtime, for <paramref name="login"/> (sharing that user's budgets) or, without one, as a user
+    /// of its own; false when it is already accepted. Throws <see cref="ArgumentException"/> on a malformed token.
+    /// </summary>
+    public bool AddToken(string token, string? login = null) => _accounts.Add(token, login);
 
     /// <summary>
     /// Deletes a repository with its pull requests, as GitHub does: gone from its owner's listing,

@@ -7,67 +7,72 @@ namespace Pulse.GitHubSimulator.Http;
 
 /// <summary>
 /// POST /graphql, in GitHub's order: auth → secondary limits → pre-faults → validation (free) →
-/// primary limit → charge → execute → timeout (stays charged) → post-faults → real sleep.
+/// primary limit → charge → execute (resource budget) → timeout (stays charged, plus a penalty) →
+/// post-faults → real sleep. Budgets belong to the token's account: a user's tokens share them.
 /// </summary>
 internal sealed class GraphQLPipeline(
-    SimulatorOptions options, SimulatorTokens tokens, IGraphQLEngine engine, PrimaryRateLimit primary, SecondaryRateLimit secondary,
+    SimulatorOptions options, SimulatorAccounts accounts, IGraphQLEngine engine, PrimaryRateLimit primary, SecondaryRateLimit secondary,
     FaultInjector faults, SimulatorStats stats, AnswerGate answers)
 {
-    /// <summary>The user id of GitHub's recorded RATE_LIMITED message (gitpod-io/gitpod#15377).</summary>
-    private const string RecordedUserId = "1431904";
     private const string NoToken = "(none)";
+
+    /// <summary>What GitHub puts in retry-after on a secondary limit, and how long a limit that fired without one holds ("at least one minute").</summary>
+    private const int SecondaryRetryAfterSeconds = 60;
     private long _requests;
 
     public async Task HandleAsync(HttpContext http)
     {
         var requestId = NextRequestId();
         http.Response.Headers["x-github-request-id"] = requestId;
-        var token = Authenticate(http.Request.Headers.Authorization.ToString());
-        if (token is null)
+        var authorization = http.Request.Headers.Authorization.ToString();
+        var (token, account) = Authenticate(authorization);
+        if (account is null)
         {
             stats.Request(NoToken);
             stats.Error(NoToken, SimulatorStats.Kinds.Unauthorized);
-            await WriteAsync(http, StatusCodes.Status401Unauthorized, GitHubBodies.BadCredentials, UnauthenticatedSnapshot());
+            // No credentials at all and wrong ones get different answers from GitHub.
+            var body = string.IsNullOrWhiteSpace(authorization) ? GitHubBodies.RequiresAuthentication : GitHubBodies.BadCredentials;
+            await WriteAsync(http, StatusCodes.Status401Unauthorized, body, UnauthenticatedSnapshot());
             return;
         }
 
-        stats.Request(token);
-        if (!secondary.TryEnter(token, out var retryAfter))
+        stats.Request(token!, account);
+        if (!secondary.TryEnter(account, out var retryAfter))
         {
-            stats.Error(token, SimulatorStats.Kinds.Secondary);
-            await WriteSecondaryAsync(http, token, requestId, retryAfter);
+            stats.Error(token!, SimulatorStats.Kinds.Secondary);
+            await WriteSecondaryAsync(http, account, requestId, StatusCodes.Status403Forbidden, retryAfter);
             return;
         }
         var spent = TimeSpan.Zero;
         try
         {
-            spent = await HandleAdmittedAsync(http, token, requestId);
+            spent = await HandleAdmittedAsync(http, token!, account, requestId);
         }
         catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
         {
             // An engine bug still gets GitHub's answer to an internal error, headers included.
-            stats.Error(token, SimulatorStats.Kinds.Internal);
+            stats.Error(token!, SimulatorStats.Kinds.Internal);
             http.Response.Headers.Remove("retry-after");
-            await WriteAsync(http, StatusCodes.Status200OK, GitHubBodies.SomethingWentWrong(requestId), primary.Peek(token));
+            await WriteAsync(http, StatusCodes.Status200OK, GitHubBodies.SomethingWentWrong(requestId), primary.Peek(account));
         }
         finally
         {
-            secondary.Exit(token, spent);
+            secondary.Exit(account, spent);
         }
     }
 
     /// <summary>Answers an admitted request; returns the processing time really spent (for the CPU budget).</summary>
-    private async Task<TimeSpan> HandleAdmittedAsync(HttpContext http, string token, string requestId)
+    private async Task<TimeSpan> HandleAdmittedAsync(HttpContext http, string token, Account account, string requestId)
     {
         var ct = http.RequestAborted;
         var fault = faults.Next();
-        if (fault is { } preFault && await PreFaultAsync(http, token, requestId, preFault)) return TimeSpan.Zero;
+        if (fault is { } preFault && await PreFaultAsync(http, token, account, requestId, preFault)) return TimeSpan.Zero;
 
         var request = await ReadRequestAsync(http.Request, ct);
         if (request is null)
         {
             stats.Error(token, SimulatorStats.Kinds.BadRequest);
-            await WriteAsync(http, StatusCodes.Status400BadRequest, GitHubBodies.ProblemsParsingJson, primary.Peek(token));
+            await WriteAsync(http, StatusCodes.Status400BadRequest, GitHubBodies.ProblemsParsingJson, primary.Peek(account));
             return TimeSpan.Zero;
         }
 
@@ -76,18 +81,18 @@ internal sealed class GraphQLPipeline(
         {
             stats.Error(token, SimulatorStats.Kinds.Validation);
             var body = GitHubBodies.Json(new JsonObject { ["errors"] = new JsonArray([.. plan.Errors.Select(e => e.DeepClone())]) });
-            await WriteAsync(http, StatusCodes.Status200OK, body, primary.Peek(token));
+            await WriteAsync(http, StatusCodes.Status200OK, body, primary.Peek(account));
             return TimeSpan.Zero;
         }
 
         var cost = plan.Cost;
         RateLimitSnapshot snapshot;
         if (plan.DryRun)
-            snapshot = primary.Peek(token, cost.Points, cost.PossibleNodes);
-        else if (!primary.TryCharge(token, cost.Points, cost.PossibleNodes, out snapshot))
+            snapshot = primary.Peek(account, cost.Points, cost.PossibleNodes);
+        else if (!primary.TryCharge(account, cost.Points, cost.PossibleNodes, out snapshot))
         {
             stats.Error(token, SimulatorStats.Kinds.RateLimited);
-            await WriteAsync(http, StatusCodes.Status200OK, GitHubBodies.RateLimited(RecordedUserId), snapshot with { Remaining = 0 });
+            await WriteAsync(http, StatusCodes.Status200OK, GitHubBodies.RateLimited(account.RateLimitSubject), snapshot with { Remaining = 0 });
             return TimeSpan.Zero;
         }
         else
@@ -96,21 +101,28 @@ internal sealed class GraphQLPipeline(
         var partial = fault switch { FaultKind.Partial => PartialFault.NullNodeWithError, FaultKind.NotFound => PartialFault.NotFound, _ => PartialFault.None };
         // The engine's own choice (which node fails) is drawn from the same seeded sequence.
         var faultSeed = partial == PartialFault.None ? 0 : faults.NextInt(int.MaxValue);
-        var result = engine.Execute(plan, new GraphQL.ExecutionContext(snapshot, options.ViewerLogin, partial, faultSeed));
+        var result = engine.Execute(plan, new GraphQL.ExecutionContext(snapshot, options.ViewerLogin, partial, faultSeed)
+        {
+            TimingScale = options.TimingScale,
+            ResourceBudget = plan.DryRun ? null : options.ResourceBudget,
+        });
         stats.Nodes(token, result.NodesTouched);
+        stats.Processing(token, result.SimulatedProcessing > options.Timeout ? options.Timeout : result.SimulatedProcessing);
 
         if (result.SimulatedProcessing > options.Timeout)
         {
-            // GitHub stops at its timeout; the points stay charged (changelog 2025-07-21).
+            // GitHub stops at its timeout: the points stay charged and more are deducted (changelog 2025-07-21; docs, Timeouts).
             stats.Error(token, SimulatorStats.Kinds.Timeout);
+            stats.Charged(token, primary.Deduct(account, options.TimeoutPenaltyPoints));
             var spentOnTimeout = Scaled(options.Timeout);
             await DelayAsync(spentOnTimeout + options.Latency, ct);
-            var (status, timeoutBody) = TimeoutAnswer();
-            await WriteAsync(http, status, timeoutBody, snapshot);
+            // The gateway's answer: GitHub's body, and no rate-limit headers.
+            await WriteAsync(http, StatusCodes.Status502BadGateway, GitHubBodies.TimedOut(requestId), limit: null);
             return spentOnTimeout;
         }
 
         var answer = result.Body;
+        if (result.ResourceLimited) stats.Error(token, SimulatorStats.Kinds.ResourceLimits);
         if (fault is FaultKind.Partial or FaultKind.NotFound or FaultKind.Truncated)
             stats.Error(token, SimulatorStats.Kinds.Fault(fault.Value));
         if (fault == FaultKind.Truncated && answer.Length > 1)
@@ -123,21 +135,26 @@ internal sealed class GraphQLPipeline(
     }
 
     /// <summary>Faults that answer before the query is looked at; true when the request is finished.</summary>
-    private async Task<bool> PreFaultAsync(HttpContext http, string token, string requestId, FaultKind fault)
+    private async Task<bool> PreFaultAsync(HttpContext http, string token, Account account, string requestId, FaultKind fault)
     {
         var ct = http.RequestAborted;
         switch (fault)
         {
             case FaultKind.Secondary:
+                // "You may also encounter a secondary rate limit for undisclosed reasons": 200 or 403, retry-after or not.
                 stats.Error(token, SimulatorStats.Kinds.Fault(fault));
-                await WriteSecondaryAsync(http, token, requestId, 60);
+                var status = faults.NextInt(2) == 0 ? StatusCodes.Status403Forbidden : StatusCodes.Status200OK;
+                int? retryAfter = faults.NextInt(2) == 0 ? SecondaryRetryAfterSeconds : null;
+                // The limit holds as long as it says, or the minute GitHub tells clients to wait without a retry-after.
+                secondary.Block(account, TimeSpan.FromSeconds(retryAfter ?? SecondaryRetryAfterSeconds));
+                await WriteSecondaryAsync(http, account, requestId, status, retryAfter);
                 return true;
             case FaultKind.BadGateway502:
             case FaultKind.GatewayTimeout504:
                 stats.Error(token, SimulatorStats.Kinds.Fault(fault));
                 await DelayAsync(options.Latency, ct);
                 await WriteAsync(http, fault == FaultKind.BadGateway502 ? 502 : 504,
-                    fault == FaultKind.BadGateway502 ? GitHubBodies.BadGateway : GitHubBodies.GatewayTimeout, primary.Peek(token));
+                    fault == FaultKind.BadGateway502 ? GitHubBodies.TimedOut(requestId) : GitHubBodies.GatewayTimeout, limit: null);
                 return true;
             case FaultKind.ConnectionReset:
                 stats.Error(token, SimulatorStats.Kinds.Fault(fault));
@@ -152,32 +169,31 @@ internal sealed class GraphQLPipeline(
         }
     }
 
-    private (int Status, byte[] Body) TimeoutAnswer() =>
-        faults.NextInt(2) == 0 ? (502, GitHubBodies.BadGateway) : (504, GitHubBodies.GatewayTimeout);
-
-    private Task WriteSecondaryAsync(HttpContext http, string token, string requestId, int retryAfterSeconds)
+    private Task WriteSecondaryAsync(HttpContext http, Account account, string requestId, int status, int? retryAfterSeconds)
     {
-        http.Response.Headers["retry-after"] = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return WriteAsync(http, StatusCodes.Status403Forbidden, GitHubBodies.SecondaryRateLimit(requestId), primary.Peek(token));
+        if (retryAfterSeconds is { } seconds)
+            http.Response.Headers["retry-after"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteAsync(http, status, GitHubBodies.SecondaryRateLimit(requestId), primary.Peek(account));
     }
 
-    private static async Task WriteAsync(HttpContext http, int status, byte[] body, RateLimitSnapshot limit)
+    private static async Task WriteAsync(HttpContext http, int status, byte[] body, RateLimitSnapshot? limit)
     {
         var response = http.Response;
         response.StatusCode = status;
-        RateLimitHeaders.Write(response.Headers, limit);
+        if (limit is not null) RateLimitHeaders.Write(response.Headers, limit);
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    private string? Authenticate(string header)
+    /// <summary>The token of "bearer T" or "token T", and the account it acts for (null when GitHub would not accept it).</summary>
+    private (string? Token, Account? Account) Authenticate(string header)
     {
         var parts = header.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length != 2) return null;
+        if (parts.Length != 2) return (null, null);
         if (!parts[0].Equals("bearer", StringComparison.OrdinalIgnoreCase) && !parts[0].Equals("token", StringComparison.OrdinalIgnoreCase))
-            return null;
-        return tokens.Accepts(parts[1]) ? parts[1] : null;
+            return (null, null);
+        return (parts[1], accounts.Authenticate(parts[1]));
     }
 
     private static async Task<GraphQLRequest?> ReadRequestAsync(HttpRequest request, CancellationToken ct)
@@ -204,6 +220,7 @@ internal sealed class GraphQLPipeline(
         return new RateLimitSnapshot(0, 60, 60, 0, reset, 0);
     }
 
+    /// <summary>Real time = simulated time (already at the timing scale) × the sleep scale.</summary>
     private TimeSpan Scaled(TimeSpan simulated) => simulated * options.ProcessingTimeScale;
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken ct)

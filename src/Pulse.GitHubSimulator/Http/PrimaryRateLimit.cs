@@ -3,8 +3,8 @@ using Pulse.GitHubSimulator.GraphQL;
 namespace Pulse.GitHubSimulator.Http;
 
 /// <summary>
-/// GitHub's primary limit: points per window per token. A window starts at the token's first
-/// request and is replaced by a fresh one once it has ended, as GitHub does.
+/// GitHub's primary limit: points per window per account (a user's tokens share one). A window starts at the
+/// account's first request and is replaced by a fresh one once it has ended, as GitHub does.
 /// </summary>
 internal sealed class PrimaryRateLimit(SimulatorOptions options)
 {
@@ -18,25 +18,41 @@ internal sealed class PrimaryRateLimit(SimulatorOptions options)
     }
 
     /// <summary>The bucket as it stands, opening a window when none is running.</summary>
-    public RateLimitSnapshot Peek(string token, int cost = 0, long nodeCount = 0)
+    public RateLimitSnapshot Peek(Account account, int cost = 0, long nodeCount = 0)
     {
-        lock (_lock) return Snapshot(Current(token), cost, nodeCount);
+        lock (_lock) return Snapshot(account, Current(account), cost, nodeCount);
     }
 
     /// <summary>Charges <paramref name="cost"/> when it fits; false (nothing charged) when the bucket cannot pay it.</summary>
-    public bool TryCharge(string token, int cost, long nodeCount, out RateLimitSnapshot snapshot)
+    public bool TryCharge(Account account, int cost, long nodeCount, out RateLimitSnapshot snapshot)
     {
         lock (_lock)
         {
-            var bucket = Current(token);
-            if (options.PointsPerHour - bucket.Used < cost)
+            var bucket = Current(account);
+            if (account.PointsPerHour - bucket.Used < cost)
             {
-                snapshot = Snapshot(bucket, cost, nodeCount);
+                snapshot = Snapshot(account, bucket, cost, nodeCount);
                 return false;
             }
             bucket.Used += cost;
-            snapshot = Snapshot(bucket, cost, nodeCount);
+            snapshot = Snapshot(account, bucket, cost, nodeCount);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Deducts points the account owes whatever it has left (a timeout's penalty): the budget may go to zero but
+    /// never below, as GitHub's remaining never shows a negative number.
+    /// </summary>
+    /// <returns>The points deducted.</returns>
+    public int Deduct(Account account, int points)
+    {
+        lock (_lock)
+        {
+            var bucket = Current(account);
+            var deducted = Math.Clamp(account.PointsPerHour - bucket.Used, 0, points);
+            bucket.Used += deducted;
+            return deducted;
         }
     }
 
@@ -45,20 +61,20 @@ internal sealed class PrimaryRateLimit(SimulatorOptions options)
         lock (_lock) _buckets.Clear();
     }
 
-    private Bucket Current(string token)
+    private Bucket Current(Account account)
     {
         var now = options.TimeProvider.GetUtcNow();
-        if (!_buckets.TryGetValue(token, out var bucket) || now >= bucket.ResetAt)
+        if (!_buckets.TryGetValue(account.Key, out var bucket) || now >= bucket.ResetAt)
         {
             // Whole seconds, so rateLimit.resetAt and the epoch-seconds x-ratelimit-reset header agree.
             var resetAt = DateTimeOffset.FromUnixTimeSeconds((now + options.RateWindow).ToUnixTimeSeconds());
             if (resetAt <= now) resetAt = resetAt.AddSeconds(1);
             bucket = new Bucket { ResetAt = resetAt };
-            _buckets[token] = bucket;
+            _buckets[account.Key] = bucket;
         }
         return bucket;
     }
 
-    private RateLimitSnapshot Snapshot(Bucket bucket, int cost, long nodeCount) =>
-        new(cost, options.PointsPerHour, options.PointsPerHour - bucket.Used, bucket.Used, bucket.ResetAt, nodeCount);
+    private static RateLimitSnapshot Snapshot(Account account, Bucket bucket, int cost, long nodeCount) =>
+        new(cost, account.PointsPerHour, account.PointsPerHour - bucket.Used, bucket.Used, bucket.ResetAt, nodeCount);
 }

@@ -12,22 +12,25 @@ public sealed record SimulatorOptions
     /// <summary>Synthetic data served when <see cref="DatasetPath"/> is null. Default: repos=3,prs=50,seed=1.</summary>
     public Synthetic.SyntheticSpec Synthetic { get; init; } = new();
 
-    /// <summary>Accepted tokens, each with its own buckets. Default: one token, "sim-token".</summary>
+    /// <summary>
+    /// Accepted tokens as "USER:TOKEN" (tokens of one user share its budgets) or a bare "TOKEN" (its own user).
+    /// Default: one token, "sim-token".
+    /// </summary>
     public IReadOnlyList<string> Tokens { get; init; } = ["sim-token"];
 
-    /// <summary>Primary limit: points per rate window per token. Default 5,000 (GitHub's for users).</summary>
+    /// <summary>Primary limit: points per rate window per user. Default 5,000 (GitHub's for users).</summary>
     public int PointsPerHour { get; init; } = 5_000;
 
     /// <summary>Length of the primary-limit window, from a token's first request. Default 1 hour; tests use seconds.</summary>
     public TimeSpan RateWindow { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>Secondary limit: requests in flight per token. Default 100.</summary>
+    /// <summary>Secondary limit: requests in flight per user (all its tokens). Default 100.</summary>
     public int MaxConcurrentRequestsPerToken { get; init; } = 100;
 
-    /// <summary>Secondary limit: requests per minute per token. Default 2,000.</summary>
+    /// <summary>Secondary limit: requests per minute per user. Default 2,000.</summary>
     public int RequestsPerMinutePerToken { get; init; } = 2_000;
 
-    /// <summary>Secondary limit: scaled processing time a token may use per <see cref="CpuWindow"/>. Default 60 s.</summary>
+    /// <summary>Secondary limit: real processing time a user may use per <see cref="CpuWindow"/>. Default 60 s.</summary>
     public TimeSpan CpuBudget { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The sliding window of the CPU budget and of the per-minute count. Default 60 s.</summary>
@@ -36,8 +39,26 @@ public sealed record SimulatorOptions
     /// <summary>Real sleep = simulated processing × this. Default 1.0 (CLI); tests use 0 or small values.</summary>
     public double ProcessingTimeScale { get; init; } = 1.0;
 
-    /// <summary>GitHub's limit on processing one request; over it the answer is a 502/504. Default 10 s.</summary>
+    /// <summary>
+    /// How much slower than calibrated GitHub is: every simulated duration is multiplied by it, so more queries
+    /// reach the resource budget and the timeout (2 and 4 measure robustness). Default 1 (calibrated).
+    /// </summary>
+    public double TimingScale { get; init; } = 1.0;
+
+    /// <summary>GitHub's limit on processing one request; over it the answer is GitHub's 502. Default 10 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Simulated processing after which GitHub starts no further root field and answers HTTP 200 with what it has and
+    /// RESOURCE_LIMITS_EXCEEDED; null for none. Default 8 s (see README, "The simulator's calibration").
+    /// </summary>
+    public TimeSpan? ResourceBudget { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// Points deducted from the primary budget for a timeout, on top of the query's own ("additional points will be
+    /// deducted from your primary rate limit"; GitHub gives no number). Default 10: one per second of the 10-second limit.
+    /// </summary>
+    public int TimeoutPenaltyPoints { get; init; } = 10;
 
     /// <summary>Real delay added to every answered request. Default zero.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
@@ -63,7 +84,7 @@ public sealed record SimulatorOptions
         Require(Port is >= 0 and <= 65535, $"Port must be 0..65535, got {Port}.");
         Require(DatasetPath is null || File.Exists(DatasetPath), $"Data set file '{DatasetPath}' does not exist.");
         Require(Tokens.Count > 0, "At least one token is required.");
-        Require(Tokens.All(t => !string.IsNullOrWhiteSpace(t) && !t.Any(char.IsWhiteSpace)), "Tokens must be non-empty and contain no whitespace.");
+        foreach (var entry in Tokens) TokenGrant.Parse(entry);
         Require(PointsPerHour > 0, $"PointsPerHour must be positive, got {PointsPerHour}.");
         Require(RateWindow > TimeSpan.Zero, $"RateWindow must be positive, got {RateWindow}.");
         Require(MaxConcurrentRequestsPerToken > 0, $"MaxConcurrentRequestsPerToken must be positive, got {MaxConcurrentRequestsPerToken}.");
@@ -71,7 +92,10 @@ public sealed record SimulatorOptions
         Require(CpuBudget > TimeSpan.Zero, $"CpuBudget must be positive, got {CpuBudget}.");
         Require(CpuWindow > TimeSpan.Zero, $"CpuWindow must be positive, got {CpuWindow}.");
         Require(ProcessingTimeScale >= 0 && double.IsFinite(ProcessingTimeScale), $"ProcessingTimeScale must be a finite number >= 0, got {ProcessingTimeScale}.");
+        Require(TimingScale > 0 && double.IsFinite(TimingScale), $"TimingScale must be a finite number > 0, got {TimingScale}.");
         Require(Timeout > TimeSpan.Zero, $"Timeout must be positive, got {Timeout}.");
+        Require(ResourceBudget is null || ResourceBudget > TimeSpan.Zero, $"ResourceBudget must be positive, got {ResourceBudget}.");
+        Require(TimeoutPenaltyPoints >= 0, $"TimeoutPenaltyPoints must not be negative, got {TimeoutPenaltyPoints}.");
         Require(Latency >= TimeSpan.Zero, $"Latency must not be negative, got {Latency}.");
         Require(SlowAnswerDelay >= TimeSpan.Zero, $"SlowAnswerDelay must not be negative, got {SlowAnswerDelay}.");
         foreach (var (kind, rate) in Faults)

@@ -13,9 +13,19 @@ internal readonly record struct SyntheticActor(string? Login, string Type)
     public JsonObject? ToJson() => Login is null ? null : new JsonObject
     {
         ["__typename"] = Type,
+        ["id"] = Id(Login, Type),
         ["login"] = Login,
         ["url"] = $"https://github.com/{(Type == "Bot" ? "apps/" : "")}{Login}",
     };
+
+    /// <summary>A stable node id per account, as GitHub gives every one (U_ for users, BOT_ for bots, M_ for mannequins).</summary>
+    public static string Id(string login, string type)
+    {
+        var hash = 2166136261u;
+        foreach (var c in login) hash = (hash ^ c) * 16777619u;
+        var prefix = type switch { "Bot" => "BOT", "Mannequin" => "M", _ => "U" };
+        return $"{prefix}_kgDOSy{hash:X8}";
+    }
 
     public void Write(Utf8JsonWriter json, string property)
     {

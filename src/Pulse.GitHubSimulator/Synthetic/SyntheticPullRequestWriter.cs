@@ -101,6 +101,11 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteNumber("deletions", withoutCommits ? 0 : commits.Sum(c => c.Deletions));
         json.WriteNumber("changedFiles", withoutCommits ? 0 : Math.Max(1, commits.Count * 2 / 3));
 
+        // Authors assign themselves: a deterministic choice, so the random sequence (and the rest of the data) stays as it was.
+        json.WriteStartArray("assignees");
+        if (author is { Login: not null, Type: "User" }) author.ToJson()!.WriteTo(json);
+        json.WriteEndArray();
+
         // Labels belong to their repository: one id per (repository, name), shared by that repository's pull requests.
         _repositoryOrdinals.TryAdd($"{owner}/{repo}", _repositoryOrdinals.Count + 1);
         json.WriteStartArray("labels");
@@ -231,7 +236,13 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
             json.WriteString("name", role == "author" ? name : "GitHub");
             json.WriteString("email", role == "author" ? $"{name}@users.noreply.github.com" : "noreply@github.com");
             json.WriteString("date", Time(at));
-            if (role == "author" && login is not null) { json.WriteStartObject("user"); json.WriteString("login", login); json.WriteEndObject(); }
+            if (role == "author" && login is not null)
+            {
+                json.WriteStartObject("user");
+                json.WriteString("id", SyntheticActor.Id(login, "User"));
+                json.WriteString("login", login);
+                json.WriteEndObject();
+            }
             else json.WriteNull("user");
             json.WriteEndObject();
         }

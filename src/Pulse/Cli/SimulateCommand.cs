@@ -16,14 +16,23 @@ public static class SimulateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the fault draws (and of --synthetic unless it names one).", DefaultValueFactory = _ => 1 };
         var faults = new Option<string?>("--faults") { Description = $"Fault rates KIND=RATE,... with KIND one of {string.Join(", ", FaultKinds.Names)}." };
         var latency = new Option<int>("--latency-ms") { Description = "Real delay added to every answer, in milliseconds." };
-        var tokens = new Option<string>("--tokens") { Description = "Accepted tokens, comma-separated.", DefaultValueFactory = _ => "sim-token" };
+        var tokens = new Option<string>("--tokens")
+        {
+            Description = "Accepted tokens, comma-separated: USER:TOKEN (a user's tokens share its budgets) or TOKEN (a user of its own).",
+            DefaultValueFactory = _ => "sim-token",
+        };
         var points = new Option<int>("--points-per-hour") { Description = "Primary limit per token and window.", DefaultValueFactory = _ => 5_000 };
         var window = new Option<double>("--rate-window-seconds") { Description = "Length of the primary-limit window in seconds.", DefaultValueFactory = _ => 3600 };
-        var scale = new Option<double>("--time-scale") { Description = "Real sleep = simulated processing × this.", DefaultValueFactory = _ => 1.0 };
+        var sleep = new Option<double>("--sleep-scale") { Description = "Real sleep = simulated processing × this (0 answers at once).", DefaultValueFactory = _ => 1.0 };
+        var timing = new Option<double>("--timing-scale")
+        {
+            Description = "Multiplies every simulated duration: 1 = calibrated on GitHub's public record, 2 or 4 = GitHub slower than that.",
+            DefaultValueFactory = _ => 1.0,
+        };
 
         var command = new Command("simulate", "Serve a GitHub GraphQL API look-alike on http://127.0.0.1:PORT/graphql.")
         {
-            port, dataset, synthetic, seed, faults, latency, tokens, points, window, scale,
+            port, dataset, synthetic, seed, faults, latency, tokens, points, window, sleep, timing,
         };
         command.Subcommands.Add(ConvertFixtures());
         command.Subcommands.Add(Generate());
@@ -50,7 +59,8 @@ public static class SimulateCommand
                     Tokens = parse.GetValue(tokens)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     PointsPerHour = parse.GetValue(points),
                     RateWindow = TimeSpan.FromSeconds(parse.GetValue(window)),
-                    ProcessingTimeScale = parse.GetValue(scale),
+                    ProcessingTimeScale = parse.GetValue(sleep),
+                    TimingScale = parse.GetValue(timing),
                 };
                 options.Validate();
             }

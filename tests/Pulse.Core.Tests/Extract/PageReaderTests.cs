@@ -4,7 +4,7 @@ using Pulse.Core.GitHub;
 
 namespace Pulse.Core.Tests.Extract;
 
-/// <summary>How an answer with GitHub's NOT_FOUND moves the checkpoints (issue 6: a repository deleted mid-run).</summary>
+/// <summary>How an answer moves the checkpoints: GitHub's NOT_FOUND (issue 6), RESOURCE_LIMITS_EXCEEDED and thread comments (issue 12).</summary>
 public sealed class PageReaderTests
 {
     private static Checkpoint Cp(long id, long repositoryId, FetchKind kind) =>
@@ -71,5 +71,40 @@ public sealed class PageReaderTests
         Assert.False(advance.Done);
         Assert.True(advance.Failed);
         Assert.Empty(outcome.MissingRepositories);
+    }
+
+    [Fact]
+    public void Read_ResourceLimitsExceeded_KeepsTheGoodPartAndDefersTheRestWithoutFailingIt()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"commits":{"totalCount":1,"pageInfo":{"hasNextPage":false,"endCursor":"MQ"},"nodes":[{"id":"PURC_1"}]}},"u1":null,"u2":null,"rateLimit":{"cost":1}},
+             "errors":[{"type":"RESOURCE_LIMITS_EXCEEDED","path":["u1"],"message":"Resource limits for this query exceeded."}]}
+            """);
+        var units = Enumerable.Range(0, 3).Select(i => new FetchUnit($"u{i}", Cp(i + 1, 7, FetchKind.Commits), 100)).ToList();
+
+        var outcome = PageReader.Read(response, units);
+
+        Assert.True(outcome.ResourceLimited);
+        var advance = Assert.Single(outcome.Advances);
+        Assert.Equal(1, advance.CheckpointId);
+        Assert.True(advance.Done);
+        Assert.Equal(["u1", "u2"], outcome.Deferred.Select(u => u.Alias));
+        Assert.Equal(["u0"], outcome.Units.Select(u => u.Alias));
+    }
+
+    [Fact]
+    public void Read_ReviewThreads_EveryThreadWithCommentsGetsItsOwnCheckpoint()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"reviewThreads":{"totalCount":2,"pageInfo":{"hasNextPage":false,"endCursor":"x"},"nodes":[
+               {"id":"PRRT_1","comments":{"totalCount":3}},{"id":"PRRT_2","comments":{"totalCount":0}}]}},"rateLimit":{"cost":1}}}
+            """);
+        var threads = Cp(1, 7, FetchKind.ReviewThreads) with { PullRequestNodeId = "PR_9" };
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", threads, 2)]);
+
+        var comments = Assert.Single(outcome.NewCheckpoints);
+        Assert.Equal((FetchKind.ThreadComments, "PRRT_1", "PR_9", (string?)null, 3L), (comments.Kind, comments.ParentNodeId, comments.PullRequestNodeId, comments.Cursor, comments.Remaining));
+        Assert.Equal(3, outcome.StepTotals["github_comments"]);
     }
 }

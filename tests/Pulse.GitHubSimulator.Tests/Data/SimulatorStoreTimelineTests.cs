@@ -22,9 +22,12 @@ public sealed class SimulatorStoreTimelineTests
         return mutation;
     }
 
-    private static async Task<JsonNode> PullRequestAsync(LiveSimulator sim, int number, string selection = Events) =>
-        (await sim.QueryAsync($"{{ repository(owner: \"acme\", name: \"widgets\") {{ pullRequest(number: {number}) {{ state isDraft updatedAt mergedAt headRefOid {selection} }} }} }}"))
-            ["data"]!["repository"]!["pullRequest"]!;
+    private static async Task<JsonNode> PullRequestAsync(LiveSimulator sim, int number, string selection = Events)
+    {
+        var answer = await sim.QueryAsync($"{{ repository(owner: \"acme\", name: \"widgets\") {{ pullRequest(number: {number}) {{ state isDraft updatedAt mergedAt headRefOid {selection} }} }} }}");
+        Assert.True(answer["errors"] is null, answer.ToJsonString());
+        return answer["data"]!["repository"]!["pullRequest"]!;
+    }
 
     private static async Task<JsonObject> AppliedAsync(LiveSimulator sim, JsonObject mutation)
     {

@@ -7,12 +7,25 @@ namespace Pulse.GitHubSimulator.Tests.Http;
 
 public sealed class AuthTests
 {
+    [Fact]
+    public async Task Post_NoAuthorizationHeader_Returns401RequiresAuthentication()
+    {
+        await using var sim = await StartAsync();
+
+        var response = await sim.PostAsync("q", authorization: null);
+
+        // Issue 12, row 12: GitHub tells a request without credentials apart from one with wrong credentials.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("""{"message":"This endpoint requires you to be authenticated.","documentation_url":"https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"}""",
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, sim.Server.Stats.For("(none)").Errors[SimulatorStats.Kinds.Unauthorized]);
+    }
+
     [Theory]
-    [InlineData(null)]
     [InlineData("bearer wrong-token")]
     [InlineData("basic sim-token")]
     [InlineData("bearer")]
-    public async Task Post_MissingOrUnknownToken_Returns401WithGitHubBody(string? authorization)
+    public async Task Post_UnknownOrMalformedToken_Returns401BadCredentials(string authorization)
     {
         await using var sim = await StartAsync();
 
@@ -40,7 +53,7 @@ public sealed class AuthTests
     }
 
     [Fact]
-    public async Task Post_TwoTokens_ChargeSeparateBuckets()
+    public async Task Post_TwoUsers_ChargeSeparateBuckets()
     {
         await using var sim = await StartAsync(new SimulatorOptions { Tokens = ["a", "b"], ProcessingTimeScale = 0 });
 

@@ -62,26 +62,39 @@ public sealed class RealEngineFaultTests
     }
 
     [Fact]
-    public async Task Post_HundredHeavyPullRequests_TimesOutAndStaysCharged()
+    public async Task Post_HundredHeavyPullRequests_TimesOutAndStaysChargedWithThePenalty()
     {
         await using var sim = await StartAsync(new SimulatorOptions { ProcessingTimeScale = 0 });
 
         var (response, text) = await PageAsync(sim, 100);
+        var (after, _) = await PageAsync(sim, 1);
 
-        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.BadGateway, HttpStatusCode.GatewayTimeout });
-        Assert.Contains("We couldn't respond to your request in time", text);
-        Assert.True(int.Parse(response.Headers.GetValues("x-ratelimit-used").Single()) > 1);
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("This may be the result of a timeout, or it could be a GitHub bug.", text);
+        Assert.False(response.Headers.Contains("x-ratelimit-used"));
+        // 1 + 100 × 4 connections = 401 requests: 4 points, then the penalty, then the next page's point.
+        Assert.Equal(4 + new SimulatorOptions().TimeoutPenaltyPoints + 1, int.Parse(after.Headers.GetValues("x-ratelimit-used").Single()));
     }
 
     [Fact]
-    public async Task Post_TenHeavyPullRequests_IsServed()
+    public async Task Post_OneHeavyPullRequest_IsServed()
     {
         await using var sim = await StartAsync(new SimulatorOptions { ProcessingTimeScale = 0 });
 
-        var (response, text) = await PageAsync(sim, 10);
+        var (response, text) = await PageAsync(sim, 1);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(10, JsonNode.Parse(text)!["data"]!["repository"]!["pullRequests"]!["nodes"]!.AsArray().Count);
+        Assert.Single(JsonNode.Parse(text)!["data"]!["repository"]!["pullRequests"]!["nodes"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Post_HeavyPage_AtTimingScale4_TimesOutWhereScale1Answers()
+    {
+        await using var calibrated = await StartAsync(new SimulatorOptions { ProcessingTimeScale = 0 });
+        await using var slower = await StartAsync(new SimulatorOptions { ProcessingTimeScale = 0, TimingScale = 4 });
+
+        Assert.Equal(HttpStatusCode.OK, (await PageAsync(calibrated, 1)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, (await PageAsync(slower, 1)).Response.StatusCode);
     }
 
     [Fact]
@@ -92,7 +105,7 @@ public sealed class RealEngineFaultTests
             ProcessingTimeScale = 0, Faults = new Dictionary<FaultKind, double> { [FaultKind.Partial] = 1.0 },
         });
 
-        var (response, text) = await PageAsync(sim, 5);
+        var (response, text) = await PageAsync(sim, 1);
         var body = JsonNode.Parse(text)!;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -108,7 +121,7 @@ public sealed class RealEngineFaultTests
             ProcessingTimeScale = 0, Faults = new Dictionary<FaultKind, double> { [FaultKind.NotFound] = 1.0 },
         });
 
-        var (response, text) = await PageAsync(sim, 5);
+        var (response, text) = await PageAsync(sim, 1);
         var body = JsonNode.Parse(text)!;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

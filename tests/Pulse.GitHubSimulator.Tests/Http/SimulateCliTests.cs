@@ -125,7 +125,7 @@ public sealed class SimulateCliTests
                 await generate.WaitForExitAsync(Ct);
                 Assert.Equal(0, generate.ExitCode);
             }
-            using var serve = Start("simulate", "--dataset", file, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--time-scale", "0");
+            using var serve = Start("simulate", "--dataset", file, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--sleep-scale", "0");
             try
             {
                 Assert.StartsWith("GitHub simulator listening on", await serve.StandardOutput.ReadLineAsync(Ct));

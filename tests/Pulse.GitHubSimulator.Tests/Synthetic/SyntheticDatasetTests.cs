@@ -132,7 +132,9 @@ public sealed class SyntheticDatasetTests
                 case JsonObject o:
                     if (o["id"] is JsonValue id) ids.Add((string)id!);
                     if (o["databaseId"] is JsonValue db) databaseIds.Add((long)db);
-                    foreach (var (key, child) in o) if (key is not "replyTo" and not "pullRequestReview" and not "labels" and not "requestedReviewer") Walk(child);   // references, shared labels and teams repeat ids
+                    // References, shared labels and accounts and teams (one id per account, wherever it appears) repeat ids.
+                    foreach (var (key, child) in o)
+                        if (key is not ("replyTo" or "pullRequestReview" or "labels" or "author" or "mergedBy" or "resolvedBy" or "assignees" or "user" or "actor" or "requestedReviewer")) Walk(child);
                     break;
                 case JsonArray a:
                     foreach (var child in a) Walk(child);

@@ -26,7 +26,7 @@ internal static class PulseShapedQueries
         }
         fragment ReviewFields on PullRequestReview { id databaseId author { __typename login } state body createdAt submittedAt updatedAt commit { oid } }
         fragment ReviewThreadFields on PullRequestReviewThread {
-          id isResolved isOutdated isCollapsed path line startLine diffSide resolvedBy { login } pullRequest { id }
+          id isResolved isOutdated isCollapsed path line startLine diffSide resolvedBy { login }
         }
         """;
 
@@ -36,8 +36,7 @@ internal static class PulseShapedQueries
         "commits(first: 100, after: $c{0}) { totalCount pageInfo { hasNextPage endCursor } nodes { ...CommitFields } }",
         "reviews(first: 100, after: $c{0}) { totalCount pageInfo { hasNextPage endCursor } nodes { ...ReviewFields } }",
         "comments(first: 100, after: $c{0}) { totalCount pageInfo { hasNextPage endCursor } nodes { ...IssueCommentFields } }",
-        "reviewThreads(first: 2, after: $c{0}) { totalCount pageInfo { hasNextPage endCursor } nodes { ...ReviewThreadFields "
-            + "comments(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { ...ReviewCommentFields } } } }",
+        "reviewThreads(first: 2, after: $c{0}) { totalCount pageInfo { hasNextPage endCursor } nodes { ...ReviewThreadFields comments { totalCount } } }",
     ];
 
     /// <summary>One unit per (pull request id, connection body): <c>uN: node(id: $iN) { ... on PullRequest { body } }</c>.</summary>

@@ -57,11 +57,11 @@ internal static class TimelineDataSet
               "url": "https://github.com/acme/widgets/pull/1#event-9", "resourcePath": "/acme/widgets/pull/1#event-9" },
             { "__typename": "ClosedEvent", "id": "CE_T1", "createdAt": "2025-03-05T12:00:00Z", "actor": { "__typename": "User", "login": "bob" },
               "url": "https://github.com/acme/widgets/pull/1#event-10", "resourcePath": "/acme/widgets/pull/1#event-10" } ] },
-        { "id": "PR_T2", "databaseId": 102, "number": 2, "title": "Draft", "state": "OPEN", "isDraft": true, "baseRefName": "main", "headRefName": "deps",
+        { "id": "PR_T2", "databaseId": 102, "number": 2, "title": "Draft", "state": "OPEN", "isDraft": true, "baseRefName": "main", "headRefName": "deps", "headRefOid": "d1",
           "url": "https://github.com/acme/widgets/pull/2",
           "createdAt": "2025-03-06T10:00:00Z", "updatedAt": "2025-03-06T10:00:00Z", "author": { "__typename": "Bot", "login": "dependabot" },
           "commits": [ { "id": "PURC_T4", "commit": { "oid": "d1", "committedDate": "2025-03-06T09:00:00Z" } } ], "reviews": [], "comments": [], "reviewThreads": [], "labels": [] },
-        { "id": "PR_T3", "databaseId": 103, "number": 3, "title": "Reopened", "state": "OPEN", "isDraft": false,
+        { "id": "PR_T3", "databaseId": 103, "number": 3, "title": "Reopened", "state": "OPEN", "isDraft": false, "headRefOid": "c3",
           "createdAt": "2025-03-07T09:00:00Z", "updatedAt": "2025-03-07T11:00:00Z", "author": { "__typename": "User", "login": "jane" },
           "commits": [ { "id": "PURC_T3", "commit": { "oid": "c3" } } ],
           "timelineItems": [

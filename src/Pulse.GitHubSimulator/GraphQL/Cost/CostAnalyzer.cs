@@ -9,19 +9,22 @@ namespace Pulse.GitHubSimulator.GraphQL.Cost;
 
 /// <summary>
 /// GitHub's connection rules and cost rule over a valid operation (with @skip/@include and
-/// variables applied): every connection needs first/last in 1..100 unless it selects only
-/// totalCount; each connection costs one request per possible parent; possible nodes are the
-/// sum of parents × page size and may not exceed 500,000; points = round(requests / 100), at least 1.
+/// variables applied): every connection needs first or last unless it selects only totalCount
+/// (then it is free); each connection given first/last costs one request per possible parent,
+/// whatever it selects; possible nodes are the sum of parents × page size and may not exceed
+/// 500,000; points = round(requests / 100), at least 1, except that a query of rateLimit alone
+/// is free. Page sizes out of range are execution errors (<see cref="PageSizes"/>), counted here
+/// at the most GitHub would load.
 /// </summary>
 internal sealed class CostAnalyzer
 {
     public const long NodeLimit = 500_000;
-    public const int MaxPage = 100;
 
     private readonly Dictionary<string, GraphQLFragmentDefinition> _fragments;
     private readonly JsonObject _variables;
     private readonly LineMap _lines;
     private readonly string _root;
+    private readonly bool _onlyRateLimit;
     private long _requests;
     private long _nodes;
     private bool _nodeLimitReported;
@@ -38,6 +41,7 @@ internal sealed class CostAnalyzer
         _root = RubyPathIndex.OperationLabel(operation);
         var rootType = operation.Operation == OperationType.Mutation ? "Mutation" : "Query";
         _path.Add(_root);
+        _onlyRateLimit = operation.Operation == OperationType.Query && OnlyRateLimit(operation.SelectionSet);
         Walk(operation.SelectionSet, rootType, 1);
     }
 
@@ -45,7 +49,7 @@ internal sealed class CostAnalyzer
 
     public bool DryRun { get; private set; }
 
-    public QueryCost Cost => new(_requests, Points(_requests), _nodes);
+    public QueryCost Cost => new(_requests, _onlyRateLimit ? 0 : Points(_requests), _nodes);
 
     /// <summary>round(requests / 100), halves up, at least 1.</summary>
     public static int Points(long requests) => (int)Math.Max(1, (requests + 50) / 100);
@@ -98,15 +102,14 @@ internal sealed class CostAnalyzer
         }
         var first = QueryValues.IntArgument(field, "first", _variables);
         var last = QueryValues.IntArgument(field, "last", _variables);
-        var size = first ?? last;
-        if (size is { } given && !CheckBounds(field, name, first is not null ? "first" : "last", given)) return;
-        if (OnlyTotalCount(field.SelectionSet)) return;
-        if (size is not { } page)
+        if ((first ?? last) is not { } size)
         {
+            if (OnlyTotalCount(field.SelectionSet)) return;
             Errors.Add(Error(field, "MISSING_PAGINATION_BOUNDARIES",
                 $"You must provide a `first` or `last` value to properly paginate the `{name}` connection."));
             return;
         }
+        var page = Math.Clamp(size, 0, PageSizes.Max);
         _requests += parents;
         _nodes += parents * page;
         if (_nodes > NodeLimit && !_nodeLimitReported)
@@ -116,24 +119,6 @@ internal sealed class CostAnalyzer
                 $"By the time this query traverses to the `{name}` connection, it is requesting up to {_nodes.ToString("N0", CultureInfo.InvariantCulture)} possible nodes which exceeds the maximum limit of {NodeLimit.ToString("N0", CultureInfo.InvariantCulture)}."));
         }
         Walk(field.SelectionSet, fieldType, parents * page);
-    }
-
-    private bool CheckBounds(GraphQLField field, string name, string argument, long value)
-    {
-        if (value > MaxPage)
-        {
-            Errors.Add(Error(field, "EXCESSIVE_PAGINATION",
-                $"Requesting {value} records on the `{name}` connection exceeds the `{argument}` limit of {MaxPage} records."));
-            return false;
-        }
-        if (value < 1)
-        {
-            // graphql-ruby's wording for a negative page size; GitHub rejects 0 the same way.
-            Errors.Add(Error(field, "INVALID_PAGINATION",
-                $"`{argument}` on the `{name}` connection cannot be less than 1, received {value}."));
-            return false;
-        }
-        return true;
     }
 
     /// <summary>GitHub lets a connection that selects only totalCount (and __typename) go without first/last, free.</summary>
@@ -154,6 +139,15 @@ internal sealed class CostAnalyzer
         }
         return true;
     }
+
+    /// <summary>True when the operation asks only for rateLimit (and __typename): GitHub charges nothing for it.</summary>
+    private bool OnlyRateLimit(GraphQLSelectionSet set) => set.Selections.All(selection => selection switch
+    {
+        GraphQLField f => f.Name.Value == "rateLimit" || f.Name.Value == "__typename" || !QueryValues.Included(f, _variables),
+        GraphQLInlineFragment i => OnlyRateLimit(i.SelectionSet),
+        GraphQLFragmentSpread sp => _fragments.TryGetValue((string)sp.FragmentName.Name.Value, out var d) && OnlyRateLimit(d.SelectionSet),
+        _ => false,
+    });
 
     private JsonObject Error(GraphQLField field, string type, string message) => new()
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Pulse.GitHubSimulator.GraphQL.Execution;
@@ -6,13 +5,12 @@ namespace Pulse.GitHubSimulator.GraphQL.Execution;
 /// <summary>
 /// One page of a connection, paged as graphql-ruby does: after/before cut the list, first/last
 /// take from its front/back; hasNextPage is true when first or before left items behind,
-/// hasPreviousPage when last or after did.
+/// hasPreviousPage when last or after did. Cursors name places by key (<see cref="PageOrder"/>).
 /// </summary>
 internal sealed class Connection
 {
-    private const string Prefix = "cursor:v2:";
-
     public required IReadOnlyList<JsonNode?> All { get; init; }
+    public required PageOrder Order { get; init; }
     public int Start { get; private init; }
     public int End { get; private init; }
     public bool HasNextPage { get; private init; }
@@ -25,20 +23,27 @@ internal sealed class Connection
 
     public IEnumerable<int> Positions => Enumerable.Range(Start, End - Start);
 
+    public string Cursor(int position) => Order.Cursor(All, position);
+
     /// <summary>
     /// Pages <paramref name="items"/>; a cursor that is not ours yields null and an error message. <paramref name="skip"/>
     /// (timelineItems only) drops items after the cursor cut, before first/last.
     /// </summary>
-    public static Connection? Page(IReadOnlyList<JsonNode?> items, long? first, long? last, string? after, string? before, out string? error, long skip = 0)
+    public static Connection? Page(IReadOnlyList<JsonNode?> items, PageOrder order, long? first, long? last, string? after, string? before, out string? error, long skip = 0)
     {
         error = null;
         var start = 0;
         var end = items.Count;
-        int? afterIndex = null, beforeIndex = null;
-        if (after is not null && (afterIndex = Decode(after)) is null) { error = $"`{after}` does not appear to be a valid cursor."; return null; }
-        if (before is not null && (beforeIndex = Decode(before)) is null) { error = $"`{before}` does not appear to be a valid cursor."; return null; }
-        if (afterIndex is { } a) start = Math.Clamp(a + 1, 0, items.Count);
-        if (beforeIndex is { } b) end = Math.Clamp(b, start, items.Count);
+        if (after is not null)
+        {
+            if (order.After(items, after) is not { } a) { error = $"`{after}` does not appear to be a valid cursor."; return null; }
+            start = a;
+        }
+        if (before is not null)
+        {
+            if (order.Before(items, before) is not { } b) { error = $"`{before}` does not appear to be a valid cursor."; return null; }
+            end = Math.Max(start, b);
+        }
         var sliceStart = start;
         var sliceEnd = end;
         start = (int)Math.Min(end, start + skip);
@@ -47,27 +52,13 @@ internal sealed class Connection
         return new Connection
         {
             All = items,
+            Order = order,
             Start = start,
             End = end,
             FilteredCount = sliceEnd - sliceStart,
-            HasNextPage = (first is not null && sliceEnd > end) || (beforeIndex is not null && beforeIndex < items.Count),
-            HasPreviousPage = ((last is not null || skip > 0) && start > sliceStart) || (afterIndex is not null && afterIndex >= 0),
+            HasNextPage = (first is not null && sliceEnd > end) || (before is not null && sliceEnd < items.Count),
+            HasPreviousPage = ((last is not null || skip > 0) && start > sliceStart) || after is not null,
         };
-    }
-
-    public static string Cursor(int position) => Convert.ToBase64String(Encoding.UTF8.GetBytes(Prefix + (position + 1)));
-
-    private static int? Decode(string cursor)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
-            return text.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(text[Prefix.Length..], out var n) && n >= 1 ? n - 1 : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }
 

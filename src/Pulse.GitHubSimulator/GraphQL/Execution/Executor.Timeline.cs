@@ -42,7 +42,7 @@ internal sealed partial class Executor
             // The PR's updatedAt: it moves with every change to the timeline, and the timeline's own latest item is
             // unknowable while most item types are not recorded.
             case "updatedAt": return timeline.UpdatedAt;
-            default: return ResolveConnection(timeline.Page, name);
+            default: return ResolveConnection(timeline.Page, name) ?? Refuse(ServedFields.NotServed("PullRequestTimelineItemsConnection", name), field, path, out errored);
         }
     }
 }

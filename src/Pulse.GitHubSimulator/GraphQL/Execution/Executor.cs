@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,6 +14,8 @@ namespace Pulse.GitHubSimulator.GraphQL.Execution;
 /// Executes one prepared operation over the store and writes GitHub's body:
 /// {"data": ...} then "errors" when some fields failed. Results are built as a light tree first
 /// so a null in a non-null position can propagate to the nearest nullable parent (spec 6.4.4).
+/// While it runs, a <see cref="WorkMeter"/> weighs what the query touches; past the context's resource
+/// budget no further root field is started (GitHub's RESOURCE_LIMITS_EXCEEDED partial answer).
 /// </summary>
 internal sealed partial class Executor
 {
@@ -26,7 +29,11 @@ internal sealed partial class Executor
     private readonly Dictionary<string, GraphQLFragmentDefinition> _fragments;
     private readonly List<JsonObject> _errors = [];
     private FaultMode _fault;
-    private long _touched, _pullRequests, _commits, _otherRows;
+    private long _touched;
+    private WorkMeter _work = new(ProcessingModel.GitHub);
+    /// <summary>Connections enclosing the value being completed: rows nested deeper cost more (<see cref="ProcessingModel.NestingFactor"/>).</summary>
+    private int _depth;
+    private bool _resourceLimited;
 
     private enum FaultMode { None, PullRequest, FirstListItem, Done }
 
@@ -50,7 +57,9 @@ internal sealed partial class Executor
         {
             // No pull request in the answer: fault the first object of any list instead.
             _errors.Clear();
-            _touched = _pullRequests = _commits = _otherRows = 0;
+            _touched = 0;
+            _work = new WorkMeter(ProcessingModel.GitHub);
+            _resourceLimited = false;
             _fault = FaultMode.FirstListItem;
             data = RunOnce();
         }
@@ -73,9 +82,13 @@ internal sealed partial class Executor
             writer.WriteEndObject();
         }
         var body = buffer.WrittenSpan.ToArray();
-        var time = ProcessingModel.GitHub.Estimate(_pullRequests, _commits, _otherRows, body.Length);
-        return new ExecutionResult(body, _touched, time);
+        return new ExecutionResult(body, _touched, Scaled(_work.Milliseconds), _resourceLimited);
     }
+
+    private TimeSpan Scaled(double milliseconds) => TimeSpan.FromMilliseconds(milliseconds * _context.TimingScale);
+
+    /// <summary>True when the work done so far has reached the resource budget: the next root field is not started.</summary>
+    private bool OverBudget => _context.ResourceBudget is { } budget && Scaled(_work.Milliseconds) >= budget;
 
     private List<KeyValuePair<string, object?>>? RunOnce()
     {
@@ -98,7 +111,7 @@ internal sealed partial class Executor
 
     private List<KeyValuePair<string, object?>> CompleteObject(object value, string typeName, List<CollectedField> collected, ResponsePath path, bool isRoot = false)
     {
-        CountObject(value, typeName);
+        CountObject(value, typeName, collected);
         var result = new List<KeyValuePair<string, object?>>(collected.Count);
         var first = true;
         foreach (var collectedField in collected)
@@ -106,12 +119,33 @@ internal sealed partial class Executor
             var (key, name, fields, definition) = collectedField;
             var field = fields[0];
             if (name == "__typename") { result.Add(new(key, typeName)); continue; }
-            if (definition is null) continue;
+            if (definition is null)
+            {
+                // Validation passed, so only introspection (__schema, __type) gets here: not served, and said so.
+                if (isRoot)
+                {
+                    path.Push(key);
+                    AddError(null, ServedFields.NotServed(typeName, name), path, field);
+                    path.Pop();
+                    throw new NullPropagation();   // __schema and __type are non-null: data is null, as for any non-null root that failed
+                }
+                continue;
+            }
+            // A dry run resolves rateLimit only; the other root fields are skipped, absent from the answer.
+            if (isRoot && _plan.DryRun && name != "rateLimit") continue;
             var notFound = isRoot && first && _context.Fault == PartialFault.NotFound;
             first = false;
             path.Push(key);
             try
             {
+                if (isRoot && name != "rateLimit" && (_resourceLimited || OverBudget))
+                {
+                    // GitHub stops and answers what it has: the first field left out carries the error.
+                    if (!_resourceLimited) AddError("RESOURCE_LIMITS_EXCEEDED", "Resource limits for this query exceeded.", path, field);
+                    _resourceLimited = true;
+                    result.Add(new(key, CompleteValue(definition.ResolvedType!, null, collectedField, path, typeName, errored: true)));
+                    continue;
+                }
                 if (notFound)
                 {
                     AddError("NOT_FOUND", NotFoundMessage(field), path, field);
@@ -134,24 +168,28 @@ internal sealed partial class Executor
     {
         if (type is NonNullGraphType nonNull)
         {
-            var inner = nonNull.ResolvedType!;
+            // A value GitHub never leaves null that nothing resolved (the data set's gaps are reported where they are read).
             if (value is null && !errored)
             {
-                MissingFieldLog.Report(parentType, field.Name);
-                value = ZeroValue(inner);
+                AddError(null, $"The data set has no {parentType}.{field.Name}", path, field.Fields[0]);
+                throw new NullPropagation();
             }
-            var completed = CompleteValue(inner, value, field, path, parentType, errored);
+            var completed = CompleteValue(nonNull.ResolvedType!, value, field, path, parentType, errored);
             return completed ?? throw new NullPropagation();
         }
         if (value is null) return null;
         try
         {
-            return type switch
+            switch (type)
             {
-                ListGraphType list => CompleteList(list.ResolvedType!, value, field, path, parentType),
-                ScalarGraphType or EnumerationGraphType => value,
-                _ => CompleteComposite(type, value, field, path),
-            };
+                case ListGraphType list:
+                    return CompleteList(list.ResolvedType!, value, field, path, parentType);
+                case ScalarGraphType or EnumerationGraphType:
+                    MeasureText(value);
+                    return value;
+                default:
+                    return CompleteComposite(type, value, field, path);
+            }
         }
         catch (NullPropagation)
         {
@@ -194,7 +232,31 @@ internal sealed partial class Executor
     private object? CompleteComposite(IGraphType type, object value, CollectedField field, ResponsePath path)
     {
         var typeName = ConcreteType(type, value);
-        return CompleteObject(value, typeName, Children(field, typeName), path);
+        var children = Children(field, typeName);
+        if (value is not Connection) return CompleteObject(value, typeName, children, path);
+        // One load per parent: a page of rows, or only a count when nothing but totalCount is asked.
+        _depth++;
+        try
+        {
+            if (children.All(c => c.Name is "totalCount" or "__typename")) _work.TotalCount();
+            else _work.ConnectionPage(_depth);
+            return CompleteObject(value, typeName, children, path);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    /// <summary>Text costs GitHub by its size (bodies, messages, diff hunks); read in place, without a copy.</summary>
+    private void MeasureText(object value)
+    {
+        if (value is JsonValue v && v.TryGetValue<JsonElement>(out var element) && element.ValueKind == JsonValueKind.String)
+            _work.Text(JsonMarshal.GetRawUtf8Value(element).Length);
+        else if (value is string s)
+            _work.Text(s.Length);
+        else if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String)
+            _work.Text(text.GetValue<string>().Length);
     }
 
     private bool ShouldFault(object item, IGraphType itemType)
@@ -227,17 +289,19 @@ internal sealed partial class Executor
         _ => new JsonObject(),
     };
 
-    private void CountObject(object value, string typeName)
+    private void CountObject(object value, string typeName, List<CollectedField> collected)
     {
-        if (value is not JsonObject json) return;
+        if (value is not JsonObject) return;
         _touched++;
+        _work.Object(typeName, _depth);
         switch (typeName)
         {
-            case "PullRequest": _pullRequests++; break;
-            case "PullRequestCommit": _commits++; break;
-            case "Commit" when json.Parent?.Parent is null: _commits++; break;
-            case "Commit": break;
-            default: if (json["id"] is not null) _otherRows++; break;
+            case "Commit" when collected.Exists(c => c.Name is "additions" or "deletions" or "changedFiles" or "changedFilesIfAvailable"):
+                _work.DiffStats(_depth);
+                break;
+            case "GitActor" when collected.Exists(c => c.Name == "user"):
+                _work.GitActorUser(_depth);
+                break;
         }
     }
 

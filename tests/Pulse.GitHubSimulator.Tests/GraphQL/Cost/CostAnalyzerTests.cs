@@ -79,21 +79,55 @@ public class CostAnalyzerTests
         Assert.Equal(1, plan.Cost.Points);
     }
 
-    [Fact]
-    public void Prepare_First101_ExcessivePagination()
+    [Theory]
+    [InlineData(101)]
+    [InlineData(-3)]
+    public void Prepare_PageSizeOutOfRange_LeftToExecution(int first)
     {
-        var error = Assert.Single(TestDataSet.Prepare("{ repository(owner: \"a\", name: \"b\") { pullRequest(number: 1) { commits(first: 101) { nodes { id } } } } }").Errors);
-        Assert.Equal("EXCESSIVE_PAGINATION", (string?)error["type"]);
-        Assert.Equal("Requesting 101 records on the `commits` connection exceeds the `first` limit of 100 records.", (string?)error["message"]);
+        // Issue 12, row 4: GitHub answers a bad page size as an execution error of that connection (ExecutorPageSizeTests).
+        var plan = TestDataSet.Prepare($"{{ repository(owner: \"a\", name: \"b\") {{ pullRequests(first: {first}) {{ nodes {{ id }} }} }} }}");
+
+        Assert.Empty(plan.Errors);
+        Assert.Equal(1, plan.Cost.Points);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-3)]
-    public void Prepare_FirstBelowOne_Rejected(int first)
+    [Fact]
+    public void Prepare_FirstZero_Allowed()
     {
-        var error = Assert.Single(TestDataSet.Prepare($"{{ repository(owner: \"a\", name: \"b\") {{ pullRequests(first: {first}) {{ nodes {{ id }} }} }} }}").Errors);
-        Assert.Contains("cannot be less than 1", (string?)error["message"]);
+        var plan = TestDataSet.Prepare("{ repository(owner: \"a\", name: \"b\") { pullRequests(first: 0) { nodes { id } } } }");
+
+        Assert.Empty(plan.Errors);
+        Assert.Equal(0, plan.Cost.PossibleNodes);
+    }
+
+    [Fact]
+    public void Prepare_TotalCountOnlyWithFirst_CountedWhateverIsSelected()
+    {
+        // Issue 12, row 2: first/last count whatever the connection selects.
+        var plan = TestDataSet.Prepare("{ repository(owner: \"a\", name: \"b\") { pullRequests(first: 100) { nodes { " +
+            "commits(first: 100) { totalCount } reviews(first: 100) { totalCount } comments(first: 100) { totalCount } } } } }");
+
+        Assert.Empty(plan.Errors);
+        Assert.Equal(301, plan.Cost.Requests);
+        Assert.Equal(3, plan.Cost.Points);
+        Assert.Equal(30_100, plan.Cost.PossibleNodes);
+    }
+
+    [Fact]
+    public void Prepare_TotalCountOnlyNestedThreeDeep_MaxNodeLimitExceeded()
+    {
+        var error = Assert.Single(TestDataSet.Prepare("{ viewer { repositories(first: 100) { nodes { pullRequests(first: 100) { nodes { commits(first: 100) { totalCount } } } } } } }").Errors);
+
+        Assert.Equal("MAX_NODE_LIMIT_EXCEEDED", (string?)error["type"]);
+        Assert.Contains("requesting up to 1,010,100 possible nodes", (string?)error["message"]);
+    }
+
+    [Fact]
+    public void Prepare_RateLimitAlone_CostsNothing()
+    {
+        // Issue 12, row 6.
+        Assert.Equal(0, TestDataSet.Prepare("{ rateLimit { cost remaining } }").Cost.Points);
+        Assert.Equal(1, TestDataSet.Prepare("{ rateLimit { cost } viewer { login } }").Cost.Points);
     }
 
     [Fact]
