@@ -67,7 +67,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
     {
         await RunCheckedAsync("rabbitmq-server", ["-detached"], _environment, TimeSpan.FromMinutes(1));
         // ping answers before the app has booted (recovering durable queues); await_startup waits for that.
-        Assert.True(await WaitForAsync(async () => (await CtlAsync("rabbitmq-diagnostics", "ping", TimeSpan.FromSeconds(20))).Code == 0, TimeSpan.FromMinutes(2)),
+        Assert.True(await WaitForAsync(async () => (await CtlAsync("rabbitmq-diagnostics", "ping", TimeSpan.FromSeconds(20))).Code == 0, TimeSpan.FromMinutes(4)),
             $"the private RabbitMQ node {_node} did not answer ping; log: {Log()}");
         var (code, output) = await CtlAsync("rabbitmqctl", "await_startup", TimeSpan.FromMinutes(3), "--timeout", "150");
         Assert.True(code == 0, $"the private RabbitMQ node {_node} did not finish booting: {output}; log: {Log()}");
