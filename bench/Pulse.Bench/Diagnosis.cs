@@ -55,25 +55,47 @@ public static class Diagnosis
     }
 
     /// <summary>
-    /// <paramref name="runs"/> distributed full syncs (PostgreSQL + RabbitMQ, the workers in this process), each with its wall time,
-    /// this process's CPU time, and the stage timeline read from the database.
+    /// <paramref name="runs"/> rounds of an embedded full sync (SQLite, in-process queue) and then a distributed one (PostgreSQL +
+    /// RabbitMQ, the workers in this process), each with its wall time, this process's CPU time and the stage timeline, and for the
+    /// distributed one where it waited (<see cref="CallTimes"/>; <paramref name="calls"/> lines). The embedded sync in the same
+    /// round gives a figure relative to the machine's load at that moment.
     /// </summary>
-    public static async Task<int> DistributedAsync(BenchSet set, int runs, int workers)
+    public static async Task<int> DistributedAsync(BenchSet set, int runs, int workers, int calls)
     {
         await using var sim = await StartAsync(set);
         var self = Process.GetCurrentProcess();
         for (var i = 0; i < runs; i++)
         {
+            double embeddedPrsPerSecond;
+            await using (var embedded = new PulseRun())
+            {
+                var load = Bench.LoadAverage();
+                self.Refresh();
+                var cpu = self.TotalProcessorTime;
+                var (result, elapsed) = await embedded.SyncAsync(sim.GraphQLUrl, Bench.Owner, null, CancellationToken.None);
+                self.Refresh();
+                var rows = await embedded.RowsAsync();
+                embeddedPrsPerSecond = rows.Prs / elapsed.TotalSeconds;
+                Console.WriteLine($"round {i + 1} embedded: {elapsed.TotalSeconds:F2} s, {embeddedPrsPerSecond:F0} PRs/s, complete {rows.Prs} PRs / {rows.Rows} rows, ok {result.Succeeded}, load {load} → {Bench.LoadAverage()}");
+                Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores)");
+            }
             await using var distributed = new DistributedRun();
-            var load = Bench.LoadAverage();
-            self.Refresh();
-            var cpu = self.TotalProcessorTime;
-            var (result, elapsed) = await distributed.SyncAsync(sim.GraphQLUrl, Bench.Owner, workers, CancellationToken.None);
-            self.Refresh();
-            var rows = await distributed.RowsAsync();
-            Console.WriteLine($"run {i + 1}: {elapsed.TotalSeconds:F2} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, ok {result.Succeeded} {result.Error}, load {load} → {Bench.LoadAverage()}");
-            Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores)");
-            foreach (var line in await distributed.StageTimelineAsync()) Console.WriteLine("  " + line);
+            using var times = calls > 0 ? new CallTimes() : null;
+            {
+                var load = Bench.LoadAverage();
+                self.Refresh();
+                var cpu = self.TotalProcessorTime;
+                var (result, elapsed) = await distributed.SyncAsync(sim.GraphQLUrl, Bench.Owner, workers, CancellationToken.None);
+                self.Refresh();
+                var rows = await distributed.RowsAsync();
+                var prsPerSecond = rows.Prs / elapsed.TotalSeconds;
+                Console.WriteLine($"round {i + 1} distributed: {elapsed.TotalSeconds:F2} s, {prsPerSecond:F0} PRs/s ({prsPerSecond / embeddedPrsPerSecond:F2} × embedded), " +
+                    $"complete {rows.Prs} PRs / {rows.Rows} rows, ok {result.Succeeded} {result.Error}, load {load} → {Bench.LoadAverage()}");
+                Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores)");
+                foreach (var line in await distributed.StageTimelineAsync()) Console.WriteLine("  " + line);
+            }
+            if (times is not null)
+                foreach (var line in times.Report(calls)) Console.WriteLine("  " + line);
         }
         return 0;
     }

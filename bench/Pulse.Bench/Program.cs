@@ -14,7 +14,8 @@ using Pulse.GitHubSimulator.Synthetic;
 //        Pulse.Bench diag-workers bench-org   (diagnosis: full sync with 2, 4, 1 extraction workers, stage timelines)
 //        Pulse.Bench diag-sync bench-org [N] [--sim-process]  (diagnosis: N full syncs; wall, CPU and time waiting on the simulator,
 //                                   stage timelines; --sim-process: the simulator in a child process, so CPU splits Pulse / simulator)
-//        Pulse.Bench diag-distributed bench-org [N] [--workers W]  (diagnosis: N distributed full syncs, CPU and stage timelines)
+//        Pulse.Bench diag-distributed bench-org [N] [--workers W] [--calls K]  (diagnosis: N rounds of an embedded and a distributed
+//                                   full sync, CPU and stage timelines; --calls: the K database / broker / HTTP calls that took longest)
 //        Pulse.Bench timing bench-org [--scales 1,2,4] [--sleep-scale 1] [--secondary 0.02]   (issue 12: full syncs against the strict
 //                                   simulator at each timing scale, without and with secondary-limit faults, into <name>-timing.json / .md)
 //        Pulse.Bench sim-child SPEC   (internal: a simulator serving until its standard input closes)
@@ -24,7 +25,8 @@ if (args.Length >= 2 && args[0] == "diag-sync")
     return await Diagnosis.SyncAsync(Bench.Sets[args[1]], args.Length >= 3 && int.TryParse(args[2], out var n) ? n : 2, args.Contains("--sim-process"));
 if (args.Length >= 2 && args[0] == "diag-distributed")
     return await Diagnosis.DistributedAsync(Bench.Sets[args[1]], args.Length >= 3 && int.TryParse(args[2], out var d) ? d : 1,
-        Option(args, "--workers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2);
+        Option(args, "--workers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2,
+        Option(args, "--calls") is { } k ? int.Parse(k, CultureInfo.InvariantCulture) : 0);
 if (args.Length >= 2 && args[0] == "sim-child") return await Diagnosis.ServeSimulatorAsync(args[1]);
 if (args.Length >= 2 && args[0] == "timing")
     return await new TimingBench(Bench.Sets[args[1]], Option(args, "--out") ?? Path.Combine(Bench.RepositoryRoot(), "bench", "results"),
