@@ -62,12 +62,7 @@ public sealed class ExtractHandlerTests
         var handling = harness.HandleAsync(Ct);
         await ExtractHandlerHarness.UntilAsync(() => harness.Clock.Timers.Contains(TimeSpan.FromSeconds(90)), Ct);
 
-        harness.Clock.Advance(TimeSpan.FromSeconds(89));
-        await Task.Yield();
-        Assert.Single(harness.GitHub.Requests);
-        Assert.False(handling.IsCompleted);
-        harness.Clock.Advance(TimeSpan.FromSeconds(1));
-        await handling.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        await AdvanceThroughAsync(harness, handling, TimeSpan.FromSeconds(90));
 
         Assert.Equal(2, harness.GitHub.Requests.Count);
         Assert.Equal(harness.Clock.Start + TimeSpan.FromSeconds(90), harness.GitHub.Requests[1].At);
@@ -93,13 +88,7 @@ public sealed class ExtractHandlerTests
         Assert.NotNull(resumeAt);
         Assert.InRange(resumeAt.Value, resetAt, resetAt + TimeSpan.FromSeconds(5));
         Assert.Contains(harness.Checkpoints.Releases, r => r.Ids.Count == 3 && !r.Release.CountAttempt);
-        harness.Clock.Advance(resumeAt.Value - harness.Clock.GetUtcNow() - TimeSpan.FromSeconds(1));
-        await Task.Yield();
-        Assert.Single(harness.GitHub.Requests);
-        Assert.False(handling.IsCompleted);
-
-        harness.Clock.Advance(TimeSpan.FromSeconds(1));
-        await handling.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        await AdvanceThroughAsync(harness, handling, resumeAt.Value - harness.Clock.GetUtcNow());
 
         Assert.Equal(2, harness.GitHub.Requests.Count);
         Assert.True(harness.GitHub.Requests[1].At >= resetAt, "nothing is sent before the limit resets");
@@ -127,6 +116,17 @@ public sealed class ExtractHandlerTests
         Assert.Equal([[100], [50], [25]], harness.GitHub.Requests.Select(r => r.ListingWidths));
         var advance = Assert.Single(Assert.Single(harness.Checkpoints.Pages).Outcome.Advances);
         Assert.Equal(50, advance.PageSize);
+    }
+
+    /// <summary>Moves the clock to one second before <paramref name="wait"/> ends (nothing more is sent), then through it; the turn ends.</summary>
+    private static async Task AdvanceThroughAsync(ExtractHandlerHarness harness, Task handling, TimeSpan wait)
+    {
+        harness.Clock.Advance(wait - TimeSpan.FromSeconds(1));
+        await Task.Yield();
+        Assert.Single(harness.GitHub.Requests);
+        Assert.False(handling.IsCompleted);
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await handling.WaitAsync(TimeSpan.FromSeconds(60), Ct);
     }
 
     private static bool BackOffSet(ExtractHandlerHarness harness) => harness.Clock.Timers.Any(t => t > TimeSpan.Zero);

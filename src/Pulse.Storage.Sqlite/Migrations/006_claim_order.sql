@@ -1,4 +1,0 @@
--- The same index as PostgreSQL's 006: SQLite's (run_id, status) already ends in the rowid (id), so this changes no plan; it
--- keeps the two schemas alike.
-DROP INDEX checkpoints_claim;
-CREATE INDEX checkpoints_claim ON checkpoints (run_id, status, id);
