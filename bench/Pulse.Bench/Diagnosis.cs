@@ -55,27 +55,48 @@ public static class Diagnosis
     }
 
     /// <summary>
-    /// <paramref name="runs"/> distributed full syncs (PostgreSQL + RabbitMQ, the workers in this process), each with its wall time,
-    /// this process's CPU time, and the stage timeline read from the database.
+    /// <paramref name="runs"/> rounds of an embedded full sync (SQLite, in-process queue) and then a distributed one (PostgreSQL +
+    /// RabbitMQ; the workers in <paramref name="processes"/> `pulse worker` processes, or in this process when 0), each with its wall time, this process's CPU time and the stage timeline, and for the
+    /// distributed one where it waited (<see cref="CallTimes"/>; <paramref name="calls"/> lines). The embedded sync in the same
+    /// round gives a figure relative to the machine's load at that moment.
     /// </summary>
-    public static async Task<int> DistributedAsync(BenchSet set, int runs, int workers)
+    public static async Task<int> DistributedAsync(BenchSet set, int runs, int workers, int calls, int processes)
     {
         await using var sim = await StartAsync(set);
-        var self = Process.GetCurrentProcess();
         for (var i = 0; i < runs; i++)
         {
+            double embedded;
+            await using (var run = new PulseRun())
+                embedded = await MeasureAsync($"round {i + 1} embedded", () => run.SyncAsync(sim.GraphQLUrl, Bench.Owner, null, CancellationToken.None), run.RowsAsync, null);
             await using var distributed = new DistributedRun();
-            var load = Bench.LoadAverage();
-            self.Refresh();
-            var cpu = self.TotalProcessorTime;
-            var (result, elapsed) = await distributed.SyncAsync(sim.GraphQLUrl, Bench.Owner, workers, CancellationToken.None);
-            self.Refresh();
-            var rows = await distributed.RowsAsync();
-            Console.WriteLine($"run {i + 1}: {elapsed.TotalSeconds:F2} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, ok {result.Succeeded} {result.Error}, load {load} → {Bench.LoadAverage()}");
-            Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores)");
+            using var times = calls > 0 ? new CallTimes() : null;
+            var where = processes > 0 ? $"{processes} pulse worker processes × {workers} consumers per stage" : $"{workers} consumers per stage in this process";
+            await MeasureAsync($"round {i + 1} distributed ({where})", () => distributed.SyncAsync(sim.GraphQLUrl, Bench.Owner, workers, CancellationToken.None, processes),
+                distributed.RowsAsync, embedded);
+            if (processes > 0) Console.WriteLine($"  pulse worker processes' CPU {distributed.WorkerCpu.TotalSeconds:F2} s");
             foreach (var line in await distributed.StageTimelineAsync()) Console.WriteLine("  " + line);
+            if (times is not null)
+                foreach (var line in times.Report(calls)) Console.WriteLine("  " + line);
         }
         return 0;
+    }
+
+    /// <summary>One full sync: its PRs/s (returned), rows, wall and CPU time and the load around it, and its ratio to <paramref name="baseline"/> PRs/s.</summary>
+    private static async Task<double> MeasureAsync(string name, Func<Task<(Pulse.Core.Sync.SyncResult Result, TimeSpan Elapsed)>> sync, Func<Task<RowCounts>> counts,
+        double? baseline)
+    {
+        var self = Process.GetCurrentProcess();
+        var load = Bench.LoadAverage();
+        var cpu = self.TotalProcessorTime;
+        var (result, elapsed) = await sync();
+        self.Refresh();
+        var rows = await counts();
+        var prsPerSecond = rows.Prs / elapsed.TotalSeconds;
+        var ratio = baseline is { } b ? $" ({prsPerSecond / b:F2} × embedded)" : "";
+        Console.WriteLine($"{name}: {elapsed.TotalSeconds:F2} s, {prsPerSecond:F0} PRs/s{ratio}, complete {rows.Prs} PRs / {rows.Rows} rows, ok {result.Succeeded} {result.Error}, " +
+            $"load {load} → {Bench.LoadAverage()}");
+        Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores)");
+        return prsPerSecond;
     }
 
     /// <summary>The child's side of <see cref="SimulatorProcess"/>: serves until its standard input closes.</summary>

@@ -18,7 +18,8 @@ namespace Pulse.Bench;
 /// <summary>
 /// Pulse's distributed deployment (PostgreSQL + RabbitMQ, no embeddings) against a simulator: a database and
 /// queues of its own (PULSE_TEST_POSTGRES / PULSE_TEST_RABBITMQ, or services.sh's defaults), dropped afterwards.
-/// The stage workers consume from the broker inside this process, as `pulse serve` and `pulse worker` would.
+/// The stage workers are <c>pulse worker</c> processes (<see cref="WorkerProcesses"/>), or consume from the broker inside this
+/// process, as `pulse serve` would.
 /// </summary>
 public sealed class DistributedRun : IAsyncDisposable
 {
@@ -33,7 +34,14 @@ public sealed class DistributedRun : IAsyncDisposable
 
     private string Prefix => _name + ".";
 
-    public async Task<(SyncResult Result, TimeSpan Elapsed)> SyncAsync(Uri graphQLUrl, string owner, int workers, CancellationToken ct)
+    /// <summary>CPU time of the <c>pulse worker</c> processes in the last sync (zero with the workers in this process).</summary>
+    public TimeSpan WorkerCpu { get; private set; }
+
+    /// <summary>
+    /// A full sync with <paramref name="workers"/> consumers per stage: in <paramref name="processes"/> <c>pulse worker</c> processes
+    /// (started, and their migration done, before the clock starts), or in this process when 0.
+    /// </summary>
+    public async Task<(SyncResult Result, TimeSpan Elapsed)> SyncAsync(Uri graphQLUrl, string owner, int workers, CancellationToken ct, int processes = 0)
     {
         if (_database is null)
         {
@@ -41,19 +49,25 @@ public sealed class DistributedRun : IAsyncDisposable
             await admin.ExecuteAsync($"CREATE DATABASE \"{_name}\"");
             _database = new NpgsqlConnectionStringBuilder(Postgres) { Database = _name }.ConnectionString;
         }
+        var queueUrl = $"{RabbitMq}?prefix={Uri.EscapeDataString(Prefix)}";
+        using var workerProcesses = processes > 0 ? await WorkerProcesses.StartAsync(processes, workers, _database, queueUrl, Key, ct) : null;
+        var cpuBefore = workerProcesses?.CpuTime() ?? TimeSpan.Zero;
         var watch = Stopwatch.StartNew();
         var (storage, db) = await PostgresStorage.OpenAsync(_database, ct);
         await using (db)
         {
-            await using var queue = await RabbitMqQueue.ConnectAsync(RabbitMqOptions.Parse(RabbitMq) with { Prefix = Prefix }, ct);
+            await using var queue = await RabbitMqQueue.ConnectAsync(RabbitMqOptions.Parse(queueUrl), ct);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var budget = new RateLimitBudgetOptions();
             var shared = new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, budget));
             var result = await PulseRun.SyncOnHostAsync(storage, queue, new AesGcmSecretProtector(Key), http, s => s.AddSingleton(budget).AddSingleton(shared), o =>
             {
                 o.ExtractWorkers = o.TransformWorkers = workers;
+                if (processes > 0) o.Stages = new HashSet<Stage>();
             }, new SyncOptions { GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false }, ct);
-            return (result, watch.Elapsed);
+            var elapsed = watch.Elapsed;
+            WorkerCpu = (workerProcesses?.CpuTime() ?? TimeSpan.Zero) - cpuBefore;
+            return (result, elapsed);
         }
     }
 

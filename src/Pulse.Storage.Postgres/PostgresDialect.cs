@@ -9,7 +9,7 @@ using Pulse.Storage;
 namespace Pulse.Storage.Postgres;
 
 /// <summary>
-/// PostgreSQL's side of the SQL: row locks and SKIP LOCKED claims (many writers), arrays for lists, jsonb for JSON and raw
+/// PostgreSQL's side of the SQL: row locks and SKIP LOCKED claims (many writers), arrays for lists, jsonb for JSON, json for raw
 /// answers, pgvector with an HNSW cosine index for vectors, and one round trip for a statement run over many rows.
 /// </summary>
 public sealed partial class PostgresDialect : SqlDialect
@@ -42,7 +42,8 @@ public sealed partial class PostgresDialect : SqlDialect
 
     public override object Payload(byte[] utf8) => JsonValue(Encoding.UTF8.GetString(utf8));
 
-    public override string PayloadParameter(string parameter) => $"{parameter}::jsonb";
+    /// <summary>json, not jsonb (migration 006): the answer is kept as the text GitHub sent and read back whole, never queried inside.</summary>
+    public override string PayloadParameter(string parameter) => $"{parameter}::json";
 
     public override string PayloadColumn(string column) => $"{column}::text";
 

@@ -93,8 +93,6 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
 
     public Task<PageCommitResult> CommitPageAsync(ExtractedPage page, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
-        // The run's lock first: the run's state machine reads this page's checkpoints and items in one piece, never half of them.
-        await c.ExecuteAsync($"SELECT id FROM etl_job_runs WHERE id = @RunId{Dialect.ForUpdate}", new { page.RunId }, tx);
         var outcome = page.Outcome;
         // The fence, with the rows locked until the commit: a claim skips locked checkpoints, so none changes hands in between.
         var leased = outcome.Advances.Select(a => a.CheckpointId).Distinct().Order().ToList();
@@ -127,9 +125,6 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
         foreach (var step in GitHubPrJob.Steps.Where(s => pageSteps.Contains(s.Name) || outcome.StepTotals.ContainsKey(s.Name)))
             await c.ExecuteAsync("UPDATE run_steps SET items_total = items_total + @total, pages = pages + @pages WHERE run_id = @RunId AND step = @step",
                 new { page.RunId, step = step.Name, total = outcome.StepTotals.GetValueOrDefault(step.Name), pages = pageSteps.Contains(step.Name) ? 1 : 0 }, tx);
-        await c.ExecuteAsync("UPDATE etl_job_runs SET points = points + @Points, requests = requests + @Requests, pages = pages + 1 WHERE id = @RunId",
-            new { page.Points, page.Requests, page.RunId }, tx);
-
         var toQueue = new List<long>();
         foreach (var (step, waiting) in page.TransformItems)
         {
@@ -139,6 +134,12 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
                 """, new { page.TenantId, page.RunId, step, rawId, state = waiting ? "waiting" : "pending", now }, tx);
             if (!waiting) toQueue.Add(id);
         }
+
+        // The run's row last, held only for the commit: the run's state machine (which locks it) sees this page whole or not at
+        // all, as a commit is atomic, and it no longer waits for the page's writes above. Nothing that holds the run's row waits
+        // for checkpoints or run_steps, so taking it after them closes no cycle.
+        await c.ExecuteAsync("UPDATE etl_job_runs SET points = points + @Points, requests = requests + @Requests, pages = pages + 1 WHERE id = @RunId",
+            new { page.Points, page.Requests, page.RunId }, tx);
         return new PageCommitResult(rawId, toQueue);
     }, ct);
 

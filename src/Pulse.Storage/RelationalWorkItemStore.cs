@@ -17,7 +17,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
     {
         // A redelivered item (already done) does not read its page's payload at all.
         var row = await c.QuerySingleOrDefaultAsync<ItemRow>($"""
-            SELECT w.id AS Id, w.run_id AS RunId, w.tenant_id AS TenantId, w.raw_id AS RawId, w.state AS State,
+            SELECT w.id AS Id, w.run_id AS RunId, w.tenant_id AS TenantId, run.job_id AS JobId, w.raw_id AS RawId, w.state AS State,
               CASE WHEN w.state = 'pending' THEN {Dialect.PayloadColumn("r.payload")} END AS Payload, {Dialect.JsonText("r.units")} AS Units,
               run.embeddings_enabled AS Embeddings
             FROM work_items w JOIN raw_extraction_data r ON r.id = w.raw_id JOIN etl_job_runs run ON run.id = w.run_id
@@ -30,18 +30,31 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
             """, new { row.RunId, steps = Dialect.List(TransformItems.StepNames), row.RawId });
         if (TransformItems.InStepOrder(pending) is not { } items) return null;
         var units = JsonSerializer.Deserialize<List<RawUnit>>(row.Units) ?? [];
-        return new TransformInput(row.RunId, row.TenantId, Dialect.PayloadBytes(row.Payload), units, row.Embeddings, items);
+        return new TransformInput(row.RunId, row.TenantId, row.JobId, Dialect.PayloadBytes(row.Payload), units, row.Embeddings, items);
     }, ct);
 
     public Task<TransformCommitResult> CommitTransformAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         var toQueue = new List<long>();
         var counted = new Dictionary<(long RunId, string Step), long>();
+        // A page's steps share a writer: a PR key looked up (or written) for one step serves the next.
+        var writers = new Dictionary<(long TenantId, long RunId), RowWriter>();
+        var committed = new List<long>();
         foreach (var batch in batches)
         {
-            if (!await CommitAsync(c, tx, batch, toQueue, ct)) continue;
+            if (!writers.TryGetValue((batch.TenantId, batch.RunId), out var writer))
+                writers[(batch.TenantId, batch.RunId)] = writer = new RowWriter(Dialect, c, tx, batch.TenantId, batch.RunId, ct);
+            if (!await CommitAsync(c, tx, writer, batch, toQueue)) continue;
+            committed.Add(batch.WorkItemId);
             counted[(batch.RunId, batch.Step)] = counted.GetValueOrDefault((batch.RunId, batch.Step)) + batch.ItemCount;
         }
+        // Once per call, after its items: a raw answer is done when none of its items is left waiting or pending.
+        if (committed.Count > 0)
+            await c.ExecuteAsync($"""
+                UPDATE raw_extraction_data SET status = 'done'
+                WHERE id IN (SELECT raw_id FROM work_items WHERE {Dialect.In("id", "@committed")})
+                  AND NOT EXISTS (SELECT 1 FROM work_items w WHERE w.raw_id = raw_extraction_data.id AND w.state IN ('waiting', 'pending'))
+                """, new { committed = Dialect.List(committed) }, tx);
         // Last, and in step order, as every writer of run_steps takes its rows: held only to the commit, never in a cycle.
         foreach (var ((runId, step), count) in counted.OrderBy(s => s.Key.RunId).ThenBy(s => GitHubPrJob.Step(s.Key.Step).Order))
             await c.ExecuteAsync("UPDATE run_steps SET items_done = items_done + @count WHERE run_id = @runId AND step = @step", new { count, runId, step }, tx);
@@ -49,7 +62,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
     }, ct);
 
     /// <summary>One batch; false when its item was no longer pending (a redelivery, or a sibling's transform took it).</summary>
-    private async Task<bool> CommitAsync(DbConnection c, DbTransaction tx, TransformBatch batch, List<long> toQueue, CancellationToken ct)
+    private async Task<bool> CommitAsync(DbConnection c, DbTransaction tx, RowWriter writer, TransformBatch batch, List<long> toQueue)
     {
         var now = db.Now;
         // Done-marker first: a redelivered message (or a second worker holding the same one) finds the item done and writes nothing.
@@ -57,19 +70,12 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
                 new { batch.WorkItemId, now }, tx) == 0)
             return false;
 
-        var writer = new RowWriter(Dialect, c, tx, batch.TenantId, batch.RunId, ct);
         var changed = new List<(string Table, long Id)>();
         changed.AddRange((await writer.PullRequestsAsync(batch.PullRequests)).Select(id => ("prs", id)));
         changed.AddRange((await writer.CommitsAsync(batch.Commits)).Select(id => ("prs_commits", id)));
         changed.AddRange((await writer.ReviewsAsync(batch.Reviews)).Select(id => ("prs_reviews", id)));
         await writer.ThreadsAsync(batch.Threads);
         changed.AddRange((await writer.CommentsAsync(batch.Comments)).Select(id => ("prs_comments", id)));
-
-        await c.ExecuteAsync("""
-            UPDATE raw_extraction_data SET status = 'done'
-            WHERE id = (SELECT raw_id FROM work_items WHERE id = @WorkItemId)
-              AND NOT EXISTS (SELECT 1 FROM work_items w WHERE w.raw_id = raw_extraction_data.id AND w.state IN ('waiting', 'pending'))
-            """, new { batch.WorkItemId }, tx);
 
         if (!batch.CreateEmbeddingWork) return true;
         foreach (var chunk in (await NeedingEmbeddingAsync(c, tx, batch.TenantId, changed)).Chunk(embeddingBatch))
@@ -119,6 +125,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         public long Id { get; set; }
         public long RunId { get; set; }
         public long TenantId { get; set; }
+        public long JobId { get; set; }
         public long RawId { get; set; }
         public string State { get; set; } = "";
         public object? Payload { get; set; }

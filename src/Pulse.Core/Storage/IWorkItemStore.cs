@@ -7,7 +7,7 @@ namespace Pulse.Core.Storage;
 /// A stored answer (UTF-8 JSON) and its pending transform items, one per step it feeds: the page is loaded, parsed and
 /// committed once for all of them (issue #7), each item still done, counted and failed on its own.
 /// </summary>
-public sealed record TransformInput(long RunId, long TenantId, byte[] Payload, IReadOnlyList<RawUnit> Units, bool EmbeddingsEnabled, IReadOnlyList<TransformItem> Items);
+public sealed record TransformInput(long RunId, long TenantId, long JobId, byte[] Payload, IReadOnlyList<RawUnit> Units, bool EmbeddingsEnabled, IReadOnlyList<TransformItem> Items);
 
 /// <summary>One step's transform work item of a page.</summary>
 public sealed record TransformItem(long WorkItemId, string Step);

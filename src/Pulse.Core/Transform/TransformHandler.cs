@@ -9,7 +9,7 @@ namespace Pulse.Core.Transform;
 /// Handles one transform message: reads the rows of every pending step item of the message's page out of the stored
 /// answer and upserts them, marking each item done in the same transaction, so a redelivered message changes nothing.
 /// </summary>
-public sealed class TransformHandler(IRunStore runs, IWorkItemStore store, IWorkQueue queue, RunCoordinator coordinator)
+public sealed class TransformHandler(IWorkItemStore store, IWorkQueue queue, RunCoordinator coordinator)
 {
     /// <summary>
     /// Items a transform of this process holds, and when it lets go of them. A page's step items are queued together,
@@ -50,10 +50,9 @@ public sealed class TransformHandler(IRunStore runs, IWorkItemStore store, IWork
 
     private async Task TransformAsync(TransformInput input, CancellationToken ct)
     {
-        var run = await runs.GetRunAsync(input.RunId, ct);
-        if (run is null) return;
+        // The input names its run (read with its items): no second round trip for the run's row.
         foreach (var item in input.Items)
-            await coordinator.MarkRunningAsync(run.Id, item.Step, Stage.Transform, run.JobId, run.TenantId, ct);
+            await coordinator.MarkRunningAsync(input.RunId, item.Step, Stage.Transform, input.JobId, input.TenantId, ct);
 
         IReadOnlyList<long> embeddingItems;
         try
@@ -71,8 +70,8 @@ public sealed class TransformHandler(IRunStore runs, IWorkItemStore store, IWork
             embeddingItems = [];
         }
         foreach (var item in embeddingItems)
-            await queue.PublishAsync(new WorkMessage(QueueNames.Embed, run.TenantId, run.Id, item), ct);
-        await coordinator.AfterCommitAsync(run.Id, ct);
+            await queue.PublishAsync(new WorkMessage(QueueNames.Embed, input.TenantId, input.RunId, item), ct);
+        await coordinator.AfterCommitAsync(input.RunId, ct);
     }
 
     private async Task<IReadOnlyList<long>> OneByOneAsync(TransformInput input, CancellationToken ct)
