@@ -7,7 +7,7 @@ using Pulse.Core.Storage;
 
 namespace Pulse.Storage;
 
-/// <summary>Vectors beside their content hash; how they are stored and searched is the dialect's (SQLite: blobs scanned; PostgreSQL: pgvector HNSW).</summary>
+/// <summary>Vectors beside their content hash; how they are stored is the dialect's (SQLite: float32 blobs; PostgreSQL: pgvector).</summary>
 public sealed class RelationalVectorStore(RelationalDatabase db) : IVectorStore
 {
     private static readonly Dictionary<string, string> TextColumns = new()
@@ -56,35 +56,4 @@ public sealed class RelationalVectorStore(RelationalDatabase db) : IVectorStore
             .Select(v => new object?[] { tenantId, v.Table, v.RowId, model, v.ContentHash, (long)v.Vector.Length, db.Dialect.Vector(v.Vector), now }).ToList(), ct);
         return 1;
     }, ct);
-
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(long tenantId, string model, float[] query, string? repository, int limit, CancellationToken ct) =>
-        db.ReadAsync(c => db.Dialect.SearchAsync(c, tenantId, model, query, repository, limit, ct), ct);
-}
-
-/// <summary>What both backends' searches share: the text a hit shows.</summary>
-public static class SearchHits
-{
-    /// <summary>The joins that name a vector's PR and its text, after a FROM that yields <c>n.table_name</c> and <c>n.row_id</c>.</summary>
-    public const string Joins = """
-        LEFT JOIN prs_commits cm ON n.table_name = 'prs_commits' AND cm.id = n.row_id
-        LEFT JOIN prs_reviews rv ON n.table_name = 'prs_reviews' AND rv.id = n.row_id
-        LEFT JOIN prs_comments co ON n.table_name = 'prs_comments' AND co.id = n.row_id
-        JOIN prs p ON p.id = CASE n.table_name WHEN 'prs' THEN n.row_id WHEN 'prs_commits' THEN cm.pr_id WHEN 'prs_reviews' THEN rv.pr_id ELSE co.pr_id END
-        JOIN repositories r ON r.id = p.repository_id
-        """;
-
-    /// <summary>The selected columns after the vector's own: repository, PR number and title, and the row's text.</summary>
-    public const string Columns = """
-        r.full_name, p.number, p.title,
-        COALESCE(CASE n.table_name WHEN 'prs' THEN p.body WHEN 'prs_commits' THEN cm.message WHEN 'prs_reviews' THEN rv.body ELSE co.body END, '')
-        """;
-
-    public static SearchHit Hit(string table, long rowId, double score, string repository, long number, string title, string text) =>
-        new(table, rowId, score, repository, (int)number, title, Snippet(table == "prs" ? title + " " + text : text));
-
-    private static string Snippet(string text)
-    {
-        var flat = text.ReplaceLineEndings(" ").Trim();
-        return flat.Length <= 160 ? flat : flat[..160] + "…";
-    }
 }
