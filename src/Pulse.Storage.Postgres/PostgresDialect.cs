@@ -51,6 +51,8 @@ public sealed partial class PostgresDialect : SqlDialect
 
     public override object Vector(float[] vector) => new Pgvector.Vector(vector);
 
+    public override float[] VectorValue(object value) => ((Pgvector.Vector)value).ToArray();
+
     /// <summary>One NpgsqlBatch: every row's statement in one round trip, run in order (each sees the ones before it), prepared once per session.</summary>
     public override async Task<IReadOnlyList<long?>> RunManyAsync(DbConnection c, DbTransaction tx, SqlBatch batch, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {

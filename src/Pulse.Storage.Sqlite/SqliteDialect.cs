@@ -42,6 +42,8 @@ public sealed class SqliteDialect(SqliteDatabase db) : SqlDialect
 
     public override object Vector(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 
+    public override float[] VectorValue(object value) => MemoryMarshal.Cast<byte, float>((byte[])value).ToArray();
+
     /// <summary>On the writer connection's prepared statement for the batch, kept across transactions (issue #7).</summary>
     public override async Task<IReadOnlyList<long?>> RunManyAsync(DbConnection c, DbTransaction tx, SqlBatch batch, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {

@@ -45,15 +45,34 @@ public sealed class RelationalVectorStore(RelationalDatabase db) : IVectorStore
         return new EmbeddingInput(item.Id, item.RunId, item.TenantId, item.Step, targets);
     }, ct);
 
+    public Task<IReadOnlyDictionary<string, float[]>> KnownAsync(long tenantId, string model, IReadOnlyList<string> contentHashes, CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            var known = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var chunk in contentHashes.Distinct(StringComparer.Ordinal).Chunk(500))
+            {
+                foreach (var (hash, vector) in await c.QueryAsync<(string, object)>(
+                             $"SELECT content_hash, vector FROM embeddings WHERE tenant_id = @tenantId AND model = @model AND {db.Dialect.In("content_hash", "@chunk")}",
+                             new { tenantId, model, chunk = db.Dialect.List(chunk) }))
+                    known.TryAdd(hash, db.Dialect.VectorValue(vector));
+            }
+            return (IReadOnlyDictionary<string, float[]>)known;
+        }, ct);
+
     public Task CommitAsync(long workItemId, string model, IReadOnlyList<EmbeddingVector> vectors, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         var now = db.Now;
         if (await c.ExecuteAsync("UPDATE work_items SET state = 'done', updated_at = @now WHERE id = @workItemId AND state = 'pending'", new { workItemId, now }, tx) == 0)
             return 0;
-        var tenantId = await c.ExecuteScalarAsync<long>("SELECT tenant_id FROM work_items WHERE id = @workItemId", new { workItemId }, tx);
+        var item = await c.QuerySingleAsync<(long TenantId, long RunId, string Step, string Payload)>(
+            "SELECT tenant_id, run_id, step, payload FROM work_items WHERE id = @workItemId", new { workItemId }, tx);
+        var tenantId = item.TenantId;
         // In key order: two workers storing vectors of the same rows lock them in the same order.
         await db.Dialect.RunManyAsync(c, tx, Upsert, vectors.OrderBy(v => v.Table, StringComparer.Ordinal).ThenBy(v => v.RowId)
             .Select(v => new object?[] { tenantId, v.Table, v.RowId, model, v.ContentHash, (long)v.Vector.Length, db.Dialect.Vector(v.Vector), now }).ToList(), ct);
+        // Progress counts the item's rows, as the transform queued them (a row whose text is empty has no vector but is done).
+        var rows = JsonSerializer.Deserialize<List<string[]>>(item.Payload)?.Count ?? 0;
+        await c.ExecuteAsync("UPDATE run_steps SET embed_done = embed_done + @rows WHERE run_id = @RunId AND step = @Step", new { rows, item.RunId, item.Step }, tx);
         return 1;
     }, ct);
 }

@@ -52,6 +52,9 @@ public abstract class SqlDialect
     /// <summary>A vector as a parameter value of the embeddings table.</summary>
     public abstract object Vector(float[] vector);
 
+    /// <summary>A vector column's value read back.</summary>
+    public abstract float[] VectorValue(object value);
+
     /// <summary>
     /// Runs one statement once per row, in the caller's transaction and in row order, as cheaply as the backend allows
     /// (SQLite: one prepared statement kept across transactions; PostgreSQL: one round trip). The first column of each

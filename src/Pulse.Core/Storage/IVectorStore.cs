@@ -13,6 +13,12 @@ public interface IVectorStore
     /// <summary>The texts of a pending embed item, or null when it is done already.</summary>
     Task<EmbeddingInput?> LoadAsync(long workItemId, CancellationToken ct);
 
+    /// <summary>
+    /// Vectors of <paramref name="model"/> the tenant already holds for any of these content hashes (of any row, from any run):
+    /// a text is embedded once however many rows repeat it.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, float[]>> KnownAsync(long tenantId, string model, IReadOnlyList<string> contentHashes, CancellationToken ct);
+
     /// <summary>Stores the vectors and marks the item done, in one transaction; a done item writes nothing.</summary>
     Task CommitAsync(long workItemId, string model, IReadOnlyList<EmbeddingVector> vectors, CancellationToken ct);
 }

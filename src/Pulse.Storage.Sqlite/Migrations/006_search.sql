@@ -41,3 +41,7 @@ SELECT tenant_id, 'prs_comments', id, pr_id, author_login, created_at, lower(bod
 
 -- The embed stage reuses a vector of the same text (content hash) instead of embedding it again.
 CREATE INDEX embeddings_content ON embeddings (tenant_id, model, content_hash);
+
+-- The embed stage's progress per step (issue 16): texts queued for embedding (rows, as the transform queued them) and done.
+ALTER TABLE run_steps ADD COLUMN embed_total INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_steps ADD COLUMN embed_done INTEGER NOT NULL DEFAULT 0;
