@@ -3,7 +3,8 @@ using System.Data.Common;
 using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
-using Pulse.Core.Storage;
+using Dapper;
+using Pulse.Core.Search;
 using Pulse.Storage;
 
 namespace Pulse.Storage.Postgres;
@@ -51,6 +52,8 @@ public sealed partial class PostgresDialect : SqlDialect
 
     public override object Vector(float[] vector) => new Pgvector.Vector(vector);
 
+    public override float[] VectorValue(object value) => ((Pgvector.Vector)value).ToArray();
+
     /// <summary>One NpgsqlBatch: every row's statement in one round trip, run in order (each sees the ones before it), prepared once per session.</summary>
     public override async Task<IReadOnlyList<long?>> RunManyAsync(DbConnection c, DbTransaction tx, SqlBatch batch, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
@@ -81,33 +84,40 @@ public sealed partial class PostgresDialect : SqlDialect
         return results;
     }
 
-    /// <summary>The nearest vectors come from the HNSW index (ORDER BY distance LIMIT); joins then name their PRs.</summary>
-    public override async Task<IReadOnlyList<SearchHit>> SearchAsync(DbConnection c, long tenantId, string model, float[] query, string? repository, int limit,
+    public override string KeywordSource => "search_documents d";
+
+    public override string KeywordMatch(string parameter) => $"d.tsv @@ to_tsquery('simple', {parameter})";
+
+    public override string KeywordRank(string parameter) => $"ts_rank_cd(d.tsv, to_tsquery('simple', {parameter})) DESC";
+
+    // Tokens are letters and digits only (SearchText): nothing in them is tsquery syntax.
+    public override string KeywordQuery(IReadOnlyList<SearchTerm> terms) => string.Join(" & ", terms.Select(t => t.Token + (t.Prefix ? ":*" : "")));
+
+    /// <summary>
+    /// The nearest vectors come from the HNSW index (ORDER BY distance LIMIT), then the filters apply. A filtered search asks
+    /// the index for up to 1,000 candidates (hnsw.ef_search raised to match, or the index returns at most its default 40), so
+    /// a filter that passes fewer than its share of those finds fewer hits than asked: vector search under a narrow filter is
+    /// approximate, the keyword side of a hybrid search is not.
+    /// </summary>
+    public override async Task<IReadOnlyList<long>> NearestAsync(DbConnection c, string filters, DynamicParameters args, float[] vector, int limit, bool filtered,
         CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"""
-            WITH n AS (
-              SELECT e.table_name, e.row_id, e.vector <=> $1 AS distance FROM embeddings e
-              WHERE e.tenant_id = $2 AND e.model = $3 ORDER BY e.vector <=> $1 LIMIT $4)
-            SELECT n.table_name, n.row_id, 1 - n.distance, {SearchHits.Columns}
-            FROM n
-            {SearchHits.Joins}
-            WHERE $5::text IS NULL OR r.full_name = $5 OR r.name = $5
-            ORDER BY n.distance LIMIT $6
-            """, (NpgsqlConnection)c);
-        command.Parameters.Add(new NpgsqlParameter { Value = new Pgvector.Vector(query) });
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = model });
-        // A repository filter is applied after the index: ask it for more candidates.
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)(repository is null ? limit : Math.Max(limit * 20, 200)) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)repository ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)limit });
-        var hits = new List<SearchHit>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            hits.Add(SearchHits.Hit(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
-                reader.GetString(6)));
-        return hits;
+        var candidates = filtered ? 1000 : Math.Min(1000, Math.Max(limit, 40));
+        args.Add("Vector", "[" + string.Join(',', vector.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]");
+        args.Add("Candidates", (long)candidates);
+        args.Add("Limit", (long)limit);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync($"SET LOCAL hnsw.ef_search = {candidates}", transaction: tx);
+        var ids = (await c.QueryAsync<long>($"""
+            SELECT d.id FROM (
+              SELECT e.table_name, e.row_id, e.vector <=> @Vector::vector AS distance FROM embeddings e
+              WHERE e.tenant_id = @TenantId AND e.model = @Model ORDER BY e.vector <=> @Vector::vector LIMIT @Candidates) n
+            JOIN search_documents d ON d.table_name = n.table_name AND d.row_id = n.row_id
+            {filters}
+            ORDER BY n.distance, d.id LIMIT @Limit
+            """, args, tx)).ToList();
+        await tx.CommitAsync(ct);
+        return ids;
     }
 
     /// <summary>The batch's SQL with its @names as $1, $2, … in parameter order (a batch command takes positional parameters only).</summary>

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Runtime.InteropServices;
 using Dapper;
-using Pulse.Core.Storage;
+using Pulse.Core.Search;
 using Pulse.Storage;
 
 namespace Pulse.Storage.Sqlite;
@@ -42,6 +42,8 @@ public sealed class SqliteDialect(SqliteDatabase db) : SqlDialect
 
     public override object Vector(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 
+    public override float[] VectorValue(object value) => MemoryMarshal.Cast<byte, float>((byte[])value).ToArray();
+
     /// <summary>On the writer connection's prepared statement for the batch, kept across transactions (issue #7).</summary>
     public override async Task<IReadOnlyList<long?>> RunManyAsync(DbConnection c, DbTransaction tx, SqlBatch batch, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
@@ -57,18 +59,35 @@ public sealed class SqliteDialect(SqliteDatabase db) : SqlDialect
         return results;
     }
 
-    /// <summary>SQLite has no vector index: the tenant's vectors are scanned and scored here.</summary>
-    public override async Task<IReadOnlyList<SearchHit>> SearchAsync(DbConnection c, long tenantId, string model, float[] query, string? repository, int limit,
+    public override string KeywordSource => "search_fts JOIN search_documents d ON d.id = search_fts.rowid";
+
+    public override string KeywordMatch(string parameter) => $"search_fts MATCH {parameter}";
+
+    // FTS5's rank is BM25 negated: the best match is the lowest.
+    public override string KeywordRank(string parameter) => "search_fts.rank";
+
+    // Tokens are letters and digits only (SearchText), so quoting them is all the escaping FTS5 needs; "tok"* is a prefix.
+    public override string KeywordQuery(IReadOnlyList<SearchTerm> terms) =>
+        string.Join(" AND ", terms.Select(t => $"\"{t.Token}\"" + (t.Prefix ? "*" : "")));
+
+    /// <summary>SQLite has no vector index: the tenant's vectors that pass the filters are streamed and the best kept.</summary>
+    public override async Task<IReadOnlyList<long>> NearestAsync(DbConnection c, string filters, DynamicParameters args, float[] vector, int limit, bool filtered,
         CancellationToken ct)
     {
-        var rows = await c.QueryAsync<(string Table, long RowId, byte[] Vector, string Repo, long Number, string Title, string Text)>($"""
-            SELECT n.table_name, n.row_id, n.vector, {SearchHits.Columns}
-            FROM embeddings n
-            {SearchHits.Joins}
-            WHERE n.tenant_id = @tenantId AND n.model = @model AND (@repository IS NULL OR r.full_name = @repository OR r.name = @repository)
-            """, new { tenantId, model, repository });
-        return rows.Select(r => (r, score: Dot(query, MemoryMarshal.Cast<byte, float>(r.Vector)))).OrderByDescending(x => x.score).Take(limit)
-            .Select(x => SearchHits.Hit(x.r.Table, x.r.RowId, x.score, x.r.Repo, x.r.Number, x.r.Title, x.r.Text)).ToList();
+        var best = new PriorityQueue<long, double>();
+        await foreach (var row in c.QueryUnbufferedAsync<(long Id, byte[] Vector)>($"""
+            SELECT d.id, n.vector FROM embeddings n
+            JOIN search_documents d ON d.table_name = n.table_name AND d.row_id = n.row_id
+            {filters} AND n.tenant_id = @TenantId AND n.model = @Model
+            """, args).WithCancellation(ct))
+        {
+            var score = Dot(vector, MemoryMarshal.Cast<byte, float>(row.Vector));
+            if (best.Count < limit) best.Enqueue(row.Id, score);
+            else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(row.Id, score);
+        }
+        var ranked = new List<(long Id, double Score)>();
+        while (best.TryDequeue(out var id, out var score)) ranked.Add((id, score));
+        return ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Id).Select(r => r.Id).ToList();
     }
 
     private static double Dot(float[] a, ReadOnlySpan<float> b)

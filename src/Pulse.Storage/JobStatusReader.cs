@@ -21,8 +21,8 @@ internal static class JobStatusReader
             "SELECT overall AS Overall, current_run_id AS RunId, rate_limit_resume_at AS ResumeAt, error_message AS Error FROM etl_jobs WHERE id = @jobId", new { jobId }, tx);
         var stages = job.RunId is null ? [] : (await c.QueryAsync<(string Step, string Stage, string State)>(
             "SELECT step, stage, state FROM run_stages WHERE run_id = @RunId", new { job.RunId }, tx)).ToList();
-        var progress = job.RunId is null ? [] : (await c.QueryAsync<(string Step, long Total, long Done, long Pages)>(
-            "SELECT step, items_total, items_done, pages FROM run_steps WHERE run_id = @RunId", new { job.RunId }, tx)).ToDictionary(p => p.Step);
+        var progress = job.RunId is null ? [] : (await c.QueryAsync<(string Step, long Total, long Done, long Pages, long EmbedTotal, long EmbedDone)>(
+            "SELECT step, items_total, items_done, pages, embed_total, embed_done FROM run_steps WHERE run_id = @RunId", new { job.RunId }, tx)).ToDictionary(p => p.Step);
 
         string StateOf(string step, Stage stage) =>
             stages.FirstOrDefault(s => s.Step == step && s.Stage == StageNames.Of(stage)).State ?? StageState.Idle;
@@ -31,7 +31,7 @@ internal static class JobStatusReader
         {
             var p = progress.GetValueOrDefault(s.Name);
             return new StepStatus(s.Order, s.DisplayName, StateOf(s.Name, Stage.Extract), StateOf(s.Name, Stage.Transform), StateOf(s.Name, Stage.Embed),
-                new StepProgress(p.Done, Math.Max(p.Total, p.Done), p.Pages));
+                new StepProgress(p.Done, Math.Max(p.Total, p.Done), p.Pages), new EmbedProgress(p.EmbedDone, Math.Max(p.EmbedTotal, p.EmbedDone)));
         });
         return new JobStatus(job.Overall, job.RunId, steps, job.ResumeAt, job.Error);
     }

@@ -18,6 +18,7 @@ public sealed class RelationalIntegrationStore(RelationalDatabase db) : IIntegra
         $"DELETE FROM embeddings WHERE tenant_id = @tenantId AND table_name = 'prs_commits' AND row_id IN (SELECT id FROM prs_commits WHERE pr_id IN {Prs})",
         $"DELETE FROM embeddings WHERE tenant_id = @tenantId AND table_name = 'prs_reviews' AND row_id IN (SELECT id FROM prs_reviews WHERE pr_id IN {Prs})",
         $"DELETE FROM embeddings WHERE tenant_id = @tenantId AND table_name = 'prs_comments' AND row_id IN (SELECT id FROM prs_comments WHERE pr_id IN {Prs})",
+        $"DELETE FROM search_documents WHERE pr_id IN {Prs}",
         $"DELETE FROM prs_comments WHERE pr_id IN {Prs}",
         $"DELETE FROM prs_review_threads WHERE pr_id IN {Prs}",
         $"DELETE FROM prs_reviews WHERE pr_id IN {Prs}",

@@ -7,7 +7,7 @@ using Pulse.Core.Storage;
 
 namespace Pulse.Storage;
 
-/// <summary>Vectors beside their content hash; how they are stored and searched is the dialect's (SQLite: blobs scanned; PostgreSQL: pgvector HNSW).</summary>
+/// <summary>Vectors beside their content hash; how they are stored is the dialect's (SQLite: float32 blobs; PostgreSQL: pgvector).</summary>
 public sealed class RelationalVectorStore(RelationalDatabase db) : IVectorStore
 {
     private static readonly Dictionary<string, string> TextColumns = new()
@@ -45,46 +45,34 @@ public sealed class RelationalVectorStore(RelationalDatabase db) : IVectorStore
         return new EmbeddingInput(item.Id, item.RunId, item.TenantId, item.Step, targets);
     }, ct);
 
+    public Task<IReadOnlyDictionary<string, float[]>> KnownAsync(long tenantId, string model, IReadOnlyList<string> contentHashes, CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            var known = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var chunk in contentHashes.Distinct(StringComparer.Ordinal).Chunk(500))
+            {
+                foreach (var (hash, vector) in await c.QueryAsync<(string, object)>(
+                             $"SELECT content_hash, vector FROM embeddings WHERE tenant_id = @tenantId AND model = @model AND {db.Dialect.In("content_hash", "@chunk")}",
+                             new { tenantId, model, chunk = db.Dialect.List(chunk) }))
+                    known.TryAdd(hash, db.Dialect.VectorValue(vector));
+            }
+            return (IReadOnlyDictionary<string, float[]>)known;
+        }, ct);
+
     public Task CommitAsync(long workItemId, string model, IReadOnlyList<EmbeddingVector> vectors, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         var now = db.Now;
         if (await c.ExecuteAsync("UPDATE work_items SET state = 'done', updated_at = @now WHERE id = @workItemId AND state = 'pending'", new { workItemId, now }, tx) == 0)
             return 0;
-        var tenantId = await c.ExecuteScalarAsync<long>("SELECT tenant_id FROM work_items WHERE id = @workItemId", new { workItemId }, tx);
+        var item = await c.QuerySingleAsync<(long TenantId, long RunId, string Step, string Payload)>(
+            "SELECT tenant_id, run_id, step, payload FROM work_items WHERE id = @workItemId", new { workItemId }, tx);
+        var tenantId = item.TenantId;
         // In key order: two workers storing vectors of the same rows lock them in the same order.
         await db.Dialect.RunManyAsync(c, tx, Upsert, vectors.OrderBy(v => v.Table, StringComparer.Ordinal).ThenBy(v => v.RowId)
             .Select(v => new object?[] { tenantId, v.Table, v.RowId, model, v.ContentHash, (long)v.Vector.Length, db.Dialect.Vector(v.Vector), now }).ToList(), ct);
+        // Progress counts the item's rows, as the transform queued them (a row whose text is empty has no vector but is done).
+        var rows = JsonSerializer.Deserialize<List<string[]>>(item.Payload)?.Count ?? 0;
+        await c.ExecuteAsync("UPDATE run_steps SET embed_done = embed_done + @rows WHERE run_id = @RunId AND step = @Step", new { rows, item.RunId, item.Step }, tx);
         return 1;
     }, ct);
-
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(long tenantId, string model, float[] query, string? repository, int limit, CancellationToken ct) =>
-        db.ReadAsync(c => db.Dialect.SearchAsync(c, tenantId, model, query, repository, limit, ct), ct);
-}
-
-/// <summary>What both backends' searches share: the text a hit shows.</summary>
-public static class SearchHits
-{
-    /// <summary>The joins that name a vector's PR and its text, after a FROM that yields <c>n.table_name</c> and <c>n.row_id</c>.</summary>
-    public const string Joins = """
-        LEFT JOIN prs_commits cm ON n.table_name = 'prs_commits' AND cm.id = n.row_id
-        LEFT JOIN prs_reviews rv ON n.table_name = 'prs_reviews' AND rv.id = n.row_id
-        LEFT JOIN prs_comments co ON n.table_name = 'prs_comments' AND co.id = n.row_id
-        JOIN prs p ON p.id = CASE n.table_name WHEN 'prs' THEN n.row_id WHEN 'prs_commits' THEN cm.pr_id WHEN 'prs_reviews' THEN rv.pr_id ELSE co.pr_id END
-        JOIN repositories r ON r.id = p.repository_id
-        """;
-
-    /// <summary>The selected columns after the vector's own: repository, PR number and title, and the row's text.</summary>
-    public const string Columns = """
-        r.full_name, p.number, p.title,
-        COALESCE(CASE n.table_name WHEN 'prs' THEN p.body WHEN 'prs_commits' THEN cm.message WHEN 'prs_reviews' THEN rv.body ELSE co.body END, '')
-        """;
-
-    public static SearchHit Hit(string table, long rowId, double score, string repository, long number, string title, string text) =>
-        new(table, rowId, score, repository, (int)number, title, Snippet(table == "prs" ? title + " " + text : text));
-
-    private static string Snippet(string text)
-    {
-        var flat = text.ReplaceLineEndings(" ").Trim();
-        return flat.Length <= 160 ? flat : flat[..160] + "…";
-    }
 }

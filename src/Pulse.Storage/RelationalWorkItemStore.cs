@@ -36,7 +36,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
     public Task<TransformCommitResult> CommitTransformAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         var toQueue = new List<long>();
-        var counted = new Dictionary<(long RunId, string Step), long>();
+        var counted = new Dictionary<(long RunId, string Step), (long Items, long Embeds)>();
         // A page's steps share a writer: a PR key looked up (or written) for one step serves the next.
         var writers = new Dictionary<(long TenantId, long RunId), RowWriter>();
         var committed = new List<long>();
@@ -44,9 +44,10 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         {
             if (!writers.TryGetValue((batch.TenantId, batch.RunId), out var writer))
                 writers[(batch.TenantId, batch.RunId)] = writer = new RowWriter(Dialect, c, tx, batch.TenantId, batch.RunId, ct);
-            if (!await CommitAsync(c, tx, writer, batch, toQueue)) continue;
+            if (await CommitAsync(c, tx, writer, batch, toQueue) is not { } embeds) continue;
             committed.Add(batch.WorkItemId);
-            counted[(batch.RunId, batch.Step)] = counted.GetValueOrDefault((batch.RunId, batch.Step)) + batch.ItemCount;
+            var (items, queued) = counted.GetValueOrDefault((batch.RunId, batch.Step));
+            counted[(batch.RunId, batch.Step)] = (items + batch.ItemCount, queued + embeds);
         }
         // Once per call, after its items: a raw answer is done when none of its items is left waiting or pending.
         if (committed.Count > 0)
@@ -56,19 +57,22 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
                   AND NOT EXISTS (SELECT 1 FROM work_items w WHERE w.raw_id = raw_extraction_data.id AND w.state IN ('waiting', 'pending'))
                 """, new { committed = Dialect.List(committed) }, tx);
         // Last, and in step order, as every writer of run_steps takes its rows: held only to the commit, never in a cycle.
-        foreach (var ((runId, step), count) in counted.OrderBy(s => s.Key.RunId).ThenBy(s => GitHubPrJob.Step(s.Key.Step).Order))
-            await c.ExecuteAsync("UPDATE run_steps SET items_done = items_done + @count WHERE run_id = @runId AND step = @step", new { count, runId, step }, tx);
+        foreach (var ((runId, step), (count, embeds)) in counted.OrderBy(s => s.Key.RunId).ThenBy(s => GitHubPrJob.Step(s.Key.Step).Order))
+        {
+            await c.ExecuteAsync("UPDATE run_steps SET items_done = items_done + @count, embed_total = embed_total + @embeds WHERE run_id = @runId AND step = @step",
+                new { count, embeds, runId, step }, tx);
+        }
         return new TransformCommitResult(toQueue);
     }, ct);
 
-    /// <summary>One batch; false when its item was no longer pending (a redelivery, or a sibling's transform took it).</summary>
-    private async Task<bool> CommitAsync(DbConnection c, DbTransaction tx, RowWriter writer, TransformBatch batch, List<long> toQueue)
+    /// <summary>One batch: how many rows it queued for embedding, or null when its item was no longer pending (a redelivery, or a sibling's transform took it).</summary>
+    private async Task<long?> CommitAsync(DbConnection c, DbTransaction tx, RowWriter writer, TransformBatch batch, List<long> toQueue)
     {
         var now = db.Now;
         // Done-marker first: a redelivered message (or a second worker holding the same one) finds the item done and writes nothing.
         if (await c.ExecuteAsync("UPDATE work_items SET state = 'done', updated_at = @now WHERE id = @WorkItemId AND state = 'pending'",
                 new { batch.WorkItemId, now }, tx) == 0)
-            return false;
+            return null;
 
         var changed = new List<(string Table, long Id)>();
         changed.AddRange((await writer.PullRequestsAsync(batch.PullRequests)).Select(id => ("prs", id)));
@@ -77,8 +81,9 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         await writer.ThreadsAsync(batch.Threads);
         changed.AddRange((await writer.CommentsAsync(batch.Comments)).Select(id => ("prs_comments", id)));
 
-        if (!batch.CreateEmbeddingWork) return true;
-        foreach (var chunk in (await NeedingEmbeddingAsync(c, tx, batch.TenantId, changed)).Chunk(embeddingBatch))
+        if (!batch.CreateEmbeddingWork) return 0;
+        var needing = await NeedingEmbeddingAsync(c, tx, batch.TenantId, changed);
+        foreach (var chunk in needing.Chunk(embeddingBatch))
         {
             toQueue.Add(await c.ExecuteScalarAsync<long>("""
                 INSERT INTO work_items (tenant_id, run_id, step, stage, payload, state, created_at, updated_at)
@@ -86,7 +91,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
                 """, new { batch.TenantId, batch.RunId, batch.Step, payload = JsonSerializer.Serialize(chunk.Select(x => new[] { x.Table, x.Id.ToString(CultureInfo.InvariantCulture) })), now },
                 tx));
         }
-        return true;
+        return needing.Count;
     }
 
     /// <summary>Rows whose text has no vector yet, or a vector of older text.</summary>

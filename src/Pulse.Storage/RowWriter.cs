@@ -25,27 +25,32 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
             (long)pr.ReviewThreadsTotal, pr.ContentHash, runId,
         }).ToList());
         for (var i = 0; i < rows.Count; i++) _prIds[rows[i].NodeId] = ids[i];
+        await IndexAsync(rows.Select((pr, i) => SearchDocuments.PullRequest(tenantId, ids[i], pr)));
         return ids;
     }
 
     public async Task<IReadOnlyList<long>> CommitsAsync(IReadOnlyList<CommitRow> rows)
     {
         await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
-        return await RunAsync(RowSql.Commit, rows.Select(x => new object?[]
+        var ids = await RunAsync(RowSql.Commit, rows.Select(x => new object?[]
         {
             tenantId, _prIds[x.PullRequestNodeId], x.Oid, x.Message, x.AuthorName, x.AuthorEmail, x.AuthorLogin, x.CommitterName, x.CommitterEmail,
             x.CommitterLogin, x.AuthoredDate, x.CommittedDate, (long?)x.Additions, (long?)x.Deletions, x.ContentHash, runId,
         }).ToList());
+        await IndexAsync(rows.Select((x, i) => SearchDocuments.Commit(tenantId, ids[i], _prIds[x.PullRequestNodeId], x)));
+        return ids;
     }
 
     public async Task<IReadOnlyList<long>> ReviewsAsync(IReadOnlyList<ReviewRow> rows)
     {
         await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
-        return await RunAsync(RowSql.Review, rows.Select(x => new object?[]
+        var ids = await RunAsync(RowSql.Review, rows.Select(x => new object?[]
         {
             tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.DatabaseId, x.AuthorLogin, x.AuthorType, x.State, x.Body, x.CreatedAt, x.SubmittedAt,
             x.UpdatedAt, x.CommitOid, x.ContentHash, runId,
         }).ToList());
+        await IndexAsync(rows.Select((x, i) => SearchDocuments.Review(tenantId, ids[i], _prIds[x.PullRequestNodeId], x)));
+        return ids;
     }
 
     public async Task ThreadsAsync(IReadOnlyList<ReviewThreadRow> rows)
@@ -64,12 +69,18 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
     {
         await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
         await ResolveAsync("prs_review_threads", _threadIds, rows.Where(r => r.ThreadNodeId is not null).Select(r => r.ThreadNodeId!), "Review thread {0} is not stored yet.");
-        return await RunAsync(RowSql.Comment, rows.Select(x => new object?[]
+        var ids = await RunAsync(RowSql.Comment, rows.Select(x => new object?[]
         {
             tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.DatabaseId, x.CommentType, x.ThreadNodeId is null ? null : _threadIds[x.ThreadNodeId], x.ReviewNodeId,
             x.AuthorLogin, x.AuthorType, x.Body, x.CreatedAt, x.UpdatedAt, x.Path, (long?)x.Line, (long?)x.OriginalLine, x.DiffHunk, x.ReplyToNodeId, x.ContentHash, runId,
         }).ToList());
+        await IndexAsync(rows.Select((x, i) => SearchDocuments.Comment(tenantId, ids[i], _prIds[x.PullRequestNodeId], x)));
+        return ids;
     }
+
+    /// <summary>The rows' keyword documents, after the rows (their ids); in key order, as every writer takes them.</summary>
+    private Task IndexAsync(IEnumerable<object?[]> documents) =>
+        dialect.RunManyAsync(c, tx, SearchDocuments.Upsert, documents.OrderBy(d => (long)d[2]!).ToList(), ct);
 
     private async Task<IReadOnlyList<long>> RunAsync(SqlBatch batch, IReadOnlyList<object?[]> rows) =>
         rows.Count == 0 ? [] : (await dialect.RunManyAsync(c, tx, batch, rows, ct)).Select(id => id ?? throw new InvalidOperationException("An upsert returned no id.")).ToList();

@@ -35,7 +35,10 @@ internal static class RunSweep
     {
         var gone = (await c.QueryAsync<long>($"DELETE FROM {table} WHERE last_seen_run_id <> @runId AND pr_id IN ({refetched}) RETURNING id", args, tx)).ToList();
         foreach (var chunk in gone.Chunk(500))
+        {
+            await c.ExecuteAsync($"DELETE FROM search_documents WHERE table_name = @table AND {dialect.In("row_id", "@chunk")}", new { table, chunk = dialect.List(chunk) }, tx);
             await c.ExecuteAsync($"DELETE FROM embeddings WHERE table_name = @table AND {dialect.In("row_id", "@chunk")}", new { table, chunk = dialect.List(chunk) }, tx);
+        }
     }
 
     /// <summary>

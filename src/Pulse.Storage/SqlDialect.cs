@@ -1,12 +1,13 @@
 using System.Data;
 using System.Data.Common;
-using Pulse.Core.Storage;
+using Dapper;
+using Pulse.Core.Search;
 
 namespace Pulse.Storage;
 
 /// <summary>
 /// Where the two backends' SQL really differs, and nothing else (DevLake's Dalgorm, habit 16): row locks, skip-locked claims,
-/// list and JSON parameters, the raw payload's column, statements run for many rows at once, and vector search. Everything
+/// list and JSON parameters, the raw payload's column, statements run for many rows at once, and keyword and vector search. Everything
 /// else is one SQL text that both run: ON CONFLICT, RETURNING, TRUE/FALSE, IS DISTINCT FROM and NULLS FIRST mean the same on both.
 /// </summary>
 public abstract class SqlDialect
@@ -51,6 +52,9 @@ public abstract class SqlDialect
     /// <summary>A vector as a parameter value of the embeddings table.</summary>
     public abstract object Vector(float[] vector);
 
+    /// <summary>A vector column's value read back.</summary>
+    public abstract float[] VectorValue(object value);
+
     /// <summary>
     /// Runs one statement once per row, in the caller's transaction and in row order, as cheaply as the backend allows
     /// (SQLite: one prepared statement kept across transactions; PostgreSQL: one round trip). The first column of each
@@ -58,8 +62,25 @@ public abstract class SqlDialect
     /// </summary>
     public abstract Task<IReadOnlyList<long?>> RunManyAsync(DbConnection c, DbTransaction tx, SqlBatch batch, IReadOnlyList<object?[]> rows, CancellationToken ct);
 
-    /// <summary>The nearest rows to <paramref name="query"/> among the tenant's vectors of <paramref name="model"/>, best first.</summary>
-    public abstract Task<IReadOnlyList<SearchHit>> SearchAsync(DbConnection c, long tenantId, string model, float[] query, string? repository, int limit, CancellationToken ct);
+    /// <summary>The FROM item of a keyword search: the search documents as <c>d</c>, joined to the backend's full-text index.</summary>
+    public abstract string KeywordSource { get; }
+
+    /// <summary>The condition that a document holds the keyword query in <paramref name="parameter"/> (made by <see cref="KeywordQuery"/>).</summary>
+    public abstract string KeywordMatch(string parameter);
+
+    /// <summary>ORDER BY terms that put the best keyword match first.</summary>
+    public abstract string KeywordRank(string parameter);
+
+    /// <summary>The terms, all required, in the backend's query syntax.</summary>
+    public abstract string KeywordQuery(IReadOnlyList<SearchTerm> terms);
+
+    /// <summary>
+    /// Ids of the search documents nearest to <paramref name="vector"/>, best first. <paramref name="filters"/> is the shared
+    /// <c>JOIN … WHERE …</c> over <c>d</c> (search_documents) with its parameters in <paramref name="args"/>, which also holds
+    /// <c>@TenantId</c> and <c>@Model</c>.
+    /// </summary>
+    public abstract Task<IReadOnlyList<long>> NearestAsync(DbConnection c, string filters, DynamicParameters args, float[] vector, int limit, bool filtered,
+        CancellationToken ct);
 }
 
 /// <summary>A statement run for many rows: its text (parameters <c>@name</c>) and each parameter's name and type, in row order.</summary>

@@ -16,10 +16,16 @@ public sealed record StepStatus(
     [property: JsonPropertyName("extraction")] string Extraction,
     [property: JsonPropertyName("transform")] string Transform,
     [property: JsonPropertyName("embedding")] string Embedding,
-    [property: JsonPropertyName("progress")] StepProgress Progress);
+    [property: JsonPropertyName("progress")] StepProgress Progress,
+    [property: JsonPropertyName("embedding_progress")] EmbedProgress EmbedProgress);
 
 /// <summary>Items stored for a step in the current run, out of the total GitHub reported (totalCount).</summary>
 public sealed record StepProgress(
     [property: JsonPropertyName("done")] long Done,
     [property: JsonPropertyName("total")] long Total,
     [property: JsonPropertyName("pages")] long Pages);
+
+/// <summary>Texts of a step queued for the embed stage in the current run (rows whose text changed), and how many are embedded.</summary>
+public sealed record EmbedProgress(
+    [property: JsonPropertyName("done")] long Done,
+    [property: JsonPropertyName("total")] long Total);

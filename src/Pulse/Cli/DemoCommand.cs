@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Pulse.Core.Jobs;
 using Pulse.Core.Sync;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
@@ -77,22 +78,20 @@ public static class DemoCommand
 
         Console.WriteLine($"Dashboard: {address}   API key: {key}");
         (await http.PostAsync($"/api/jobs/{jobId}/run-now", null, ct)).EnsureSuccessStatusCode();
-        string overall;
-        var started = DateTimeOffset.UtcNow;
-        var seenRunning = false;
-        do
+        var overall = await ProgressDisplay.RunAsync(Console.Out, quiet: false, async progress =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var job = await ReadAsync(await http.GetAsync($"/api/jobs/{jobId}", ct), ct);
-            var status = job.GetProperty("job").GetProperty("status");
-            overall = status.GetProperty("overall").GetString()!;
-            seenRunning |= overall is "RUNNING" or "RATE_LIMITED";
-            var steps = string.Join(" | ", status.GetProperty("steps").EnumerateObject().OrderBy(s => s.Value.GetProperty("order").GetInt32())
-                .Select(s => $"{s.Value.GetProperty("display_name").GetString()} {s.Value.GetProperty("progress").GetProperty("done")}/{s.Value.GetProperty("progress").GetProperty("total")}"));
-            Console.WriteLine($"[{DateTimeOffset.UtcNow - started:mm\\:ss}] {overall} {steps}");
-        }
-        // Run Now starts the job in the background: READY before it began is not the end.
-        while (!(overall is "FINISHED" or "FAILED" || (seenRunning && overall == "READY")));
+            var seenRunning = false;
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                var job = await ReadAsync(await http.GetAsync($"/api/jobs/{jobId}", ct), ct);
+                var status = job.GetProperty("job").GetProperty("status").Deserialize<JobStatus>()!;
+                progress(status, null);
+                seenRunning |= status.Overall is "RUNNING" or "RATE_LIMITED";
+                // Run Now starts the job in the background: READY before it began is not the end.
+                if (status.Overall is "FINISHED" or "FAILED" || (seenRunning && status.Overall == "READY")) return status.Overall;
+            }
+        });
 
         Console.WriteLine(overall == "FAILED" ? "pulse demo: the sync failed; see the job's details on the dashboard." : "pulse demo: sync finished.");
         if (stay)

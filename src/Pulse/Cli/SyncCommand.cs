@@ -84,7 +84,8 @@ public static class SyncCommand
     {
         var backend = await PulseBackend.OpenAsync(new BackendOptions(database, queue), ct);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddPulseConsole(quiet ? LogLevel.None : LogLevel.Information);
+        // Live bars redraw in place: only warnings and errors are logged beside them.
+        builder.Logging.AddPulseConsole(quiet ? LogLevel.None : ProgressDisplay.Live(output) ? LogLevel.Warning : LogLevel.Information);
         // With a shared queue the embeddings are computed by the workers; this process only needs to know they are on.
         using var generator = options.Embeddings ? new MiniLmEmbeddingGenerator() : null;
         if (generator is not null) builder.Services.AddSingleton(new EmbeddingModel(generator, EmbeddingModelInfo.Id));
@@ -101,8 +102,7 @@ public static class SyncCommand
             await host.StartAsync(ct);
             try
             {
-                result = await host.Services.GetRequiredService<SyncRunner>().RunAsync(options,
-                    (status, rate) => { if (!quiet) output.WriteLine(ProgressLine.Format(status, rate, DateTimeOffset.UtcNow - started)); }, ct);
+                result = await ProgressDisplay.RunAsync(output, quiet, progress => host.Services.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct));
             }
             finally
             {
@@ -131,31 +131,4 @@ public static class SyncCommand
         value is null ? null
         : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d
         : throw new ArgumentException($"--since '{value}' is not a date (use ISO-8601, e.g. 2025-01-31).");
-}
-
-/// <summary>One line of progress: status, per-step done/total, points, ETA.</summary>
-public static class ProgressLine
-{
-    public static string Format(JobStatus status, RateLimitInfo? rate, TimeSpan elapsed)
-    {
-        var steps = string.Join(" | ", status.Steps.Values.OrderBy(s => s.Order).Select(s =>
-            $"{s.DisplayName} {s.Progress.Done}/{s.Progress.Total} [{Short(s.Extraction)}{Short(s.Transform)}{Short(s.Embedding)}]"));
-        var done = status.Steps.Values.Sum(s => s.Progress.Done);
-        var total = status.Steps.Values.Sum(s => s.Progress.Total);
-        var eta = done > 0 && total > done ? $" ETA {TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done):mm\\:ss}" : "";
-        var points = rate is null ? "" : $" | points used {rate.Used}, left {rate.Remaining}";
-        var paused = status.RateLimitResumeAt is { } at ? $" | paused until {at:HH:mm:ss}" : "";
-        // A failed run names its failed items and the first cause (see RunCoordinator).
-        var failed = status.Overall == OverallStatus.Failed && status.Error is { } error ? $" | {error}" : "";
-        return $"[{elapsed:mm\\:ss}] {status.Overall} {steps}{points}{paused}{eta}{failed}";
-    }
-
-    // Extraction / transform / embedding: . idle, > running, ✓ finished, x failed.
-    private static char Short(string state) => state switch
-    {
-        StageState.Running => '>',
-        StageState.Finished => '+',
-        StageState.Failed => 'x',
-        _ => '.',
-    };
 }

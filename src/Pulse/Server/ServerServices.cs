@@ -12,6 +12,7 @@ using Pulse.Core.Sync;
 using Pulse.Server.Api;
 using Pulse.Server.Feed;
 using Pulse.Server.Jobs;
+using Pulse.Core.Search;
 using Pulse.Server.Metrics;
 using Pulse.Hosting;
 
@@ -26,7 +27,7 @@ public static class ServerServices
     /// </summary>
     public static IServiceCollection AddServerPipeline(this IServiceCollection services, ServerOptions options, PulseBackend backend, EmbeddingModel? embedding) => services
         .AddSingleton(options)
-        .AddSingleton(new EmbeddingSearch(embedding?.Generator, embedding?.Id ?? "none"))
+        .AddSingleton(sp => new HybridSearch(sp.GetRequiredService<ISearchStore>(), embedding))
         .AddEmbeddingModel(embedding)
         .AddPulsePipeline(o =>
         {

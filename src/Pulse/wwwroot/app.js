@@ -93,6 +93,18 @@ function renderJobs() {
     if (old) old.replaceWith(card); else box.append(card);
   }
 }
+// The embed stage of a step: texts done / queued, with the rate since this page first saw it under way and the time left.
+const embedSeen = new Map();
+function embedRow(job, step, p) {
+  if (!p || !p.total) return null;
+  const key = `${job.status.run_id}/${step}`, now = Date.now();
+  if (!embedSeen.has(key)) embedSeen.set(key, { at: now, done: p.done });
+  const first = embedSeen.get(key), rate = (p.done - first.done) / Math.max((now - first.at) / 1000, 1e-9);
+  const left = rate > 0 && p.done < p.total ? ` · ${rate.toFixed(1)}/s · ${Math.ceil((p.total - p.done) / rate)} s left` : "";
+  return h("div", { class: "embed", "data-embed": step },
+    h("span", { class: "name" }, "embed"), h("progress", { max: p.total, value: p.done }),
+    h("span", { class: "count" }, `${p.done} / ${p.total}${left}`));
+}
 function overallOf(job) { return job.active && job.integration_active ? job.status.overall : "INACTIVE"; }
 function renderCard(job) {
   const overall = overallOf(job);
@@ -107,7 +119,8 @@ function renderCard(job) {
       h("span", { class: "dots" }, ["extraction", "transform", "embedding"].map((stage) =>
         h("span", { class: `dot ${s[stage]}`, "data-stage": stage, title: `${stage}: ${s[stage]}` }))),
       h("progress", { max: Math.max(s.progress.total, 1), value: s.progress.done }),
-      h("span", { class: "count" }, `${s.progress.done} / ${s.progress.total}`)))),
+      h("span", { class: "count" }, `${s.progress.done} / ${s.progress.total}`),
+      embedRow(job, name, s.embedding_progress)))),
     h("div", { class: "meta" },
       h("span", {}, "Schedule"), h("span", {}, `every ${job.schedule_interval_minutes} min (retry ${job.retry_interval_minutes} min)`),
       h("span", {}, "Last run"), h("span", {}, job.last_run_started_at ? `${ago(job.last_run_started_at)}` : "never"),
@@ -226,7 +239,7 @@ $("#integration-form").addEventListener("submit", async (e) => {
   } catch (err) { $("#integration-error").textContent = err.message; }
 });
 
-// ---- repositories, pull requests, search ----
+// ---- repositories, pull requests (search: search.js) ----
 async function loadRepositories() {
   const list = await api("/api/repositories");
   $("#repositories").replaceChildren(...list.map((r) => h("tr", {}, h("td", {}, r.full_name), h("td", {}, r.language || "—"),
@@ -261,19 +274,5 @@ async function showPr(id) {
 $("#pr-filters").addEventListener("submit", (e) => { e.preventDefault(); state.prPage = 1; loadPrs().catch((err) => toast(err.message)); });
 $("#prev").addEventListener("click", () => { state.prPage -= 1; loadPrs().catch((err) => toast(err.message)); });
 $("#next").addEventListener("click", () => { state.prPage += 1; loadPrs().catch((err) => toast(err.message)); });
-$("#search-form").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const f = new FormData(e.target);
-  const q = new URLSearchParams({ q: f.get("q"), limit: 20 });
-  if (f.get("repo")) q.set("repo", f.get("repo"));
-  try {
-    const hits = await api(`/api/search?${q}`);
-    $("#search-error").textContent = hits.length ? "" : "No results.";
-    $("#search-results").replaceChildren(...hits.map((x) => h("li", { class: "hit" },
-      h("div", {}, h("strong", {}, `${x.repository}#${x.pull_request_number}`), ` ${x.title} `, h("span", { class: "score" }, `${x.kind} · score ${x.score}`)),
-      h("div", {}, x.snippet))));
-  } catch (err) { $("#search-error").textContent = err.message; }
-});
-
 show();
 connect();

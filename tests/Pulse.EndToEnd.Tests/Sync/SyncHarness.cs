@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Pulse.Core.Embed;
 using Pulse.Core.Extract;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
@@ -19,7 +20,7 @@ using Pulse.Storage.Sqlite;
 namespace Pulse.EndToEnd.Tests.Sync;
 
 /// <summary>
-/// Runs the pipeline (no embeddings) against a simulator over real HTTP, on either backend:
+/// Runs the pipeline (no embeddings unless a model is given) against a simulator over real HTTP, on either backend:
 /// SQLite + in-process queue, or PostgreSQL + RabbitMQ with this process's workers consuming from the broker.
 /// </summary>
 public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsyncDisposable
@@ -41,12 +42,13 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public async Task<string> DatabaseArgumentAsync() => backend == Backend.Sqlite ? $"sqlite:{DatabasePath}" : await PostgresAsync();
 
     public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractOptions? extraction = null,
-        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null)
+        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null,
+        EmbeddingModel? embedding = null)
     {
         var events = new InProcessJobEventBus();
         using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
         extraction ??= new ExtractOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
-        var options = new SyncOptions { GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = false, Since = since };
+        var options = new SyncOptions { GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = embedding is not null, Since = since };
         void Configure(PipelineOptions o)
         {
             o.Extract = extraction;
@@ -56,7 +58,11 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         if (backend == Backend.Sqlite)
         {
             var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
-            var host = TestPipeline.Build(storage, new InProcessQueue(), new AesGcmSecretProtector(Key), Configure, log, s => s.AddSingleton<IJobEventBus>(events).AddSingleton(budget ?? new RateLimitBudgetOptions()));
+            var host = TestPipeline.Build(storage, new InProcessQueue(), new AesGcmSecretProtector(Key), Configure, log, s =>
+            {
+                s.AddSingleton<IJobEventBus>(events).AddSingleton(budget ?? new RateLimitBudgetOptions());
+                if (embedding is not null) s.AddSingleton(embedding);
+            });
             return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
         }
 
@@ -65,8 +71,12 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         {
             await using var queue = await TestServers.ConnectRabbitMqAsync(QueuePrefix, ct);
             var shared = budget ?? new RateLimitBudgetOptions();
-            var host = TestPipeline.Build(pg, queue, new AesGcmSecretProtector(Key), Configure, log, s => s.AddSingleton<IJobEventBus>(events).AddSingleton(shared)
-                .AddSingleton(new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, shared))));
+            var host = TestPipeline.Build(pg, queue, new AesGcmSecretProtector(Key), Configure, log, s =>
+            {
+                s.AddSingleton<IJobEventBus>(events).AddSingleton(shared)
+                    .AddSingleton(new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, shared)));
+                if (embedding is not null) s.AddSingleton(embedding);
+            });
             return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
         }
     }

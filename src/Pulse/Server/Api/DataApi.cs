@@ -1,11 +1,11 @@
 using System.Globalization;
-using Microsoft.Extensions.AI;
+using Pulse.Core.Search;
 using Pulse.Core.Storage;
 using Pulse.Server.Auth;
 
 namespace Pulse.Server.Api;
 
-/// <summary>The synced data of the caller's tenant: repositories, pull requests with their children, semantic search.</summary>
+/// <summary>The synced data of the caller's tenant: repositories, pull requests with their children, hybrid search.</summary>
 public static class DataApi
 {
     private static readonly string[] States = ["OPEN", "CLOSED", "MERGED"];
@@ -42,22 +42,20 @@ public static class DataApi
         return Results.Ok(await store.ListAsync(new PullRequestQuery(ApiKeyAuthentication.TenantOf(http), repo, state, author, since, page, size), ct));
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext http, IVectorStore vectors, EmbeddingSearch search, CancellationToken ct)
+    /// <summary>GET /api/search?q=…&amp;repo=&amp;author=&amp;state=&amp;kind=&amp;since=&amp;until=&amp;limit=&amp;mode=: hybrid search, each hit with its PR's link.</summary>
+    private static async Task<IResult> SearchAsync(HttpContext http, HybridSearch search, CancellationToken ct)
     {
         var q = http.Request.Query;
-        var text = q["q"].ToString();
-        if (string.IsNullOrWhiteSpace(text)) return Errors.Bad("q (the text to look for) is required.");
-        if (text.Length > 2000) return Errors.Bad("q must be at most 2000 characters.");
         if (!TryInt(q["limit"], 10, 1, 100, out var limit)) return Errors.Bad("limit must be between 1 and 100.");
-        if (search.Generator is null)
-            return Results.Json(new { error = "Search is off: this server runs with --no-embeddings." }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        var vector = (await search.Generator.GenerateAsync([text], cancellationToken: ct))[0].Vector.ToArray();
-        var repo = q["repo"].ToString() is { Length: > 0 } r ? r : null;
-        var hits = await vectors.SearchAsync(ApiKeyAuthentication.TenantOf(http), search.Model, vector, repo, limit, ct);
+        var parsed = SearchRequest.Parse(ApiKeyAuthentication.TenantOf(http), q["q"].ToString(), limit, name => q[name].ToString() is { Length: > 0 } v ? v : null);
+        if (parsed.Error is not null) return Errors.Bad(parsed.Error);
+        if (parsed.Mode == SearchMode.Vector && !search.HasVectors)
+            return Results.Json(new { error = "Vector search is off: this server runs with --no-embeddings." }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var hits = await search.SearchAsync(parsed.Query!, parsed.Mode, ct);
         return Results.Ok(hits.Select(h => new
         {
-            kind = h.Table switch { "prs" => "pull_request", "prs_commits" => "commit", "prs_reviews" => "review", _ => "comment" },
-            row_id = h.RowId, score = Math.Round(h.Score, 4), repository = h.Repository, pull_request_number = h.PullRequestNumber, title = h.Title, snippet = h.Snippet,
+            kind = h.Kind, row_id = h.RowId, score = Math.Round(h.Score, 5), repository = h.Repository, pull_request_number = h.PullRequestNumber,
+            pull_request_url = h.PullRequestUrl, title = h.Title, state = h.State, author = h.Author, at = h.At, snippet = h.Snippet,
         }));
     }
 
@@ -68,6 +66,3 @@ public static class DataApi
         return int.TryParse(raw.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
     }
 }
-
-/// <summary>The embedding generator search uses (the pipeline's), or null when embeddings are off.</summary>
-public sealed record EmbeddingSearch(IEmbeddingGenerator<string, Embedding<float>>? Generator, string Model);

@@ -52,8 +52,16 @@ public sealed class JobsAndDataApiTests
         Assert.True(detail.TryGetProperty("threads", out _) && detail.TryGetProperty("comments", out _));
         foreach (var bad in new[] { "state=weird", "page=0", "page_size=101", "updated_since=yesterday" })
             Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/prs?{bad}", ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/api/search?q=test", ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/search?q=", ct)).StatusCode);
+        // Without embeddings search is keyword-only: the PR's own title finds it, linked to its PR; vector search is refused.
+        var title = first.GetProperty("title").GetString()!;
+        var hits = await ServerHarness.ReadAsync(await client.GetAsync($"/api/search?q={Uri.EscapeDataString(title)}&kind=pr&limit=100", ct));
+        Assert.Contains(hits.EnumerateArray(), h => h.GetProperty("repository").GetString() == repoName
+            && h.GetProperty("pull_request_number").GetInt64() == first.GetProperty("number").GetInt64()
+            && h.GetProperty("pull_request_url").GetString()!.EndsWith($"/{repoName.Split('/')[^1]}/pull/{first.GetProperty("number").GetInt64()}", StringComparison.Ordinal));
+        Assert.All(hits.EnumerateArray(), h => Assert.Equal("pr", h.GetProperty("kind").GetString()));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/api/search?q=test&mode=vector", ct)).StatusCode);
+        foreach (var bad in new[] { "q=", "q=x&kind=issue", "q=x&state=weird", "q=x&since=yesterday", "q=x&mode=fuzzy", "q=x&since=2025-02-01&until=2025-01-01" })
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/search?{bad}", ct)).StatusCode);
 
         // Settings: schedule at least 1 minute, retry below the schedule.
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync($"/api/jobs/{jobId}/settings", new { schedule_interval_minutes = 0 }, ct)).StatusCode);

@@ -1,0 +1,41 @@
+using Pulse.Core.Search;
+
+namespace Pulse.Core.Tests.Search;
+
+public sealed class SearchTextTests
+{
+    // What each identifier style is indexed as: its parts (found by a word of it) and one joined token (found by the identifier).
+    [Theory]
+    [InlineData("fails with ERR_CONN_RESET_42.", "fails with err conn reset 42 errconnreset42")]
+    [InlineData("see PROJ-1234", "see proj 1234 proj1234")]
+    [InlineData("parseHeaderV2()", "parse header v2 parseheaderv2")]
+    [InlineData("HTTPServer", "http server httpserver")]
+    [InlineData("a1b2c3d4e5f60718", "a1b2c3d4e5f60718")]
+    [InlineData("Grüße\nWelt", "grüße welt")]
+    public void Index_Identifiers_IndexedAsPartsAndJoinedToken(string text, string expected) =>
+        Assert.Equal(expected, SearchText.Index(text));
+
+    [Theory]
+    [InlineData("ERR_CONN_RESET_42", "errconnreset42")]
+    [InlineData("proj-1234", "proj1234")]
+    [InlineData("parseHeader", "parseheader")]
+    [InlineData("a1b2c3d", "a1b2c3d")]
+    public void Terms_Identifier_LooksForItsJoinedTokenAsAPrefix(string query, string token) =>
+        Assert.Equal([new SearchTerm(token, true)], SearchText.Terms(query));
+
+    [Fact]
+    public void Terms_EveryQueryTokenIsAnIndexToken_SoIdentifierAndWordQueriesMatchTheIndex()
+    {
+        var index = SearchText.Index("The client gives up with ERR_CONN_RESET_42 in parseHeaderV2 (PROJ-1234)").Split(' ');
+
+        foreach (var query in new[] { "ERR_CONN_RESET_42", "err_conn_reset_42", "conn reset", "PROJ-1234", "parseHeaderV2", "header" })
+            Assert.All(SearchText.Terms(query), t => Assert.Contains(index, token => t.Prefix ? token.StartsWith(t.Token, StringComparison.Ordinal) : token == t.Token));
+    }
+
+    [Fact]
+    public void Terms_PunctuationOnlyOrOneLetter_NoTermsOrNoPrefix()
+    {
+        Assert.Empty(SearchText.Terms("?!-- ::"));
+        Assert.Equal([new SearchTerm("a", false)], SearchText.Terms("a"));
+    }
+}
