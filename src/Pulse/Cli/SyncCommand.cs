@@ -15,8 +15,12 @@ public static class SyncCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--github-url") { Description = "GitHub GraphQL endpoint, e.g. https://api.github.com/graphql", Required = true };
-        var token = new Option<string?>("--token") { Description = "GitHub token (default: $GITHUB_TOKEN). Never logged, stored encrypted." };
+        var url = new Option<string>("--github-url")
+        {
+            Description = "GitHub: https://api.github.com (the default) or Enterprise Server's https://HOST (…/api/graphql and …/api/v3 work too)",
+            DefaultValueFactory = _ => GitHubEndpoints.DotCom.GraphQL.ToString(),
+        };
+        var auth = new GitHubAuthOptions();
         var owner = new Option<string>("--owner") { Description = "Organisation or user whose repositories to sync", Required = true };
         var repos = new Option<string[]>("--repo") { Description = "Only these repositories (repeatable; NAME or PREFIX*)", AllowMultipleArgumentsPerToken = true };
         var database = new Option<string>("--database") { Description = "sqlite:PATH (default sqlite:pulse.db)", DefaultValueFactory = _ => DatabaseOption.Default };
@@ -33,7 +37,7 @@ public static class SyncCommand
 
         var command = new Command("sync", "Sync an organisation's pull requests, commits, reviews and comments into the database.")
         {
-            url, token, owner, repos, database, since, noEmbeddings, quiet, queue, quietTimeout, workerWait,
+            url, auth.Tokens, auth.AppId, auth.AppKey, auth.InstallationId, owner, repos, database, since, noEmbeddings, quiet, queue, quietTimeout, workerWait,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,10 +45,9 @@ public static class SyncCommand
             {
                 var options = new SyncOptions
                 {
-                    GraphQLUrl = ParseUrl(parse.GetValue(url)!),
+                    GraphQLUrl = GitHubEndpoints.Parse(parse.GetValue(url)!).GraphQL,
                     Owner = ParseOwner(parse.GetValue(owner)!),
-                    Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("GITHUB_TOKEN")
-                        ?? throw new ArgumentException("No GitHub token: pass --token or set GITHUB_TOKEN."),
+                    Credentials = auth.Read(parse),
                     Repositories = parse.GetValue(repos) ?? [],
                     Since = ParseSince(parse.GetValue(since)),
                     Embeddings = !parse.GetValue(noEmbeddings),
@@ -119,10 +122,6 @@ public static class SyncCommand
         return 1;
     }
 
-    private static Uri ParseUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri : throw new ArgumentException($"--github-url must be an http(s) URL, not '{value}'.");
-
     private static string ParseOwner(string value) =>
         System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
             ? value : throw new ArgumentException($"--owner '{value}' is not a GitHub login (letters, digits and hyphens, at most 39).");
@@ -136,19 +135,30 @@ public static class SyncCommand
 /// <summary>One line of progress: status, per-step done/total, points, ETA.</summary>
 public static class ProgressLine
 {
-    public static string Format(JobStatus status, RateLimitInfo? rate, TimeSpan elapsed)
+    public static string Format(JobStatus status, GitHubConnection? connection, TimeSpan elapsed)
     {
         var steps = string.Join(" | ", status.Steps.Values.OrderBy(s => s.Order).Select(s =>
             $"{s.DisplayName} {s.Progress.Done}/{s.Progress.Total} [{Short(s.Extraction)}{Short(s.Transform)}{Short(s.Embedding)}]"));
         var done = status.Steps.Values.Sum(s => s.Progress.Done);
         var total = status.Steps.Values.Sum(s => s.Progress.Total);
         var eta = done > 0 && total > done ? $" ETA {TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done):mm\\:ss}" : "";
-        var points = rate is null ? "" : $" | points used {rate.Used}, left {rate.Remaining}";
+        var points = Points(connection);
         var paused = status.RateLimitResumeAt is { } at ? $" | paused until {at:HH:mm:ss}" : "";
         // A failed run names its failed items and the first cause (see RunCoordinator).
         var failed = status.Overall == OverallStatus.Failed && status.Error is { } error ? $" | {error}" : "";
         return $"[{elapsed:mm\\:ss}] {status.Overall} {steps}{points}{paused}{eta}{failed}";
     }
+
+    /// <summary>Points of every account summed; Enterprise Server with rate limiting off has none to show, and says so.</summary>
+    private static string Points(GitHubConnection? connection) =>
+        connection is null ? ""
+        : connection.Combined is { } rate ? $" | points used {rate.Used}, left {rate.Remaining}{Accounts(connection)}"
+        : connection.RateLimitNotEnforced ? " | rate limit: not enforced"
+        : "";
+
+    private static string Accounts(GitHubConnection connection) =>
+        connection.Accounts.Count < 2 ? ""
+        : " (" + string.Join(", ", connection.Accounts.Select(a => a.IsActive ? $"{a.Name} {a.Budget.Current?.Remaining.ToString(CultureInfo.InvariantCulture) ?? "?"}" : $"{a.Name} revoked")) + ")";
 
     // Extraction / transform / embedding: . idle, > running, ✓ finished, x failed.
     private static char Short(string state) => state switch
