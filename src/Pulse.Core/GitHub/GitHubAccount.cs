@@ -115,5 +115,10 @@ public sealed class GitHubLane
         {
             throw new GitHubTokenSetAsideException($"A token of {Account.Name} was set aside: {e.Message}");
         }
+        catch (GitHubAuthException) when (connection.Accounts.Sum(a => a.TokenCount) > 1)
+        {
+            // The pool's last token: the failure names every account and why it was set aside.
+            throw new GitHubAuthException(connection.AllRefused());
+        }
     }
 }

@@ -28,9 +28,7 @@ public sealed class GitHubConnection
         lock (_gate)
         {
             var live = Accounts.Where(a => a.IsActive).ToList();
-            if (live.Count == 0)
-                throw new GitHubAuthException(Accounts.Count == 1 && Accounts[0].TokenCount == 1 ? Accounts[0].SetAsideReason ?? AllRefused
-                    : $"{AllRefused} ({string.Join("; ", Accounts.Select(a => $"{a.Name}: {a.SetAsideReason}"))})");
+            if (live.Count == 0) throw new GitHubAuthException(AllRefused());
             _turn++;
             var ranked = live.Select((a, i) => (Account: a, Headroom: a.Headroom(), Order: (i + _turn) % live.Count)).ToList();
             var usable = ranked.Where(r => r.Headroom > 0).ToList();
@@ -41,7 +39,10 @@ public sealed class GitHubConnection
         }
     }
 
-    private const string AllRefused = "GitHub refused every token of the integration: update its tokens and run again.";
+    /// <summary>Why no token is left: a lone token's own refusal, or each account's.</summary>
+    internal string AllRefused() =>
+        Accounts.Count == 1 && Accounts[0].TokenCount == 1 && Accounts[0].SetAsideReason is { } reason ? reason
+        : $"GitHub refused every token of the integration: update its tokens and run again ({string.Join("; ", Accounts.Select(a => $"{a.Name}: {a.SetAsideReason}"))}).";
 
     /// <summary>The summed view of the enforced budgets (for one progress line); null while none answered with one.</summary>
     public RateLimitInfo? Combined

@@ -37,7 +37,7 @@ internal sealed class AppInstallations
         {
             var rsa = RSA.Create();
             rsa.ImportFromPem(app.PublicKeyPem);
-            _keys[app.AppId] = new RsaSecurityKey(rsa);
+            _keys[app.AppId] = new RsaSecurityKey(rsa) { CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
             var points = SimulatedApp.PointsPerHour(app.Repositories ?? (int)repositories, app.Users);
             _installations[app.InstallationId] = new Installation(app,
                 new Account(AccountKind.Installation, app.InstallationId.ToString(CultureInfo.InvariantCulture), app.InstallationId, points));

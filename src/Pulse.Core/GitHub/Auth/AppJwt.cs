@@ -23,7 +23,11 @@ public static class AppJwt
             Issuer = appId.ToString(CultureInfo.InvariantCulture),
             IssuedAt = issuedAt.UtcDateTime,
             Expires = (issuedAt + Lifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key), SecurityAlgorithms.RsaSha256),
+            // Uncached: the library caches signers by key id, and a cached signer outlives the RSA object it was made from.
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key), SecurityAlgorithms.RsaSha256)
+            {
+                CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+            },
         });
     }
 }
