@@ -45,7 +45,7 @@ public static class SyncCommand
             {
                 var options = new SyncOptions
                 {
-                    GraphQLUrl = GitHubEndpoints.Parse(parse.GetValue(url)!).GraphQL,
+                    GraphQLUrl = ParseUrl(parse.GetValue(url)!),
                     Owner = ParseOwner(parse.GetValue(owner)!),
                     Credentials = auth.Read(parse),
                     Repositories = parse.GetValue(repos) ?? [],
@@ -120,6 +120,21 @@ public static class SyncCommand
         }
         output.WriteLine($"pulse sync: failed: {result.Error ?? "unknown error"}");
         return 1;
+    }
+
+    /// <summary>The GraphQL endpoint of what the user typed (https://HOST of Enterprise Server, or api.github.com's forms).</summary>
+    private static Uri ParseUrl(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException($"--github-url must be an http(s) URL, not '{value}'.");
+        try
+        {
+            return GitHubEndpoints.Parse(value).GraphQL;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--github-url: {e.Message}");
+        }
     }
 
     private static string ParseOwner(string value) =>

@@ -41,12 +41,18 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     public async Task<string> DatabaseArgumentAsync() => backend == Backend.Sqlite ? $"sqlite:{DatabasePath}" : await PostgresAsync();
 
     public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractOptions? extraction = null,
-        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null)
+        RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null,
+        Pulse.Core.GitHub.Auth.GitHubCredentials? credentials = null, Uri? githubUrl = null, Action<JobStatus, GitHubConnection?>? progress = null,
+        TimeProvider? githubClock = null)
     {
         var events = new InProcessJobEventBus();
         using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
         extraction ??= new ExtractOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
-        var options = new SyncOptions { GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = false, Since = since };
+        var options = new SyncOptions
+        {
+            GraphQLUrl = githubUrl ?? sim.GraphQLUrl, Owner = owner, Credentials = credentials ?? Pulse.Core.GitHub.Auth.GitHubCredentials.FromTokens([token]),
+            Embeddings = false, Since = since,
+        };
         void Configure(PipelineOptions o)
         {
             o.Extract = extraction;
@@ -56,8 +62,15 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         if (backend == Backend.Sqlite)
         {
             var (storage, _) = await SqliteStorage.OpenAsync(DatabasePath, ct);
-            var host = TestPipeline.Build(storage, new InProcessQueue(), new AesGcmSecretProtector(Key), Configure, log, s => s.AddSingleton<IJobEventBus>(events).AddSingleton(budget ?? new RateLimitBudgetOptions()));
-            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
+            var host = TestPipeline.Build(storage, new InProcessQueue(), new AesGcmSecretProtector(Key), Configure, log, s =>
+            {
+                s.AddSingleton<IJobEventBus>(events).AddSingleton(budget ?? new RateLimitBudgetOptions());
+                // GitHub's clock (the simulator's), for the connections alone: installation tokens and budgets are timed on it.
+                if (githubClock is not null)
+                    s.AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<ISecretProtector>(), new HttpClient(),
+                        githubClock, sp.GetRequiredService<RateLimitBudgetOptions>()));
+            });
+            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), ct);
         }
 
         var (pg, db) = await PostgresStorage.OpenAsync(await PostgresAsync(ct), ct);
@@ -67,7 +80,7 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
             var shared = budget ?? new RateLimitBudgetOptions();
             var host = TestPipeline.Build(pg, queue, new AesGcmSecretProtector(Key), Configure, log, s => s.AddSingleton<IJobEventBus>(events).AddSingleton(shared)
                 .AddSingleton(new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, shared))));
-            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
+            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), ct);
         }
     }
 
