@@ -35,7 +35,8 @@ public sealed class ExtractHandler(
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<GitHubTransientException>().Handle<GitHubSecondaryLimitException>().Handle<GitHubRateLimitedException>(),
+            ShouldHandle = new PredicateBuilder().Handle<GitHubTransientException>().Handle<GitHubSecondaryLimitException>().Handle<GitHubRateLimitedException>()
+                .Handle<GitHubTokenSetAsideException>(),
             MaxRetryAttempts = options.MaxAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -45,7 +46,7 @@ public sealed class ExtractHandler(
             DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Exception switch
             {
                 GitHubSecondaryLimitException s => s.RetryAfter,
-                GitHubRateLimitedException => TimeSpan.Zero,
+                GitHubRateLimitedException or GitHubTokenSetAsideException => TimeSpan.Zero,
                 _ => null,
             }),
         })
@@ -116,13 +117,13 @@ public sealed class ExtractHandler(
     }
 
     /// <summary>Reserves the points without waiting; when the token's limit is spent, shows the pause and says until when.</summary>
-    private static async Task<DateTimeOffset?> SpentUntilAsync(GitHubConnection connection, int points, PauseListener pause, CancellationToken ct)
+    private static async Task<DateTimeOffset?> SpentUntilAsync(GitHubLane lane, int points, PauseListener pause, CancellationToken ct)
     {
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var spent = new SpentListener(pause, probe, ct);
         try
         {
-            await connection.Budget.WaitForAsync(points, spent, probe.Token);
+            await lane.Budget.WaitForAsync(points, spent, probe.Token);
             return null;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested && spent.ResumeAt is not null)
@@ -193,7 +194,7 @@ public sealed class ExtractHandler(
         {
             // Out of retries for this message (or GitHub refused the query): count the attempt and let the run go on.
             // Waiting out a limit is no failure of the query: it does not count towards giving it up.
-            var failure = e is GitHubSecondaryLimitException or GitHubRateLimitedException ? new CheckpointRelease()
+            var failure = e is GitHubSecondaryLimitException or GitHubRateLimitedException or GitHubTokenSetAsideException ? new CheckpointRelease()
                 : new CheckpointRelease(CountAttempt: true, FailWith: e.Message, MaxAttempts: options.MaxAttempts);
             await checkpoints.ReleaseAsync(Ids(attempt.Current), _owner, failure, ct);
             await checkpoints.ReleaseAsync(Ids(attempt.TakeDropped()), _owner, new CheckpointRelease(), ct);
@@ -216,14 +217,14 @@ public sealed class ExtractHandler(
         var plan = attempt.Fresh(_planner.Plan(attempt.Current, budgets)!);
         attempt.Keep(plan.Units.Select(u => u.Checkpoint).ToList());
         attempt.Plan = plan;
-        if (await SpentUntilAsync(connection, plan.Points, pause, ct) is { } resumeAt) throw new LimitSpentException(resumeAt);
+        // The account with the most budget left takes the query; when all are spent, the one that resets first.
+        var lane = connection.Pick();
+        if (await SpentUntilAsync(lane, plan.Points, pause, ct) is { } resumeAt) throw new LimitSpentException(resumeAt);
         if (_paused.TryRemove(run.Id, out _)) await pause.ResumedAsync(ct);
         await HandOnAsync(run, attempt, ct);
         try
         {
-            var response = await connection.Client.SendAsync(plan.Text, plan.Variables, ct);
-            if (response.RateLimit is { } info) connection.Budget.Observe(info);
-            return response;
+            return await lane.SendAsync(connection, plan.Text, plan.Variables, ct);
         }
         catch (GitHubTransientException e) when (e.IsTimeout)
         {
@@ -231,11 +232,6 @@ public sealed class ExtractHandler(
             attempt.TimedOut(plan);
             if (plan.Units.Count > 1) budgets.TimedOut(plan.Units);
             else attempt.Shrink(plan.Units[0].Checkpoint);
-            throw;
-        }
-        catch (GitHubRateLimitedException e)
-        {
-            connection.Budget.Exhausted(e.ResetAt);
             throw;
         }
     }

@@ -30,3 +30,6 @@ public sealed class GitHubTransientException(string kind, string message, Except
 
 /// <summary>GitHub refused the query itself (validation errors, no data): a bug on our side or bad input, not retried.</summary>
 public sealed class GitHubQueryException(string message) : GitHubException(message);
+
+/// <summary>GitHub refused one token of a pool, which was set aside: send again at once, on another token.</summary>
+public sealed class GitHubTokenSetAsideException(string message) : GitHubException(message);

@@ -4,33 +4,52 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pulse.Core.GitHub.Auth;
 
 namespace Pulse.Core.GitHub;
 
 /// <summary>
-/// Sends one GraphQL request and classifies the answer. It never retries: retrying is the
-/// extractor's job, because a retry after a timeout must send a smaller query.
+/// Sends one GraphQL request and classifies the answer. It never retries, with one exception: a 401 to a token its source
+/// can renew (an App installation's) is sent once more with the fresh token. Other retries are the extractor's job,
+/// because a retry after a timeout must send a smaller query.
 /// </summary>
-public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string token)
+public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, IGitHubTokenSource tokens)
 {
+    public GitHubGraphQLClient(HttpClient http, Uri endpoint, string token) : this(http, endpoint, new PersonalToken(token))
+    {
+    }
+
     public Uri Endpoint { get; } = endpoint;
 
     public async Task<GraphQLResponse> SendAsync(string query, JsonObject variables, CancellationToken ct)
     {
-        var payload = new JsonObject { ["query"] = query, ["variables"] = variables.DeepClone() };
+        var payload = new JsonObject { ["query"] = query, ["variables"] = variables.DeepClone() }.ToJsonString();
+        var token = await tokens.GetAsync(ct);
+        var (response, body) = await PostAsync(payload, token, ct);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && await tokens.RenewAfterRejectionAsync(token, ct))
+        {
+            response.Dispose();
+            (response, body) = await PostAsync(payload, await tokens.GetAsync(ct), ct);
+        }
+        using (response)
+        {
+            var rateLimit = ReadRateLimitHeaders(response);
+            return Classify(response, body, rateLimit);
+        }
+    }
+
+    private async Task<(HttpResponseMessage Response, byte[] Body)> PostAsync(string payload, string token, CancellationToken ct)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
         {
-            Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("bearer", token);
         request.Headers.UserAgent.ParseAdd("pulse-etl/1.0");
-
-        HttpResponseMessage response;
-        byte[] body;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            body = await response.Content.ReadAsByteArrayAsync(ct);
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return (response, await response.Content.ReadAsByteArrayAsync(ct));
         }
         catch (HttpRequestException e)
         {
@@ -43,12 +62,6 @@ public sealed class GitHubGraphQLClient(HttpClient http, Uri endpoint, string to
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
             throw new GitHubTransientException("timeout", $"No answer from {Endpoint.Host} within {http.Timeout.TotalSeconds:0} s.", e);
-        }
-
-        using (response)
-        {
-            var rateLimit = ReadRateLimitHeaders(response);
-            return Classify(response, body, rateLimit);
         }
     }
 

@@ -16,6 +16,9 @@ public interface IRateLimitBudget
     void Exhausted(DateTimeOffset resetAt);
 
     RateLimitInfo? Current { get; }
+
+    /// <summary>Points that may be spent now above the reserve; null when GitHub has not reported a limit.</summary>
+    int? Headroom => Current?.Remaining;
 }
 
 /// <summary>Told when work stops for the primary limit and when it goes on (the job shows RATE_LIMITED meanwhile).</summary>

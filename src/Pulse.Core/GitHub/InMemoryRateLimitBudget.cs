@@ -9,6 +9,20 @@ public sealed class InMemoryRateLimitBudget(TimeProvider time, RateLimitBudgetOp
 
     public RateLimitInfo? Current { get { lock (_gate) return _current; } }
 
+    public int? Headroom
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_current is not { } c) return null;
+                // A window that has reset gives its whole limit again.
+                var remaining = time.GetUtcNow() >= c.ResetAt + options.ResetMargin ? c.Limit : c.Remaining;
+                return remaining - (int)_reservedPoints - options.ReserveFor(c.Limit);
+            }
+        }
+    }
+
     public async Task WaitForAsync(int points, IRateLimitPauseListener listener, CancellationToken ct)
     {
         var paused = false;

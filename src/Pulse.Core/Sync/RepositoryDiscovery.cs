@@ -31,9 +31,7 @@ public sealed class RepositoryDiscovery(IRepositoryStore repositories)
         var found = new List<RepositoryRow>();
         do
         {
-            await connection.Budget.WaitForAsync(1, pause, ct);
-            using var response = await connection.Client.SendAsync(Query, new JsonObject { ["owner"] = integration.Owner, ["cursor"] = cursor }, ct);
-            if (response.RateLimit is { } info) connection.Budget.Observe(info);
+            using var response = await SendAsync(connection, new JsonObject { ["owner"] = integration.Owner, ["cursor"] = cursor }, pause, ct);
             var owner = response.Data.Prop("repositoryOwner")
                 ?? throw new GitHubQueryException($"GitHub has no user or organisation named '{integration.Owner}'.");
             var page = owner.Prop("repositories") ?? throw new GitHubQueryException($"GitHub listed no repositories for '{integration.Owner}'.");
@@ -54,5 +52,22 @@ public sealed class RepositoryDiscovery(IRepositoryStore repositories)
         while (cursor is not null);
         await repositories.UpsertAsync(integration.TenantId, integration.Id, found, ct);
         return found.Count;
+    }
+
+    /// <summary>One page on the account with the most budget left; a pool token GitHub refuses is set aside and the page asked again.</summary>
+    private static async Task<GraphQLResponse> SendAsync(GitHubConnection connection, JsonObject variables, IRateLimitPauseListener pause, CancellationToken ct)
+    {
+        while (true)
+        {
+            var lane = connection.Pick();
+            await lane.Budget.WaitForAsync(1, pause, ct);
+            try
+            {
+                return await lane.SendAsync(connection, Query, variables, ct);
+            }
+            catch (GitHubTokenSetAsideException)
+            {
+            }
+        }
     }
 }

@@ -5,7 +5,20 @@ public sealed record SyncOptions
 {
     public required Uri GraphQLUrl { get; init; }
     public required string Owner { get; init; }
-    public required string Token { get; init; }
+    /// <summary>How the sync signs in to GitHub: personal tokens or an App installation.</summary>
+    public GitHub.Auth.GitHubCredentials Credentials
+    {
+        get => _credentials ?? throw new InvalidOperationException("A sync needs Credentials (or Token).");
+        init => _credentials = value;
+    }
+
+    private readonly GitHub.Auth.GitHubCredentials? _credentials;
+
+    /// <summary>Shorthand for <see cref="Credentials"/> of one personal token.</summary>
+    public string Token
+    {
+        init => Credentials = GitHub.Auth.GitHubCredentials.FromTokens([value]);
+    }
     public string TenantName { get; init; } = "default";
     public IReadOnlyList<string> Repositories { get; init; } = [];
 

@@ -14,11 +14,11 @@ namespace Pulse.Core.Sync;
 public sealed class SyncRunner(ITenantStore tenants, IIntegrationStore integrations, IJobStore jobs, ISecretProtector secrets, IGitHubConnections connections, JobLauncher launcher,
     PipelineHost host, RunCoordinator coordinator, RunWatchdog watchdog, EmbeddingModel? embedding = null)
 {
-    public async Task<SyncResult> RunAsync(SyncOptions options, Action<JobStatus, RateLimitInfo?>? progress, CancellationToken ct)
+    public async Task<SyncResult> RunAsync(SyncOptions options, Action<JobStatus, GitHubConnection?>? progress, CancellationToken ct)
     {
         var tenant = await tenants.EnsureTenantAsync(options.TenantName, ct);
         var settings = new IntegrationSettings { RepositoryFilters = options.Repositories };
-        var integration = await integrations.EnsureAsync(tenant.Id, options.GraphQLUrl, options.Owner, secrets.Protect(options.Token), settings, ct);
+        var integration = await integrations.EnsureAsync(tenant.Id, options.GraphQLUrl, options.Owner, secrets.Protect(options.Credentials.Serialize()), settings, ct);
         await jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.DiscoveryJobName, ct);
         var job = await jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.Name, ct);
 
@@ -33,12 +33,20 @@ public sealed class SyncRunner(ITenantStore tenants, IIntegrationStore integrati
             return new SyncResult(false, 0, e.Message, 0);
         }
 
-        var connection = await connections.ForIntegrationAsync(tenant.Id, integration.Id, ct);
+        GitHubConnection connection;
+        try
+        {
+            connection = await connections.ForIntegrationAsync(tenant.Id, integration.Id, ct);
+        }
+        catch (GitHubException e)
+        {
+            return new SyncResult(false, run.Id, e.Message, repositories);
+        }
         await host.QueueOutstandingAsync(run, ct);
         await coordinator.AfterCommitAsync(run.Id, ct);
         run = await watchdog.WatchAsync(run, (status, _) =>
         {
-            progress?.Invoke(status, connection.Budget.Current);
+            progress?.Invoke(status, connection);
             return Task.CompletedTask;
         }, ct);
         return new SyncResult(run.Status == RunStatus.Succeeded, run.Id, run.Error, repositories);

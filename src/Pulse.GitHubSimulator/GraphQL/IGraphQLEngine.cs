@@ -38,10 +38,13 @@ public abstract class QueryPlan
 /// <summary>What the host knows at execution time: the account's bucket after charging, and the faults to apply.</summary>
 public sealed record ExecutionContext(
     RateLimitSnapshot RateLimit,
-    string ViewerLogin,
+    string? ViewerLogin,
     PartialFault Fault = PartialFault.None,
     int FaultSeed = 0)
 {
+    /// <summary>False on Enterprise Server with rate limiting off: <c>rateLimit</c> is null. Default true.</summary>
+    public bool RateLimitEnforced { get; init; } = true;
+
     /// <summary>How much slower GitHub is than calibrated: every simulated duration is multiplied by it. Default 1.</summary>
     public double TimingScale { get; init; } = 1;
 

@@ -1,9 +1,10 @@
 namespace Pulse.GitHubSimulator.Http;
 
-/// <summary>What a budget belongs to on GitHub. Tokens of one user share its budgets; an App installation (to come) has its own.</summary>
+/// <summary>What a budget belongs to on GitHub. Tokens of one user share its budgets; an App installation has its own.</summary>
 public enum AccountKind
 {
     User,
+    Installation,
 }
 
 /// <summary>
@@ -12,6 +13,9 @@ public enum AccountKind
 /// </summary>
 public sealed record Account(AccountKind Kind, string Login, long DatabaseId, int PointsPerHour)
 {
+    /// <summary>The login GitHub serves as <c>viewer</c> for the account's tokens; null for an installation, which has no viewer.</summary>
+    public string? ViewerLogin { get; init; }
+
     public string Key => $"{Kind.ToString().ToLowerInvariant()}:{Login}";
 
     /// <summary>The "for user ID N" of GitHub's primary-limit message.</summary>

@@ -28,6 +28,13 @@ internal static class ControlEndpoints
             WithBodyAsync(request, body => new JsonObject { ["revoked"] = server.RevokeToken(TokenOf(body)) }));
         app.MapPost("/_sim/tokens/add", (HttpRequest request) =>
             WithBodyAsync(request, body => new JsonObject { ["added"] = server.AddToken(TokenOf(body), UserOf(body)) }));
+        // {"installation_id": N, "suspended": true|false (default true)}
+        app.MapPost("/_sim/apps/suspend", (HttpRequest request) => WithBodyAsync(request, body => new JsonObject
+        {
+            ["suspended"] = server.SuspendInstallation(
+                body["installation_id"] is JsonValue id && id.TryGetValue<long>(out var n) ? n : throw new ArgumentException("The body needs a number \"installation_id\"."),
+                body["suspended"] is not JsonValue flag || flag.GetValue<bool>()),
+        }));
         app.MapPost("/_sim/repositories/delete", (HttpRequest request) =>
             WithBodyAsync(request, body => server.DeleteRepository((string?)body["owner"] ?? "", (string?)body["repo"] ?? "")));
     }

@@ -22,11 +22,13 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     private readonly SecondaryRateLimit _secondary;
     private readonly FaultInjector _faults;
     private readonly SimulatorAccounts _accounts;
+    private readonly AppInstallations _apps;
 
     private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data, SimulatorAccounts accounts,
-        PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats, AnswerGate answers)
+        PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats, AnswerGate answers, AppInstallations apps)
     {
         _app = app;
+        _apps = apps;
         Answers = answers;
         _accounts = accounts;
         Options = options;
@@ -49,8 +51,11 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     /// <summary>e.g. http://127.0.0.1:5099/ (with the port really bound).</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
-    /// <summary>e.g. http://127.0.0.1:5099/graphql</summary>
-    public Uri GraphQLUrl => new(BaseUrl, "graphql");
+    /// <summary>e.g. http://127.0.0.1:5099/graphql; Enterprise Server's http://127.0.0.1:5099/api/graphql.</summary>
+    public Uri GraphQLUrl => new(BaseUrl, Options.EnterpriseServer ? "api/graphql" : "graphql");
+
+    /// <summary>The REST root: http://127.0.0.1:5099/ as api.github.com's; Enterprise Server's http://127.0.0.1:5099/api/v3/.</summary>
+    public Uri RestUrl => new(BaseUrl, Options.EnterpriseServer ? "api/v3/" : "");
 
     /// <summary>Starts GitHub's engine over <see cref="SimulatorOptions.DatasetPath"/>, or over the synthetic data of <see cref="SimulatorOptions.Synthetic"/>.</summary>
     public static Task<GitHubSimulatorServer> StartAsync(SimulatorOptions options, CancellationToken ct = default)
@@ -80,12 +85,16 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         var secondary = new SecondaryRateLimit(options);
         var faults = new FaultInjector(options);
         var stats = new SimulatorStats();
-        var accounts = new SimulatorAccounts(options.Tokens, options.PointsPerHour);
+        var accounts = new SimulatorAccounts(options.Tokens, options.PointsPerHour, options.ViewerLogin, options.TimeProvider);
         var answers = new AnswerGate();
-        var server = new GitHubSimulatorServer(app, options, data, accounts, primary, secondary, faults, stats, answers);
+        var apps = new AppInstallations(options, accounts, data.Counts.GetValueOrDefault("repositories"));
+        var server = new GitHubSimulatorServer(app, options, data, accounts, primary, secondary, faults, stats, answers, apps);
         var pipeline = new GraphQLPipeline(options, accounts, engine, primary, secondary, faults, stats, answers);
 
-        app.MapPost("/graphql", pipeline.HandleAsync);
+        // github.com serves GraphQL at api.github.com/graphql and REST at its root; Enterprise Server at /api/graphql and /api/v3.
+        var (graphQL, rest) = options.EnterpriseServer ? ("/api/graphql", "/api/v3") : ("/graphql", "");
+        app.MapPost(graphQL, pipeline.HandleAsync);
+        app.MapPost(rest + "/app/installations/{id:long}/access_tokens", (Microsoft.AspNetCore.Http.HttpContext http, long id) => apps.HandleAsync(http, id));
         ControlEndpoints.Map(app, server);
 
         await app.StartAsync(ct);
@@ -121,6 +130,12 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     /// of its own; false when it is already accepted. Throws <see cref="ArgumentException"/> on a malformed token.
     /// </summary>
     public bool AddToken(string token, string? login = null) => _accounts.Add(token, login);
+
+    /// <summary>Suspends (or unsuspends) an App installation: GitHub then refuses it tokens with 403. False when there is none.</summary>
+    public bool SuspendInstallation(long installationId, bool suspended = true) => _apps.Suspend(installationId, suspended);
+
+    /// <summary>The installation's GraphQL points per hour by GitHub's rule; null when there is no such installation.</summary>
+    public int? InstallationPointsPerHour(long installationId) => _apps.PointsPerHour(installationId);
 
     /// <summary>
     /// Deletes a repository with its pull requests, as GitHub does: gone from its owner's listing,

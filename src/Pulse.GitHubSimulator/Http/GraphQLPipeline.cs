@@ -37,7 +37,9 @@ internal sealed class GraphQLPipeline(
         }
 
         stats.Request(token!, account);
-        if (!secondary.TryEnter(account, out var retryAfter))
+        // Enterprise Server with rate limiting off keeps no limit at all.
+        var retryAfter = 0;
+        if (!options.EnterpriseServer && !secondary.TryEnter(account, out retryAfter))
         {
             stats.Error(token!, SimulatorStats.Kinds.Secondary);
             await WriteSecondaryAsync(http, account, requestId, StatusCodes.Status403Forbidden, retryAfter);
@@ -57,7 +59,7 @@ internal sealed class GraphQLPipeline(
         }
         finally
         {
-            secondary.Exit(account, spent);
+            if (!options.EnterpriseServer) secondary.Exit(account, spent);
         }
     }
 
@@ -87,7 +89,7 @@ internal sealed class GraphQLPipeline(
 
         var cost = plan.Cost;
         RateLimitSnapshot snapshot;
-        if (plan.DryRun)
+        if (plan.DryRun || options.EnterpriseServer)
             snapshot = primary.Peek(account, cost.Points, cost.PossibleNodes);
         else if (!primary.TryCharge(account, cost.Points, cost.PossibleNodes, out snapshot))
         {
@@ -101,8 +103,9 @@ internal sealed class GraphQLPipeline(
         var partial = fault switch { FaultKind.Partial => PartialFault.NullNodeWithError, FaultKind.NotFound => PartialFault.NotFound, _ => PartialFault.None };
         // The engine's own choice (which node fails) is drawn from the same seeded sequence.
         var faultSeed = partial == PartialFault.None ? 0 : faults.NextInt(int.MaxValue);
-        var result = engine.Execute(plan, new GraphQL.ExecutionContext(snapshot, options.ViewerLogin, partial, faultSeed)
+        var result = engine.Execute(plan, new GraphQL.ExecutionContext(snapshot, account.ViewerLogin, partial, faultSeed)
         {
+            RateLimitEnforced = !options.EnterpriseServer,
             TimingScale = options.TimingScale,
             ResourceBudget = plan.DryRun ? null : options.ResourceBudget,
         });
@@ -113,7 +116,7 @@ internal sealed class GraphQLPipeline(
         {
             // GitHub stops at its timeout: the points stay charged and more are deducted (changelog 2025-07-21; docs, Timeouts).
             stats.Error(token, SimulatorStats.Kinds.Timeout);
-            stats.Charged(token, primary.Deduct(account, options.TimeoutPenaltyPoints));
+            if (!options.EnterpriseServer) stats.Charged(token, primary.Deduct(account, options.TimeoutPenaltyPoints));
             var spentOnTimeout = Scaled(options.Timeout);
             await DelayAsync(spentOnTimeout + options.Latency, ct);
             // The gateway's answer: GitHub's body, and no rate-limit headers.
@@ -176,11 +179,11 @@ internal sealed class GraphQLPipeline(
         return WriteAsync(http, status, GitHubBodies.SecondaryRateLimit(requestId), primary.Peek(account));
     }
 
-    private static async Task WriteAsync(HttpContext http, int status, byte[] body, RateLimitSnapshot? limit)
+    private async Task WriteAsync(HttpContext http, int status, byte[] body, RateLimitSnapshot? limit)
     {
         var response = http.Response;
         response.StatusCode = status;
-        if (limit is not null) RateLimitHeaders.Write(response.Headers, limit);
+        if (limit is not null && !options.EnterpriseServer) RateLimitHeaders.Write(response.Headers, limit);
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, http.RequestAborted);

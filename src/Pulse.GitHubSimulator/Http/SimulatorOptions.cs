@@ -75,6 +75,18 @@ public sealed record SimulatorOptions
     /// <summary>The login served as <c>viewer</c>. Default "sim-user".</summary>
     public string ViewerLogin { get; init; } = "sim-user";
 
+    /// <summary>GitHub Apps and their installations, whose tokens the simulator issues at POST /app/installations/{id}/access_tokens. Default none.</summary>
+    public IReadOnlyList<SimulatedApp> Apps { get; init; } = [];
+
+    /// <summary>How long an installation token is accepted, on <see cref="TimeProvider"/>'s clock. Default 1 hour (GitHub's); tests shorten it.</summary>
+    public TimeSpan InstallationTokenTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// GitHub Enterprise Server with rate limiting off: served at /api/graphql and /api/v3, no x-ratelimit-* headers,
+    /// <c>rateLimit</c> null, no primary or secondary limit. Default false (github.com).
+    /// </summary>
+    public bool EnterpriseServer { get; init; }
+
     /// <summary>The clock of every window and wait. Default the system clock; tests inject a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -102,6 +114,9 @@ public sealed record SimulatorOptions
             Require(rate is >= 0 and <= 1, $"Fault rate of '{FaultKinds.Name(kind)}' must be in [0, 1], got {rate}.");
         Require(Faults.Values.Sum() <= 1.0 + 1e-9, $"Fault rates must add up to at most 1, got {Faults.Values.Sum()}.");
         Require(!string.IsNullOrEmpty(ViewerLogin), "ViewerLogin must not be empty.");
+        Require(InstallationTokenTtl > TimeSpan.Zero, $"InstallationTokenTtl must be positive, got {InstallationTokenTtl}.");
+        Require(Apps.Select(a => a.InstallationId).Distinct().Count() == Apps.Count, "Each installation id may be given once.");
+        foreach (var app in Apps) app.Validate();
     }
 
     private static void Require(bool condition, string message)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pulse.Core.GitHub;
 using Pulse.Core.Jobs;
 using Spectre.Console;
@@ -13,14 +14,14 @@ namespace Pulse.Cli;
 public static class ProgressDisplay
 {
     /// <summary>Runs <paramref name="work"/>, showing each status it reports; nothing is shown when <paramref name="quiet"/>.</summary>
-    public static async Task<T> RunAsync<T>(TextWriter output, bool quiet, Func<Action<JobStatus, RateLimitInfo?>, Task<T>> work)
+    public static async Task<T> RunAsync<T>(TextWriter output, bool quiet, Func<Action<JobStatus, GitHubConnection?>, Task<T>> work)
     {
         var started = DateTimeOffset.UtcNow;
         if (quiet) return await work((_, _) => { });
         if (!Live(output))
         {
             var meter = new EmbedMeter();
-            return await work((status, rate) => output.WriteLine(ProgressLine.Format(status, rate, DateTimeOffset.UtcNow - started, meter)));
+            return await work((status, connection) => output.WriteLine(ProgressLine.Format(status, connection, DateTimeOffset.UtcNow - started, meter)));
         }
         T result = default!;
         await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
@@ -83,7 +84,7 @@ public sealed class EmbedMeter
 /// <summary>One line of progress: status, per-step done/total, points, ETA, and the embed stage's progress per step.</summary>
 public static class ProgressLine
 {
-    public static string Format(JobStatus status, RateLimitInfo? rate, TimeSpan elapsed, EmbedMeter? meter = null)
+    public static string Format(JobStatus status, GitHubConnection? connection, TimeSpan elapsed, EmbedMeter? meter = null)
     {
         var ordered = status.Steps.Values.OrderBy(s => s.Order).ToList();
         var steps = string.Join(" | ", ordered.Select(s =>
@@ -91,12 +92,23 @@ public static class ProgressLine
         var done = status.Steps.Values.Sum(s => s.Progress.Done);
         var total = status.Steps.Values.Sum(s => s.Progress.Total);
         var eta = done > 0 && total > done ? $" ETA {TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done):mm\\:ss}" : "";
-        var points = rate is null ? "" : $" | points used {rate.Used}, left {rate.Remaining}";
+        var points = Points(connection);
         var paused = status.RateLimitResumeAt is { } at ? $" | paused until {at:HH:mm:ss}" : "";
         // A failed run names its failed items and the first cause (see RunCoordinator).
         var failed = status.Overall == OverallStatus.Failed && status.Error is { } error ? $" | {error}" : "";
         return $"[{elapsed:mm\\:ss}] {status.Overall} {steps}{points}{paused}{eta}{Embedding(ordered, meter)}{failed}";
     }
+
+    /// <summary>Points of every account summed; Enterprise Server with rate limiting off has none to show, and says so.</summary>
+    private static string Points(GitHubConnection? connection) =>
+        connection is null ? ""
+        : connection.Combined is { } rate ? $" | points used {rate.Used}, left {rate.Remaining}{Accounts(connection)}"
+        : connection.RateLimitNotEnforced ? " | rate limit: not enforced"
+        : "";
+
+    private static string Accounts(GitHubConnection connection) =>
+        connection.Accounts.Count < 2 ? ""
+        : " (" + string.Join(", ", connection.Accounts.Select(a => a.IsActive ? $"{a.Name} {a.Budget.Current?.Remaining.ToString(CultureInfo.InvariantCulture) ?? "?"}" : $"{a.Name} revoked")) + ")";
 
     /// <summary>" | embed Commits 120/300 8.1/s ETA 00:22, …" for each step with texts to embed.</summary>
     private static string Embedding(List<StepStatus> steps, EmbedMeter? meter)

@@ -30,9 +30,16 @@ public static class SimulateCommand
             DefaultValueFactory = _ => 1.0,
         };
 
+        var apps = new Option<string[]>("--app")
+        {
+            Description = "A GitHub App installation ID:PUBLIC_KEY_PEM_FILE:INSTALLATION_ID[:REPOS[:USERS]] (repeatable); its budget follows GitHub's rule.",
+        };
+        var tokenTtl = new Option<string>("--installation-token-ttl") { Description = "How long installation tokens live, e.g. 60s, 10m, 1h", DefaultValueFactory = _ => "1h" };
+        var ghes = new Option<bool>("--ghes") { Description = "Be GitHub Enterprise Server with rate limiting off: /api/graphql and /api/v3, no rate limit" };
+
         var command = new Command("simulate", "Serve a GitHub GraphQL API look-alike on http://127.0.0.1:PORT/graphql.")
         {
-            port, dataset, synthetic, seed, faults, latency, tokens, points, window, sleep, timing,
+            port, dataset, synthetic, seed, faults, latency, tokens, points, window, sleep, timing, apps, tokenTtl, ghes,
         };
         command.Subcommands.Add(ConvertFixtures());
         command.Subcommands.Add(Generate());
@@ -61,6 +68,9 @@ public static class SimulateCommand
                     RateWindow = TimeSpan.FromSeconds(parse.GetValue(window)),
                     ProcessingTimeScale = parse.GetValue(sleep),
                     TimingScale = parse.GetValue(timing),
+                    Apps = [.. (parse.GetValue(apps) ?? []).Select(SimulatedApp.Parse)],
+                    InstallationTokenTtl = Duration(parse.GetValue(tokenTtl)!, "--installation-token-ttl"),
+                    EnterpriseServer = parse.GetValue(ghes),
                 };
                 options.Validate();
             }
@@ -81,7 +91,9 @@ public static class SimulateCommand
                 return 2;
             }
             await using var _ = sim;
-            Console.WriteLine($"GitHub simulator listening on {sim.GraphQLUrl}");
+            Console.WriteLine($"GitHub simulator listening on {sim.GraphQLUrl}{(options.EnterpriseServer ? " (Enterprise Server, rate limiting off)" : "")}");
+            foreach (var app in options.Apps)
+                Console.WriteLine($"GitHub App {app.AppId}: installation {app.InstallationId}, {sim.InstallationPointsPerHour(app.InstallationId)} points/h, tokens at {sim.RestUrl}app/installations/{app.InstallationId}/access_tokens");
             Console.WriteLine($"data: {string.Join(", ", sim.DataCounts.Select(c => $"{c.Key}={c.Value}"))}; control: {sim.BaseUrl}_sim/stats");
             try
             {
@@ -93,6 +105,15 @@ public static class SimulateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"90s", "10m", "1h" or a number of seconds.</summary>
+    private static TimeSpan Duration(string text, string option)
+    {
+        var (number, unit) = text.Length > 0 && char.IsLetter(text[^1]) ? (text[..^1], text[^1]) : (text, 's');
+        if (!double.TryParse(number, System.Globalization.CultureInfo.InvariantCulture, out var value) || !(value > 0) || unit is not ('s' or 'm' or 'h'))
+            throw new ArgumentException($"{option} '{text}' must be a positive duration such as 60s, 10m or 1h.");
+        return unit switch { 'h' => TimeSpan.FromHours(value), 'm' => TimeSpan.FromMinutes(value), _ => TimeSpan.FromSeconds(value) };
     }
 
     private static Command ConvertFixtures()

@@ -15,8 +15,12 @@ public static class SyncCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--github-url") { Description = "GitHub GraphQL endpoint, e.g. https://api.github.com/graphql", Required = true };
-        var token = new Option<string?>("--token") { Description = "GitHub token (default: $GITHUB_TOKEN). Never logged, stored encrypted." };
+        var url = new Option<string>("--github-url")
+        {
+            Description = "GitHub: https://api.github.com (the default) or Enterprise Server's https://HOST (…/api/graphql and …/api/v3 work too)",
+            DefaultValueFactory = _ => GitHubEndpoints.DotCom.GraphQL.ToString(),
+        };
+        var auth = new GitHubAuthOptions();
         var owner = new Option<string>("--owner") { Description = "Organisation or user whose repositories to sync", Required = true };
         var repos = new Option<string[]>("--repo") { Description = "Only these repositories (repeatable; NAME or PREFIX*)", AllowMultipleArgumentsPerToken = true };
         var database = new Option<string>("--database") { Description = "sqlite:PATH (default sqlite:pulse.db)", DefaultValueFactory = _ => DatabaseOption.Default };
@@ -33,7 +37,7 @@ public static class SyncCommand
 
         var command = new Command("sync", "Sync an organisation's pull requests, commits, reviews and comments into the database.")
         {
-            url, token, owner, repos, database, since, noEmbeddings, quiet, queue, quietTimeout, workerWait,
+            url, auth.Tokens, auth.AppId, auth.AppKey, auth.InstallationId, owner, repos, database, since, noEmbeddings, quiet, queue, quietTimeout, workerWait,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,8 +47,7 @@ public static class SyncCommand
                 {
                     GraphQLUrl = ParseUrl(parse.GetValue(url)!),
                     Owner = ParseOwner(parse.GetValue(owner)!),
-                    Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("GITHUB_TOKEN")
-                        ?? throw new ArgumentException("No GitHub token: pass --token or set GITHUB_TOKEN."),
+                    Credentials = auth.Read(parse),
                     Repositories = parse.GetValue(repos) ?? [],
                     Since = ParseSince(parse.GetValue(since)),
                     Embeddings = !parse.GetValue(noEmbeddings),
@@ -119,9 +122,20 @@ public static class SyncCommand
         return 1;
     }
 
-    private static Uri ParseUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri : throw new ArgumentException($"--github-url must be an http(s) URL, not '{value}'.");
+    /// <summary>The GraphQL endpoint of what the user typed (https://HOST of Enterprise Server, or api.github.com's forms).</summary>
+    private static Uri ParseUrl(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException($"--github-url must be an http(s) URL, not '{value}'.");
+        try
+        {
+            return GitHubEndpoints.Parse(value).GraphQL;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--github-url: {e.Message}");
+        }
+    }
 
     private static string ParseOwner(string value) =>
         System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")

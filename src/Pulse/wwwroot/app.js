@@ -212,7 +212,8 @@ function setLive(on) { const l = $("#live"); l.textContent = on ? "live" : "offl
 async function loadIntegrations() {
   const list = await api("/api/integrations");
   $("#integrations").replaceChildren(...list.map((i) => h("tr", { "data-integration-id": i.id },
-    h("td", {}, i.owner), h("td", {}, i.github_url), h("td", {}, i.repository_filters.join(", ") || "all"), h("td", {}, i.page_size),
+    h("td", {}, i.owner), h("td", {}, i.github_url), h("td", {}, i.auth === "github_app" ? "GitHub App" : "tokens"), h("td", { class: "accounts" }, accountsText(i.accounts)),
+    h("td", {}, i.repository_filters.join(", ") || "all"), h("td", {}, i.page_size),
     h("td", {}, h("input", { type: "checkbox", checked: i.active, onchange: async (e) => {
       try { await api(`/api/integrations/${i.id}/toggle-active`, { method: "POST", body: JSON.stringify({ active: e.target.checked }) }); }
       catch (err) { toast(err.message); } loadIntegrations().catch(() => {});
@@ -223,18 +224,33 @@ async function loadIntegrations() {
       loadIntegrations().catch(() => {});
     } }, "Delete")))));
 }
+// Each GitHub account's points left (never a token); Enterprise Server without rate limiting says so.
+function accountsText(accounts) {
+  if (!accounts || accounts.length === 0) return "—";
+  return accounts.map((a) => a.status !== "active" ? `${a.account}: ${a.status}`
+    : a.rate_limit === "not enforced" ? `${a.account}: rate limit: not enforced`
+    : a.remaining == null ? `${a.account}: not asked yet` : `${a.account}: ${a.remaining} of ${a.limit} left`).join(" · ");
+}
+function showAuthFields() {
+  const kind = $("#auth-kind").value;
+  for (const el of document.querySelectorAll("[data-auth]")) el.hidden = el.dataset.auth !== kind;
+}
+$("#auth-kind").addEventListener("change", showAuthFields);
 $("#integration-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
+  const auth = f.get("auth") === "github_app"
+    ? { app_id: Number(f.get("app_id")), installation_id: Number(f.get("installation_id")), app_private_key: f.get("app_private_key") }
+    : { tokens: f.get("tokens").split(/\s+/).filter(Boolean) };
   const body = {
-    github_url: f.get("github_url").trim(), owner: f.get("owner").trim(), token: f.get("token"),
+    github_url: f.get("github_url").trim(), owner: f.get("owner").trim(), ...auth,
     repository_filters: f.get("repository_filters").split(",").map((s) => s.trim()).filter(Boolean),
     page_size: Number(f.get("page_size") || 100),
   };
   if (f.get("first_sync_days")) body.first_sync_days = Number(f.get("first_sync_days"));
   try {
     await api("/api/integrations", { method: "POST", body: JSON.stringify(body) });
-    e.target.reset(); $("#integration-error").textContent = ""; toast("Integration added; its job is on the Jobs page.");
+    e.target.reset(); showAuthFields(); $("#integration-error").textContent = ""; toast("Integration added; its job is on the Jobs page.");
     await loadIntegrations();
   } catch (err) { $("#integration-error").textContent = err.message; }
 });

@@ -35,8 +35,8 @@ internal sealed class ExtractHandlerHarness
         Checkpoints = new FakeCheckpointStore([.. Data.Value.Repositories.Select((r, i) =>
             new Checkpoint(i + 1, RunId, 1, i + 1, FetchKind.PullRequests, $"R_{i}", null, null, 5, 0, 100, null, r.Owner, r.Name))]);
         GitHub = new ScriptedGitHub(Data.Value.Engine, Clock);
-        var connection = new GitHubConnection(new GitHubGraphQLClient(new HttpClient(GitHub), new Uri("https://github.test/graphql"), "test-token"),
-            new InMemoryRateLimitBudget(Clock, new RateLimitBudgetOptions()));
+        var connection = new GitHubConnection([new GitHubAccount("token", new InMemoryRateLimitBudget(Clock, new RateLimitBudgetOptions()),
+            [new GitHubGraphQLClient(new HttpClient(GitHub), new Uri("https://github.test/graphql"), "test-token")])]);
         var coordinator = new RunCoordinator(runs, Queue, new InProcessJobEventBus(), Clock);
         Handler = new ExtractHandler(Jobs, runs, Checkpoints, new FakeRepositoryStore(), new FixedConnections(connection), Queue, coordinator, Budgets, Options, Clock);
     }

@@ -43,12 +43,17 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
 
     public async Task<SyncResult> SyncAsync(GitHubSimulatorServer sim, string owner, string token = "sim-token", ExtractOptions? extraction = null,
         RateLimitBudgetOptions? budget = null, DateTimeOffset? since = null, CancellationToken ct = default, Action<string>? log = null,
-        EmbeddingModel? embedding = null)
+        EmbeddingModel? embedding = null, Pulse.Core.GitHub.Auth.GitHubCredentials? credentials = null, Uri? githubUrl = null,
+        Action<JobStatus, GitHubConnection?>? progress = null, TimeProvider? githubClock = null)
     {
         var events = new InProcessJobEventBus();
         using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
         extraction ??= new ExtractOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
-        var options = new SyncOptions { GraphQLUrl = sim.GraphQLUrl, Owner = owner, Token = token, Embeddings = embedding is not null, Since = since };
+        var options = new SyncOptions
+        {
+            GraphQLUrl = githubUrl ?? sim.GraphQLUrl, Owner = owner, Credentials = credentials ?? Pulse.Core.GitHub.Auth.GitHubCredentials.FromTokens([token]),
+            Embeddings = embedding is not null, Since = since,
+        };
         void Configure(PipelineOptions o)
         {
             o.Extract = extraction;
@@ -62,8 +67,12 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
             {
                 s.AddSingleton<IJobEventBus>(events).AddSingleton(budget ?? new RateLimitBudgetOptions());
                 if (embedding is not null) s.AddSingleton(embedding);
+                // GitHub's clock (the simulator's), for the connections alone: installation tokens and budgets are timed on it.
+                if (githubClock is not null)
+                    s.AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<ISecretProtector>(), new HttpClient(),
+                        githubClock, sp.GetRequiredService<RateLimitBudgetOptions>()));
             });
-            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
+            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), ct);
         }
 
         var (pg, db) = await PostgresStorage.OpenAsync(await PostgresAsync(ct), ct);
@@ -77,7 +86,7 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
                     .AddSingleton(new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, shared)));
                 if (embedding is not null) s.AddSingleton(embedding);
             });
-            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, null, ct), ct);
+            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), ct);
         }
     }
 

@@ -147,7 +147,7 @@ internal sealed partial class Executor
     }
 
     /// <summary>GitHub refuses a mutation a token may not make; the simulator's tokens are read-only personal access tokens.</summary>
-    private object? Forbidden(GraphQLField field, ResponsePath path, out bool errored)
+    private object? Forbidden(GraphQLField field, ResponsePath path, out bool errored, string message = "Resource not accessible by personal access token")
     {
         var error = new JsonObject
         {
@@ -155,7 +155,7 @@ internal sealed partial class Executor
             ["path"] = path.ToJson(),
             ["extensions"] = new JsonObject { ["saml_failure"] = false },
             ["locations"] = _plan.Lines!.Locations(field),
-            ["message"] = "Resource not accessible by personal access token",
+            ["message"] = message,
         };
         _errors.Add(error);
         errored = true;
@@ -192,8 +192,9 @@ internal sealed partial class Executor
             case "repositoryOwner":
                 return _store.FindOwner(Arg("login") ?? "")?.Json;
             case "viewer":
-                return _store.FindOwner(_context.ViewerLogin)?.Json
-                    ?? new JsonObject { ["__typename"] = "User", ["login"] = _context.ViewerLogin };
+                // An installation token acts for no user: GitHub refuses it the viewer.
+                if (_context.ViewerLogin is not { } viewer) return Forbidden(field, path, out errored, "Resource not accessible by integration");
+                return _store.FindOwner(viewer)?.Json ?? new JsonObject { ["__typename"] = "User", ["login"] = viewer };
             case "node":
                 result = _store.FindById(Arg("id") ?? "")?.Json ?? NotFound($"Could not resolve to a node with the global id of '{Arg("id")}'.");
                 break;
@@ -214,6 +215,7 @@ internal sealed partial class Executor
                     return null;
                 }).ToList();
             case "rateLimit":
+                if (!_context.RateLimitEnforced) return null;
                 var limit = _context.RateLimit;
                 return new JsonObject
                 {

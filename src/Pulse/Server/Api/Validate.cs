@@ -8,12 +8,20 @@ public static partial class Validate
     public static string? GitHubUrl(string? value, out Uri? uri)
     {
         uri = null;
-        if (string.IsNullOrWhiteSpace(value)) return "github_url is required (the GraphQL endpoint, e.g. https://api.github.com/graphql).";
+        if (string.IsNullOrWhiteSpace(value)) return "github_url is required (https://api.github.com, or https://HOST for Enterprise Server).";
         if (!Uri.TryCreate(value, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
             return "github_url must be an absolute http(s) URL.";
         if (!string.IsNullOrEmpty(parsed.UserInfo)) return "github_url must not carry credentials; send the token in 'token'.";
-        uri = parsed;
-        return null;
+        try
+        {
+            // Stored normalised (the GraphQL endpoint), so https://HOST and https://HOST/api/v3 name one integration.
+            uri = Core.GitHub.GitHubEndpoints.Parse(value).GraphQL;
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
     }
 
     public static string? Owner(string? value) =>

@@ -1,31 +1,32 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using Pulse.Core.GitHub;
-using Pulse.Core.Security;
-using Pulse.Core.Storage;
 using Pulse.Core.Sync;
 
 namespace Pulse.Server.Metrics;
 
-/// <summary>The process's GitHub connections, remembering each token's budget (by a hash prefix, never the token) for the metrics.</summary>
-public sealed class MeteredConnections(GitHubConnections inner, IIntegrationStore integrations, ISecretProtector secrets) : IGitHubConnections
+/// <summary>The process's GitHub connections, remembered per integration so the dashboard and /metrics can show each account's budget (never a token).</summary>
+public sealed class MeteredConnections(GitHubConnections inner) : IGitHubConnections
 {
-    private readonly ConcurrentDictionary<string, IRateLimitBudget> _budgets = new();
+    private readonly ConcurrentDictionary<long, GitHubConnection> _byIntegration = new();
 
     public async Task<GitHubConnection> ForIntegrationAsync(long tenantId, long integrationId, CancellationToken ct)
     {
         var connection = await inner.ForIntegrationAsync(tenantId, integrationId, ct);
-        if (!_budgets.Values.Contains(connection.Budget) && await integrations.GetAsync(tenantId, integrationId, ct) is { } integration)
-        {
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secrets.Unprotect(integration.ProtectedToken))));
-            _budgets[hash[..8]] = connection.Budget;
-        }
+        _byIntegration[integrationId] = connection;
         return connection;
     }
 
-    public void Forget(long integrationId) => inner.Forget(integrationId);
+    public void Forget(long integrationId)
+    {
+        inner.Forget(integrationId);
+        _byIntegration.TryRemove(integrationId, out _);
+    }
 
-    public IEnumerable<(string Token, RateLimitInfo Info)> Budgets() =>
-        _budgets.Select(b => (b.Key, b.Value.Current)).Where(b => b.Current is not null).Select(b => (b.Key, b.Current!));
+    /// <summary>The accounts of the integration as this process last used them; empty before its first query here.</summary>
+    public IReadOnlyList<GitHubAccount> Accounts(long integrationId) =>
+        _byIntegration.TryGetValue(integrationId, out var connection) ? connection.Accounts : [];
+
+    /// <summary>Every account this process spends, with its integration, for the gauges.</summary>
+    public IEnumerable<(long IntegrationId, GitHubAccount Account)> All() =>
+        _byIntegration.SelectMany(c => c.Value.Accounts.Select(a => (c.Key, a)));
 }

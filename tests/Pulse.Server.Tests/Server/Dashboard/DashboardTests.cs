@@ -36,7 +36,11 @@ public sealed class DashboardTests
         await page.ClickAsync("nav a[data-page=integrations]");
         await page.FillAsync("input[name=github_url]", server.Simulator.GraphQLUrl.ToString());
         await page.FillAsync("input[name=owner]", server.Owner);
-        await page.FillAsync("input[name=token]", ServerHarness.SimulatorToken);
+        // The form offers both sign-ins: the App's fields show only when chosen.
+        await page.SelectOptionAsync("#auth-kind", "github_app");
+        await Assertions.Expect(page.Locator("textarea[name=app_private_key]")).ToBeVisibleAsync();
+        await page.SelectOptionAsync("#auth-kind", "tokens");
+        await page.FillAsync("textarea[name=tokens]", ServerHarness.SimulatorToken);
         await page.ClickAsync("#integration-form button[type=submit]");
         await Assertions.Expect(page.Locator("#integrations tr")).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "1-integration.png"), FullPage = true });
@@ -52,6 +56,11 @@ public sealed class DashboardTests
         await Assertions.Expect(page.Locator(".card [data-testid=badge]").First).ToHaveTextAsync("Finished", new() { Timeout = 180_000 });
         await Assertions.Expect(page.Locator(".card .dot.finished")).ToHaveCountAsync(12);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "3-finished.png"), FullPage = true });
+
+        // The integration shows its GitHub account's points left, never the token.
+        await page.ClickAsync("nav a[data-page=integrations]");
+        await Assertions.Expect(page.Locator("#integrations td.accounts")).ToContainTextAsync("of 5000 left");
+        Assert.DoesNotContain(ServerHarness.SimulatorToken, await page.Locator("#integrations").InnerTextAsync());
 
         await page.ClickAsync("nav a[data-page=prs]");
         await Assertions.Expect(page.Locator("#prs tr").First).ToBeVisibleAsync();

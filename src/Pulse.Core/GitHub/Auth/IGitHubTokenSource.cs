@@ -1,0 +1,42 @@
+namespace Pulse.Core.GitHub.Auth;
+
+/// <summary>Gives the token a request is sent with: a personal token as it is, or an App installation's, refreshed before it expires.</summary>
+public interface IGitHubTokenSource
+{
+    ValueTask<string> GetAsync(CancellationToken ct);
+
+    /// <summary>
+    /// GitHub answered 401 to <paramref name="rejected"/>: true when a fresh token replaces it (the request is sent once
+    /// more), false when there is none to be had (a personal token is what it is).
+    /// </summary>
+    ValueTask<bool> RenewAfterRejectionAsync(string rejected, CancellationToken ct);
+}
+
+/// <summary>A personal token: never renewed.</summary>
+public sealed class PersonalToken(string token) : IGitHubTokenSource
+{
+    public ValueTask<string> GetAsync(CancellationToken ct) => ValueTask.FromResult(token);
+
+    public ValueTask<bool> RenewAfterRejectionAsync(string rejected, CancellationToken ct) => ValueTask.FromResult(false);
+}
+
+/// <summary>
+/// Installation tokens kept where every worker of every process finds them (the database, protected), so that one
+/// token serves them all until it is due for refresh.
+/// </summary>
+public interface IInstallationTokenStore
+{
+    /// <summary>The stored token of the installation (by its key), or null.</summary>
+    Task<InstallationToken?> GetAsync(string installationKey, CancellationToken ct);
+
+    Task SaveAsync(string installationKey, InstallationToken token, CancellationToken ct);
+
+    /// <summary>Forgets the token when it is still <paramref name="token"/> (GitHub refused it).</summary>
+    Task ForgetAsync(string installationKey, string token, CancellationToken ct);
+}
+
+/// <summary>An installation token and when GitHub lets it expire (about an hour after it was issued).</summary>
+public sealed record InstallationToken(string Token, DateTimeOffset ExpiresAt)
+{
+    public override string ToString() => $"installation token expiring {ExpiresAt:O}";
+}
