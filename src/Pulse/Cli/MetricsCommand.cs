@@ -30,8 +30,8 @@ public static class MetricsCommand
         var since = new Option<string?>("--since") { Description = "Only PRs merged on or after this date (ISO-8601)" };
         var by = new Option<string>("--by") { Description = "summary: week, repository or author", DefaultValueFactory = _ => "week" };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
-        var database = new Option<string>("--database") { Description = "sqlite:PATH (default sqlite:pulse.db) or a postgres:// URL", DefaultValueFactory = _ => DatabaseOption.Default };
-        var tenant = new Option<string>("--tenant") { Description = "Tenant name", DefaultValueFactory = _ => "default" };
+        var database = new Option<string?>("--database") { Description = "sqlite:PATH (default sqlite:pulse.db, else the demo's sqlite:pulse-demo.db) or a postgres:// URL" };
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant name (default: \"default\" if it exists, else the newest tenant, e.g. the last `pulse demo`'s)" };
         var command = new Command(name, description) { repo, since, format, database, tenant };
         if (name == "summary") command.Options.Add(by);
         command.SetAction(async (parse, ct) =>
@@ -44,8 +44,8 @@ public static class MetricsCommand
             if (!PrMetricsApi.TryDate(parse.GetValue(since), out var from)) return fail("--since must be an ISO-8601 date, e.g. 2026-01-31.");
             try
             {
-                var (storage, _) = await DatabaseOption.OpenAsync(parse.GetValue(database)!, ct);
-                var t = await storage.Tenants.EnsureTenantAsync(parse.GetValue(tenant)!, ct);
+                var (storage, _) = await DatabaseOption.OpenAsync(Database(parse.GetValue(database)), ct);
+                var t = await TenantAsync(storage.Tenants, parse.GetValue(tenant), ct);
                 var repository = parse.GetValue(repo);
                 if (name == "prs")
                 {
@@ -66,5 +66,29 @@ public static class MetricsCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The given database; unnamed, pulse.db when it exists, else the one <c>pulse demo</c> writes. A SQLite file must exist: reading metrics never creates one.</summary>
+    private static string Database(string? given)
+    {
+        var value = given ?? (File.Exists("pulse.db") || !File.Exists("pulse-demo.db") ? DatabaseOption.Default : "sqlite:pulse-demo.db");
+        if (value.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) && value.Length > 7 && !File.Exists(value[7..]))
+            throw new ArgumentException($"no database at {value[7..]} (run `pulse sync` or `pulse demo` first, or give --database).");
+        return value;
+    }
+
+    /// <summary>
+    /// The named tenant; unnamed, "default" (what <c>pulse sync</c> writes) when it exists, else the newest (<c>pulse demo</c>
+    /// makes a tenant per run), said on stderr so the table's source is never a guess.
+    /// </summary>
+    private static async Task<Core.Storage.Tenant> TenantAsync(Core.Storage.ITenantStore tenants, string? name, CancellationToken ct)
+    {
+        if (name is not null)
+            return (await tenants.ListTenantsAsync(ct)).FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"no tenant named '{name}' in this database.");
+        var all = await tenants.ListTenantsAsync(ct);
+        if (all.FirstOrDefault(t => t.Name == "default") is { } fallback) return fallback;
+        if (all.Count == 0) throw new ArgumentException("this database holds no synced data yet (run `pulse sync` or `pulse demo` first).");
+        Console.Error.WriteLine($"pulse metrics: tenant {all[^1].Name} (the newest; --tenant NAME for another)");
+        return all[^1];
     }
 }
