@@ -19,6 +19,9 @@ public sealed class RelationalTenantStore(RelationalDatabase db) : ITenantStore
     public Task<Tenant?> GetTenantAsync(long tenantId, CancellationToken ct) => db.ReadAsync(c =>
         c.QuerySingleOrDefaultAsync<Tenant>("SELECT id AS Id, name AS Name FROM tenants WHERE id = @tenantId", new { tenantId }), ct);
 
+    public Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken ct) => db.ReadAsync(async c =>
+        (IReadOnlyList<Tenant>)(await c.QueryAsync<Tenant>("SELECT id AS Id, name AS Name FROM tenants ORDER BY id")).ToList(), ct);
+
     public Task<ApiKeyRecord> AddKeyAsync(long tenantId, string name, string keyHash, string prefix, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
         var now = db.Now;

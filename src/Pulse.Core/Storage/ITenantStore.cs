@@ -11,6 +11,9 @@ public interface ITenantStore
 
     Task<Tenant?> GetTenantAsync(long tenantId, CancellationToken ct);
 
+    /// <summary>Every tenant, oldest first.</summary>
+    Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken ct);
+
     Task<ApiKeyRecord> AddKeyAsync(long tenantId, string name, string keyHash, string prefix, CancellationToken ct);
 
     /// <summary>The tenant a key hash belongs to, or null.</summary>

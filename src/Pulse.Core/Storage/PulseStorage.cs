@@ -15,4 +15,5 @@ public sealed record PulseStorage(
     IWorkItemStore WorkItems,
     IVectorStore Vectors,
     IPullRequestStore PullRequests,
-    ISearchStore Search);
+    ISearchStore Search,
+    IPrMetricsStore PrMetrics);

@@ -11,6 +11,16 @@ public abstract class TenantStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task ListTenants_OldestFirst()
+    {
+        Assert.Empty(await Stores.Tenants.ListTenantsAsync(Ct));
+        var acme = await Stores.Tenants.EnsureTenantAsync("acme", Ct);
+        var globex = await Stores.Tenants.EnsureTenantAsync("globex", Ct);
+
+        Assert.Equal([acme, globex], await Stores.Tenants.ListTenantsAsync(Ct));
+    }
+
+    [Fact]
     public async Task AddKey_StoredAsItsHash_FindsItsTenantAndNoOther()
     {
         var tenant = (await Stores.Tenants.CreateTenantAsync("acme", Ct))!;

@@ -13,7 +13,7 @@ public static class IntegrationsApi
 {
     /// <summary>Sign-in is one of: <c>token</c> or <c>tokens</c> (personal tokens), or <c>app_id</c> + <c>app_private_key</c> + <c>installation_id</c>.</summary>
     public sealed record IntegrationInput(string? GithubUrl, string? Owner, string? Token, string[]? RepositoryFilters, int? PageSize, int? FirstSyncDays,
-        string[]? Tokens = null, long? AppId = null, string? AppPrivateKey = null, long? InstallationId = null)
+        string[]? Tokens = null, long? AppId = null, string? AppPrivateKey = null, long? InstallationId = null, string[]? BotLogins = null)
     {
         public bool HasCredentials => Token is not null || Tokens is not null || AppId is not null || AppPrivateKey is not null || InstallationId is not null;
     }
@@ -23,14 +23,14 @@ public static class IntegrationsApi
     /// <summary>An integration as shown: its sign-in kind and GitHub accounts' budgets, never a token or key.</summary>
     public sealed record IntegrationView(
         long Id, string Provider, string GithubUrl, string Owner, bool Active, bool HasToken, string[] RepositoryFilters, int PageSize,
-        int? FirstSyncDays, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Auth, IReadOnlyList<AccountView> Accounts);
+        int? FirstSyncDays, string[] BotLogins, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Auth, IReadOnlyList<AccountView> Accounts);
 
     /// <summary>One GitHub account's budget as this server last saw it; <c>rate_limit</c> "not enforced" on Enterprise Server without one.</summary>
     public sealed record AccountView(string Account, string Status, int? Remaining, int? Limit, DateTimeOffset? ResetAt, string RateLimit);
 
     private static IntegrationView View(Integration i, ISecretProtector secrets, MeteredConnections connections) => new(i.Id, i.Provider,
         i.GraphQLUrl.ToString(), i.Owner, i.Active, true, [.. i.Settings.RepositoryFilters], i.Settings.PageSize,
-        i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null, i.CreatedAt, i.UpdatedAt, AuthKind(i, secrets),
+        i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null, [.. i.Settings.BotLogins], i.CreatedAt, i.UpdatedAt, AuthKind(i, secrets),
         [.. connections.Accounts(i.Id).Select(a => new AccountView(a.Name, a.Status, a.Budget.Current?.Remaining, a.Budget.Current?.Limit, a.Budget.Current?.ResetAt,
             a.RateLimitEnforced switch { true => "enforced", false => "not enforced", null => "unknown" }))]);
 
@@ -100,11 +100,13 @@ public static class IntegrationsApi
         GitHubCredentials? credentials = null;
         var reason = Validate.GitHubUrl(input!.GithubUrl, out var url) ?? Validate.Owner(input.Owner)
             ?? (input.HasCredentials ? Credentials(input, out credentials) : "token (or tokens, or app_id + app_private_key + installation_id) is required.")
-            ?? Validate.RepositoryFilters(input.RepositoryFilters) ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays);
+            ?? Validate.RepositoryFilters(input.RepositoryFilters) ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays)
+            ?? Validate.BotLogins(input.BotLogins);
         if (reason is not null) return Errors.Bad(reason);
         var settings = new IntegrationSettings
         {
             RepositoryFilters = input.RepositoryFilters ?? [],
+            BotLogins = Validate.Logins(input.BotLogins),
             PageSize = input.PageSize ?? 100,
             FirstSyncWindow = input.FirstSyncDays is { } days ? TimeSpan.FromDays(days) : null,
         };
@@ -116,7 +118,8 @@ public static class IntegrationsApi
             : Results.Created($"/api/integrations/{created.Id}", View(created, secrets, connections));
     }
 
-    private static async Task<IResult> UpdateAsync(long id, HttpContext http, IIntegrationStore store, ISecretProtector secrets, MeteredConnections connections, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(long id, HttpContext http, IIntegrationStore store, ISecretProtector secrets, MeteredConnections connections,
+        IPrMetricsStore metrics, CancellationToken ct)
     {
         var tenant = ApiKeyAuthentication.TenantOf(http);
         if (await store.GetAsync(tenant, id, ct) is not { } current) return Errors.NotFound("Integration");
@@ -126,19 +129,25 @@ public static class IntegrationsApi
         GitHubCredentials? credentials = null;
         var reason = (input!.GithubUrl is null ? null : Validate.GitHubUrl(input.GithubUrl, out url)) ?? (input.Owner is null ? null : Validate.Owner(input.Owner))
             ?? (input.HasCredentials ? Credentials(input, out credentials) : null) ?? Validate.RepositoryFilters(input.RepositoryFilters)
-            ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays);
+            ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays)
+            ?? Validate.BotLogins(input.BotLogins);
         if (reason is not null) return Errors.Bad(reason);
         var (newUrl, newOwner) = (url ?? current.GraphQLUrl, input.Owner ?? current.Owner);
         if ((await store.ListAsync(tenant, ct)).Any(i => i.Id != id && i.GraphQLUrl == newUrl && string.Equals(i.Owner, newOwner, StringComparison.Ordinal)))
             return Errors.Conflict($"An integration for {newOwner} at {newUrl} already exists.");
-        var settings = input.RepositoryFilters is null && input.PageSize is null && input.FirstSyncDays is null ? null : current.Settings with
+        var bots = input.BotLogins is null ? current.Settings.BotLogins : Validate.Logins(input.BotLogins);
+        var botsChanged = !bots.SequenceEqual(current.Settings.BotLogins, StringComparer.Ordinal);
+        var settings = input.RepositoryFilters is null && input.PageSize is null && input.FirstSyncDays is null && !botsChanged ? null : current.Settings with
         {
             RepositoryFilters = input.RepositoryFilters ?? current.Settings.RepositoryFilters,
+            BotLogins = bots,
             PageSize = input.PageSize ?? current.Settings.PageSize,
             FirstSyncWindow = input.FirstSyncDays is { } days ? TimeSpan.FromDays(days) : current.Settings.FirstSyncWindow,
         };
         await store.UpdateAsync(tenant, id, new IntegrationChange(url, input.Owner, credentials is null ? null : secrets.Protect(credentials.Serialize()), settings), ct);
         connections.Forget(id);
+        // Who is a bot decides reviewers, first reviews and author_is_bot: the stored metrics follow the list at once.
+        if (botsChanged) await metrics.RecomputeAsync(tenant, id, ct);
         return Results.Ok(View((await store.GetAsync(tenant, id, ct))!, secrets, connections));
     }
 
