@@ -29,7 +29,10 @@ async function loadInsights() {
 function insightsFilter() {
   const f = new FormData($("#insights-filters"));
   const filter = new URLSearchParams();
-  for (const k of ["repository", "from", "to"]) if (f.get(k)) filter.set(k, f.get(k));
+  if (f.get("repository")) filter.set("repository", f.get("repository"));
+  // Whole UTC days, both ends included: the API reads a bare date as the day's first instant, and GitHub's times are whole seconds.
+  if (f.get("from")) filter.set("from", f.get("from"));
+  if (f.get("to")) filter.set("to", `${f.get("to")}T23:59:59Z`);
   return filter;
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -47,13 +48,13 @@ public sealed class InsightsPageTests
 
         // The middle half of the merge dates, every repository.
         var merged = allMerged.EnumerateArray().Select(p => p.GetProperty("merged_at").GetDateTimeOffset()).Order().ToArray();
-        var (from, to) = (merged[merged.Length / 4].ToString("yyyy-MM-dd"), merged[merged.Length * 3 / 4].ToString("yyyy-MM-dd"));
+        var (from, to) = (merged[merged.Length / 4].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), merged[merged.Length * 3 / 4].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         asked.Restart();
         await page.SelectOptionAsync("#insights-filters select[name=repository]", "");
         await page.FillAsync("#insights-filters input[name=from]", from);
         await page.FillAsync("#insights-filters input[name=to]", to);
         await page.ClickAsync("#insights-filters button[type=submit]");
-        var (period, _) = await ShowsTheApisAnswersAsync(page, client, new() { ["from"] = from, ["to"] = to }, asked, ct);
+        var (period, _) = await ShowsTheApisAnswersAsync(page, client, new() { ["from"] = from, ["to"] = to + "T23:59:59Z" }, asked, ct);
         AssertNarrowed(all, period);
         Assert.True(period.Breakdown.Length < all.Breakdown.Length);
         await browser.ScreenshotAsync("insights-3-period.png");
