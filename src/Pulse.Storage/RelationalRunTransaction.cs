@@ -50,7 +50,7 @@ internal sealed class RelationalRunTransaction(RelationalDatabase db, DbConnecti
         UPDATE work_items SET state = 'pending', updated_at = @now WHERE run_id = @runId AND step = @step AND stage = 'transform' AND state = 'waiting' RETURNING id
         """, new { runId = run.Id, step, now = db.Now }, tx)).ToList();
 
-    public Task SweepAsync(PipelineStep step, CancellationToken ct) => RunSweep.AfterTransformAsync(db.Dialect, c, tx, run.Id, step);
+    public Task SweepAsync(PipelineStep step, CancellationToken ct) => RunSweep.AfterTransformAsync(db.Dialect, c, tx, run.Id, step, db.Now, ct);
 
     public async Task<bool> FinishAsync(bool succeeded, string? error, DateTimeOffset? syncedUpTo, CancellationToken ct)
     {

@@ -60,6 +60,9 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         var writer = new RowWriter(Dialect, c, tx, batch.TenantId, batch.RunId, ct);
         var changed = new List<(string Table, long Id)>();
         changed.AddRange((await writer.PullRequestsAsync(batch.PullRequests)).Select(id => ("prs", id)));
+        await writer.PullRequestsAsync(batch.ParentPullRequests);
+        await writer.TimelineEventsAsync(batch.TimelineEvents);
+        await writer.LabelsAsync(batch.Labels);
         changed.AddRange((await writer.CommitsAsync(batch.Commits)).Select(id => ("prs_commits", id)));
         changed.AddRange((await writer.ReviewsAsync(batch.Reviews)).Select(id => ("prs_reviews", id)));
         await writer.ThreadsAsync(batch.Threads);

@@ -71,6 +71,22 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
         }).ToList());
     }
 
+    public async Task TimelineEventsAsync(IReadOnlyList<TimelineEventRow> rows)
+    {
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await RunAsync(RowSql.TimelineEvent, rows.Select(x => new object?[]
+        {
+            tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.EventType, x.ActorLogin, x.ActorType, x.RequestedReviewer, x.RequestedReviewerType,
+            x.BeforeCommitOid, x.AfterCommitOid, x.CreatedAt, runId,
+        }).ToList());
+    }
+
+    public async Task LabelsAsync(IReadOnlyList<LabelRow> rows)
+    {
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await RunAsync(RowSql.Label, rows.Select(x => new object?[] { tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.Name, runId }).ToList());
+    }
+
     private async Task<IReadOnlyList<long>> RunAsync(SqlBatch batch, IReadOnlyList<object?[]> rows) =>
         rows.Count == 0 ? [] : (await dialect.RunManyAsync(c, tx, batch, rows, ct)).Select(id => id ?? throw new InvalidOperationException("An upsert returned no id.")).ToList();
 
@@ -115,6 +131,25 @@ internal static class RowSql
             S("authorLogin"), S("authorType"), S("mergedBy"), S("baseRef"), S("headRef"), S("baseOid"), S("headOid"), L("additions"), L("deletions"),
             L("changedFiles"), T("createdAt"), T("updatedAt"), T("closedAt"), T("mergedAt"), L("commitsTotal"), L("reviewsTotal"), L("commentsTotal"),
             L("threadsTotal"), S("hash"), L("runId")]);
+
+    public static readonly SqlBatch TimelineEvent = new("row.timeline_event", """
+        INSERT INTO prs_timeline_events (tenant_id, pr_id, node_id, event_type, actor_login, actor_type, requested_reviewer, requested_reviewer_type,
+          before_commit_oid, after_commit_oid, created_at, last_seen_run_id)
+        VALUES (@tenantId, @prId, @nodeId, @type, @actorLogin, @actorType, @reviewer, @reviewerType, @beforeOid, @afterOid, @createdAt, @runId)
+        ON CONFLICT (tenant_id, node_id) DO UPDATE SET
+          pr_id = excluded.pr_id, event_type = excluded.event_type, actor_login = excluded.actor_login, actor_type = excluded.actor_type,
+          requested_reviewer = excluded.requested_reviewer, requested_reviewer_type = excluded.requested_reviewer_type,
+          before_commit_oid = excluded.before_commit_oid, after_commit_oid = excluded.after_commit_oid, created_at = excluded.created_at,
+          last_seen_run_id = excluded.last_seen_run_id
+        RETURNING id
+        """, [L("tenantId"), L("prId"), S("nodeId"), S("type"), S("actorLogin"), S("actorType"), S("reviewer"), S("reviewerType"), S("beforeOid"),
+            S("afterOid"), T("createdAt"), L("runId")]);
+
+    public static readonly SqlBatch Label = new("row.label", """
+        INSERT INTO prs_labels (tenant_id, pr_id, node_id, name, last_seen_run_id) VALUES (@tenantId, @prId, @nodeId, @name, @runId)
+        ON CONFLICT (tenant_id, pr_id, node_id) DO UPDATE SET name = excluded.name, last_seen_run_id = excluded.last_seen_run_id
+        RETURNING id
+        """, [L("tenantId"), L("prId"), S("nodeId"), S("name"), L("runId")]);
 
     public static readonly SqlBatch Commit = new("row.commit", """
         INSERT INTO prs_commits (tenant_id, pr_id, oid, message, author_name, author_email, author_login, committer_name, committer_email,

@@ -7,11 +7,12 @@ namespace Pulse.Storage;
 
 /// <summary>
 /// What a step does once all its rows of the run are in: remove children GitHub no longer has
-/// (only under PRs whose connections this run fetched completely), and derive the PR metrics.
+/// (only under PRs whose connections this run fetched completely), and derive the PR metrics (the last step, after every
+/// other step's rows are in: <c>pr_metrics</c> of every PR the run touched).
 /// </summary>
 internal static class RunSweep
 {
-    public static async Task AfterTransformAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, long runId, PipelineStep step)
+    public static async Task AfterTransformAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, long runId, PipelineStep step, DateTimeOffset now, CancellationToken ct)
     {
         var kinds = dialect.List(Enum.GetValues<FetchKind>().Where(k => FetchKinds.StepOf(k) == step).Select(FetchKinds.Name));
         // PRs seen in this run, minus those whose fetch of this step failed: their children were not all re-read.
@@ -20,6 +21,11 @@ internal static class RunSweep
               AND NOT EXISTS (SELECT 1 FROM checkpoints f WHERE f.run_id = @runId AND f.status = 'failed' AND {dialect.In("f.kind", "@kinds")} AND f.pr_node_id = p.node_id)
             """;
         var args = new { runId, kinds };
+        if (step == GitHubPrJob.PullRequests)
+        {
+            await c.ExecuteAsync($"DELETE FROM prs_timeline_events WHERE last_seen_run_id <> @runId AND pr_id IN ({refetched})", args, tx);
+            await c.ExecuteAsync($"DELETE FROM prs_labels WHERE last_seen_run_id <> @runId AND pr_id IN ({refetched})", args, tx);
+        }
         if (step == GitHubPrJob.Commits) await DeleteStaleAsync(dialect, c, tx, "prs_commits", refetched, args);
         if (step == GitHubPrJob.Reviews) await DeleteStaleAsync(dialect, c, tx, "prs_reviews", refetched, args);
         if (step == GitHubPrJob.Comments)
@@ -28,6 +34,9 @@ internal static class RunSweep
             await LinkReviewsAsync(c, tx, runId);
             await c.ExecuteAsync($"DELETE FROM prs_review_threads WHERE last_seen_run_id <> @runId AND pr_id IN ({refetched})", args, tx);
             await DeriveMetricsAsync(c, tx, runId);
+            // Every PR whose rows this run wrote: a changed child moves its PR's updatedAt, so the PR was listed again.
+            var integrationId = await c.ExecuteScalarAsync<long>("SELECT integration_id FROM etl_job_runs WHERE id = @runId", args, tx);
+            await PrMetricsSweep.RecomputeAsync(dialect, c, tx, "SELECT id FROM prs WHERE last_seen_run_id = @runId", args, integrationId, now, ct);
         }
     }
 

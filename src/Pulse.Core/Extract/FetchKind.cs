@@ -16,13 +16,17 @@ public enum FetchKind
     ReviewThreads,
     /// <summary>Further comments of one review thread.</summary>
     ThreadComments,
+    /// <summary>A PR's lifecycle events (<see cref="TimelineEventTypes"/>), with the PR's own fields.</summary>
+    TimelineEvents,
+    /// <summary>A PR's labels, with the PR's own fields.</summary>
+    Labels,
 }
 
 public static class FetchKinds
 {
     public static PipelineStep StepOf(FetchKind kind) => kind switch
     {
-        FetchKind.RepositoryHead or FetchKind.PullRequests => GitHubPrJob.PullRequests,
+        FetchKind.RepositoryHead or FetchKind.PullRequests or FetchKind.TimelineEvents or FetchKind.Labels => GitHubPrJob.PullRequests,
         FetchKind.Commits => GitHubPrJob.Commits,
         FetchKind.Reviews => GitHubPrJob.Reviews,
         FetchKind.IssueComments or FetchKind.ReviewThreads or FetchKind.ThreadComments => GitHubPrJob.Comments,
@@ -38,11 +42,19 @@ public static class FetchKinds
         FetchKind.IssueComments => "issue_comments",
         FetchKind.ReviewThreads => "review_threads",
         FetchKind.ThreadComments => "thread_comments",
+        FetchKind.TimelineEvents => "timeline_events",
+        FetchKind.Labels => "labels",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     private static readonly Dictionary<string, FetchKind> ByName =
         Enum.GetValues<FetchKind>().ToDictionary(Name);
+
+    /// <summary>
+    /// Kinds of the PR step whose pages carry the PR's own fields too: the step's transform items run side by side, so a PR's
+    /// events may be written before its listing page is, and their rows need the PR row.
+    /// </summary>
+    public static bool CarriesPullRequest(FetchKind kind) => kind is FetchKind.TimelineEvents or FetchKind.Labels;
 
     public static FetchKind Parse(string name) =>
         ByName.TryGetValue(name, out var kind) ? kind : throw new ArgumentException($"Unknown fetch kind '{name}'.", nameof(name));

@@ -75,7 +75,7 @@ public static class PageReader
             var pageInfo = connection.Value.Prop("pageInfo");
             var hasNext = pageInfo?.Bool("hasNextPage") ?? false;
             var endCursor = pageInfo?.Str("endCursor") ?? cp.Cursor;
-            var total = connection.Value.Int("totalCount") ?? nodes.Count;
+            var total = connection.Value.Int("totalCount") ?? connection.Value.Int("filteredCount") ?? nodes.Count;
             rawUnits.Add(Raw(unit, ok: true));
 
             switch (cp.Kind)
@@ -101,6 +101,11 @@ public static class PageReader
                 case FetchKind.ReviewThreads:
                     foreach (var thread in nodes) DiscoverThreadComments(thread, cp, discovered, totals);
                     advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total));
+                    break;
+
+                case FetchKind.TimelineEvents:
+                    // filteredCount counts the asked items from the cursor on: what is left after this page is exact.
+                    advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total) with { Remaining = Math.Max(0, total - nodes.Count) });
                     break;
 
                 default:
@@ -136,6 +141,8 @@ public static class PageReader
         FetchKind.IssueComments => aliasData.Prop("comments"),
         FetchKind.ReviewThreads => aliasData.Prop("reviewThreads"),
         FetchKind.ThreadComments => aliasData.Prop("comments"),
+        FetchKind.TimelineEvents => aliasData.Prop("timelineItems"),
+        FetchKind.Labels => aliasData.Prop("labelPage"),
         _ => null,
     };
 
@@ -149,7 +156,18 @@ public static class PageReader
             // An empty connection costs nothing to skip: only non-empty ones are fetched.
             if (count > 0) discovered.Add(new NewCheckpoint(listing.RepositoryId, kind, prId, prId, null, count, null));
         }
+        if (pr.TotalCount("labels") is > 0 and var labels) discovered.Add(new NewCheckpoint(listing.RepositoryId, FetchKind.Labels, prId, prId, null, labels, null));
+        // Nothing free tells how many lifecycle events a PR has (the timeline's totalCount counts every item type): every PR
+        // gets one request for them, planned at the size its listing suggests.
+        discovered.Add(new NewCheckpoint(listing.RepositoryId, FetchKind.TimelineEvents, prId, prId, null, ExpectedTimelineEvents(pr), null));
     }
+
+    /// <summary>
+    /// A planning guess of a PR's lifecycle events, never a stop condition: a merged or closed PR has its closing events, most
+    /// reviews were requested first, and one more for a draft change or a force push.
+    /// </summary>
+    public static long ExpectedTimelineEvents(JsonElement pr) =>
+        (pr.Str("state") is "MERGED" ? 2 : pr.Str("state") is "CLOSED" ? 1 : 0) + pr.TotalCount("reviews") + 1;
 
     /// <summary>Every thread with comments gets a checkpoint of its own: its comments are asked of the thread, not nested under the PR's threads.</summary>
     private static void DiscoverThreadComments(JsonElement thread, Checkpoint threads, List<NewCheckpoint> discovered, Dictionary<string, long> totals)

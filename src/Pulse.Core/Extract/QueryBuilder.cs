@@ -12,6 +12,11 @@ public static class QueryBuilder
 {
     private const string PageInfo = "totalCount pageInfo { hasNextPage endCursor }";
 
+    /// <summary>GitHub's timeline totalCount counts every item type whatever itemTypes says: filteredCount counts the asked ones.</summary>
+    private const string TimelinePageInfo = "filteredCount pageInfo { hasNextPage endCursor }";
+
+    private static readonly string ItemTypes = string.Join(", ", TimelineEventTypes.All);
+
     public static PlannedQuery Build(IReadOnlyList<FetchUnit> units)
     {
         var declarations = new List<string>();
@@ -45,12 +50,22 @@ public static class QueryBuilder
                     fragments.Add("ReviewThreadFields");
                     fragments.Add("ReviewCommentFields");
                     break;
+                case FetchKind.TimelineEvents:
+                    Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
+                    Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields timelineItems(first: {first}, after: $c{i}, itemTypes: [{ItemTypes}]) {{ {TimelinePageInfo} nodes {{ ...TimelineEventFields }} }} }} }}\n");
+                    fragments.Add("PullRequestFields");
+                    fragments.Add("TimelineEventFields");
+                    break;
                 default:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
                     Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
                     var (connection, selection, fragment) = PullRequestConnection(cp.Kind);
-                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ {connection}(first: {first}, after: $c{i}) {{ {PageInfo} nodes {{ {selection} }} }} }} }}\n");
+                    // A page of the PR step's own children carries the PR's fields: its rows must find the PR row, whichever page is written first.
+                    var prFields = FetchKinds.CarriesPullRequest(cp.Kind) ? "...PullRequestFields " : "";
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ {prFields}{connection}(first: {first}, after: $c{i}) {{ {PageInfo} nodes {{ {selection} }} }} }} }}\n");
                     foreach (var f in fragment) fragments.Add(f);
+                    if (prFields.Length > 0) fragments.Add("PullRequestFields");
                     break;
             }
         }
@@ -70,6 +85,8 @@ public static class QueryBuilder
         FetchKind.Commits => ("commits", "...CommitFields", ["CommitFields"]),
         FetchKind.Reviews => ("reviews", "...ReviewFields", ["ReviewFields"]),
         FetchKind.IssueComments => ("comments", "...IssueCommentFields", ["IssueCommentFields"]),
+        // Aliased: the carried PR fields ask labels { totalCount }, and one field may not be asked with two sets of arguments.
+        FetchKind.Labels => ("labelPage: labels", "...LabelFields", ["LabelFields"]),
         // A thread's comments are fetched from the thread itself (ThreadComments): one request per thread either way, and
         // rows nested under another connection's nodes cost GitHub far more time than rows asked of their own parent.
         FetchKind.ReviewThreads => ("reviewThreads", "...ReviewThreadFields comments { totalCount }", ["ReviewThreadFields"]),

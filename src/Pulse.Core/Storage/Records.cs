@@ -33,6 +33,9 @@ public sealed record IntegrationSettings
     /// <summary>How far back a first sync goes; null = the whole history.</summary>
     public TimeSpan? FirstSyncWindow { get; init; }
 
+    /// <summary>Logins counted as bots besides GitHub's Bot accounts and logins ending in [bot] (case-insensitive); default none.</summary>
+    public IReadOnlyList<string> BotLogins { get; init; } = [];
+
     public bool Includes(string repositoryName) =>
         RepositoryFilters.Count == 0 || RepositoryFilters.Any(f => f.EndsWith('*')
             ? repositoryName.StartsWith(f[..^1], StringComparison.OrdinalIgnoreCase)

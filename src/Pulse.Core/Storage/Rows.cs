@@ -38,3 +38,13 @@ public static class CommentTypes
     public const string Issue = "issue";
     public const string Review = "review";
 }
+
+/// <summary>
+/// One lifecycle event of a PR's timeline (issue 13). <see cref="RequestedReviewer"/> is a login, or a team's slug
+/// (<see cref="RequestedReviewerType"/> "Team"); null for a deleted account. Commits are a force push's before and after heads.
+/// </summary>
+public sealed record TimelineEventRow(
+    string PullRequestNodeId, string NodeId, string EventType, string? ActorLogin, string? ActorType,
+    string? RequestedReviewer, string? RequestedReviewerType, string? BeforeCommitOid, string? AfterCommitOid, DateTimeOffset CreatedAt);
+
+public sealed record LabelRow(string PullRequestNodeId, string NodeId, string Name);

@@ -17,7 +17,9 @@ public sealed class SyncRunner(ITenantStore tenants, IIntegrationStore integrati
     public async Task<SyncResult> RunAsync(SyncOptions options, Action<JobStatus, RateLimitInfo?>? progress, CancellationToken ct)
     {
         var tenant = await tenants.EnsureTenantAsync(options.TenantName, ct);
-        var settings = new IntegrationSettings { RepositoryFilters = options.Repositories };
+        // The bot list is edited in the API or dashboard, not on the command line: a sync keeps it.
+        var existing = (await integrations.ListAsync(tenant.Id, ct)).FirstOrDefault(i => i.GraphQLUrl == options.GraphQLUrl && i.Owner == options.Owner);
+        var settings = new IntegrationSettings { RepositoryFilters = options.Repositories, BotLogins = existing?.Settings.BotLogins ?? [] };
         var integration = await integrations.EnsureAsync(tenant.Id, options.GraphQLUrl, options.Owner, secrets.Protect(options.Token), settings, ct);
         await jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.DiscoveryJobName, ct);
         var job = await jobs.EnsureJobAsync(tenant.Id, integration.Id, GitHubPrJob.Name, ct);

@@ -5,8 +5,16 @@ using Pulse.Core.Jobs;
 
 namespace Pulse.Core.Transform;
 
-/// <summary>The rows one step reads out of a stored answer.</summary>
-public sealed record StepRows(List<PullRequestRow> Prs, List<CommitRow> Commits, List<ReviewRow> Reviews, List<ReviewThreadRow> Threads, List<CommentRow> Comments);
+/// <summary>
+/// The rows one step reads out of a stored answer. <see cref="ParentPrs"/> are the PR rows that came along with a page of
+/// the PR's events or labels: written so those rows find their PR, not counted as the step's items.
+/// </summary>
+public sealed record StepRows(List<PullRequestRow> Prs, List<CommitRow> Commits, List<ReviewRow> Reviews, List<ReviewThreadRow> Threads, List<CommentRow> Comments)
+{
+    public List<PullRequestRow> ParentPrs { get; } = [];
+    public List<TimelineEventRow> Events { get; } = [];
+    public List<LabelRow> Labels { get; } = [];
+}
 
 /// <summary>Reads the rows of one or more steps out of a stored answer.</summary>
 public static class PageContent
@@ -38,6 +46,7 @@ public static class PageContent
         var reviews = new List<ReviewRow>();
         var threads = new List<ReviewThreadRow>();
         var comments = new List<CommentRow>();
+        var rows = new StepRows(prs, commits, reviews, threads, comments);
         foreach (var unit in stepUnits)
         {
             if (!aliases.TryGetValue(unit.Alias, out var aliasDocument)) continue;
@@ -51,6 +60,14 @@ public static class PageContent
                     // Incremental runs stop at the first PR older than the cut-off; older ones on the same page are unchanged.
                     prs.AddRange(nodes.TakeWhile(n => unit.Since is null || n.ReqDate("updatedAt") >= unit.Since)
                         .Select(n => PullRequestMapper.Map(n, unit.RepositoryId)));
+                    break;
+                case FetchKind.TimelineEvents:
+                    rows.ParentPrs.Add(PullRequestMapper.Map(aliasData, unit.RepositoryId));
+                    rows.Events.AddRange(nodes.Select(n => TimelineEventMapper.Map(n, prId!)).OfType<TimelineEventRow>());
+                    break;
+                case FetchKind.Labels:
+                    rows.ParentPrs.Add(PullRequestMapper.Map(aliasData, unit.RepositoryId));
+                    rows.Labels.AddRange(nodes.Select(n => LabelMapper.Map(n, prId!)));
                     break;
                 case FetchKind.Commits:
                     commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
@@ -78,6 +95,6 @@ public static class PageContent
                     break;
             }
         }
-        return new StepRows(prs, commits, reviews, threads, comments);
+        return rows;
     }
 }

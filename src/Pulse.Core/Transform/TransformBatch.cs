@@ -14,6 +14,13 @@ public sealed record TransformBatch(
     IReadOnlyList<CommentRow> Comments,
     bool CreateEmbeddingWork)
 {
+    /// <summary>PR rows that came with a page of the PR's events or labels (<see cref="StepRows.ParentPrs"/>): upserted, not counted.</summary>
+    public IReadOnlyList<PullRequestRow> ParentPullRequests { get; init; } = [];
+
+    public IReadOnlyList<TimelineEventRow> TimelineEvents { get; init; } = [];
+
+    public IReadOnlyList<LabelRow> Labels { get; init; } = [];
+
     /// <summary>Items this batch adds to its step's progress.</summary>
     public long ItemCount => PullRequests.Count + Commits.Count + Reviews.Count + Comments.Count;
 }

@@ -98,7 +98,10 @@ public sealed class TransformHandler(IRunStore runs, IWorkItemStore store, IWork
         return items.Select(item =>
         {
             var r = rows[GitHubPrJob.Step(item.Step)];
-            return new TransformBatch(item.WorkItemId, input.RunId, input.TenantId, item.Step, r.Prs, r.Commits, r.Reviews, r.Threads, r.Comments, input.EmbeddingsEnabled);
+            return new TransformBatch(item.WorkItemId, input.RunId, input.TenantId, item.Step, r.Prs, r.Commits, r.Reviews, r.Threads, r.Comments, input.EmbeddingsEnabled)
+            {
+                ParentPullRequests = r.ParentPrs, TimelineEvents = r.Events, Labels = r.Labels,
+            };
         }).ToList();
     }
 

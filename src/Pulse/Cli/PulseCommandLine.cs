@@ -12,6 +12,7 @@ public static class PulseCommandLine
             SyncCommand.Create(),
             WorkerCommand.Create(),
             SearchCommand.Create(),
+            MetricsCommand.Create(),
             DemoCommand.Create(),
             SimulateCommand.Create(),
             ServeCommand.Create(),

@@ -51,6 +51,7 @@ public static class PulseServer
         app.MapJobsApi();
         app.MapPullRequestsApi();
         app.MapSearchApi();
+        app.MapPrMetricsApi();
         app.MapJobFeed();
         app.MapOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics");

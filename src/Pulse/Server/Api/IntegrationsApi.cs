@@ -10,16 +10,18 @@ namespace Pulse.Server.Api;
 /// <summary>GitHub integrations of the caller's tenant. The token is write-only: accepted, encrypted, never returned.</summary>
 public static class IntegrationsApi
 {
-    public sealed record IntegrationInput(string? GithubUrl, string? Owner, string? Token, string[]? RepositoryFilters, int? PageSize, int? FirstSyncDays);
+    public sealed record IntegrationInput(string? GithubUrl, string? Owner, string? Token, string[]? RepositoryFilters, int? PageSize, int? FirstSyncDays,
+        string[]? BotLogins = null);
 
     public sealed record ActiveInput(bool? Active);
 
     public sealed record IntegrationView(
         long Id, string Provider, string GithubUrl, string Owner, bool Active, bool HasToken, string[] RepositoryFilters, int PageSize,
-        int? FirstSyncDays, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+        int? FirstSyncDays, string[] BotLogins, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
     {
         public static IntegrationView Of(Integration i) => new(i.Id, i.Provider, i.GraphQLUrl.ToString(), i.Owner, i.Active, true,
-            [.. i.Settings.RepositoryFilters], i.Settings.PageSize, i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null, i.CreatedAt, i.UpdatedAt);
+            [.. i.Settings.RepositoryFilters], i.Settings.PageSize, i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null,
+            [.. i.Settings.BotLogins], i.CreatedAt, i.UpdatedAt);
     }
 
     public static void MapIntegrationsApi(this IEndpointRouteBuilder app)
@@ -44,11 +46,13 @@ public static class IntegrationsApi
         var (input, error) = await JsonBody.ReadAsync<IntegrationInput>(http.Request, ct);
         if (error is not null) return error;
         var reason = Validate.GitHubUrl(input!.GithubUrl, out var url) ?? Validate.Owner(input.Owner) ?? Validate.Token(input.Token)
-            ?? Validate.RepositoryFilters(input.RepositoryFilters) ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays);
+            ?? Validate.RepositoryFilters(input.RepositoryFilters) ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays)
+            ?? Validate.BotLogins(input.BotLogins);
         if (reason is not null) return Errors.Bad(reason);
         var settings = new IntegrationSettings
         {
             RepositoryFilters = input.RepositoryFilters ?? [],
+            BotLogins = Validate.Logins(input.BotLogins),
             PageSize = input.PageSize ?? 100,
             FirstSyncWindow = input.FirstSyncDays is { } days ? TimeSpan.FromDays(days) : null,
         };
@@ -60,7 +64,8 @@ public static class IntegrationsApi
             : Results.Created($"/api/integrations/{created.Id}", IntegrationView.Of(created));
     }
 
-    private static async Task<IResult> UpdateAsync(long id, HttpContext http, IIntegrationStore store, ISecretProtector secrets, MeteredConnections connections, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(long id, HttpContext http, IIntegrationStore store, ISecretProtector secrets, MeteredConnections connections,
+        IPrMetricsStore metrics, CancellationToken ct)
     {
         var tenant = ApiKeyAuthentication.TenantOf(http);
         if (await store.GetAsync(tenant, id, ct) is not { } current) return Errors.NotFound("Integration");
@@ -69,19 +74,24 @@ public static class IntegrationsApi
         Uri? url = null;
         var reason = (input!.GithubUrl is null ? null : Validate.GitHubUrl(input.GithubUrl, out url)) ?? (input.Owner is null ? null : Validate.Owner(input.Owner))
             ?? (input.Token is null ? null : Validate.Token(input.Token)) ?? Validate.RepositoryFilters(input.RepositoryFilters)
-            ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays);
+            ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays) ?? Validate.BotLogins(input.BotLogins);
         if (reason is not null) return Errors.Bad(reason);
         var (newUrl, newOwner) = (url ?? current.GraphQLUrl, input.Owner ?? current.Owner);
         if ((await store.ListAsync(tenant, ct)).Any(i => i.Id != id && i.GraphQLUrl == newUrl && string.Equals(i.Owner, newOwner, StringComparison.Ordinal)))
             return Errors.Conflict($"An integration for {newOwner} at {newUrl} already exists.");
-        var settings = input.RepositoryFilters is null && input.PageSize is null && input.FirstSyncDays is null ? null : current.Settings with
+        var bots = input.BotLogins is null ? current.Settings.BotLogins : Validate.Logins(input.BotLogins);
+        var botsChanged = !bots.SequenceEqual(current.Settings.BotLogins, StringComparer.Ordinal);
+        var settings = input.RepositoryFilters is null && input.PageSize is null && input.FirstSyncDays is null && !botsChanged ? null : current.Settings with
         {
             RepositoryFilters = input.RepositoryFilters ?? current.Settings.RepositoryFilters,
+            BotLogins = bots,
             PageSize = input.PageSize ?? current.Settings.PageSize,
             FirstSyncWindow = input.FirstSyncDays is { } days ? TimeSpan.FromDays(days) : current.Settings.FirstSyncWindow,
         };
         await store.UpdateAsync(tenant, id, new IntegrationChange(url, input.Owner, input.Token is null ? null : secrets.Protect(input.Token), settings), ct);
         connections.Forget(id);
+        // Who is a bot decides reviewers, first reviews and author_is_bot: the stored metrics follow the list at once.
+        if (botsChanged) await metrics.RecomputeAsync(tenant, id, ct);
         return Results.Ok(IntegrationView.Of((await store.GetAsync(tenant, id, ct))!));
     }
 

@@ -39,6 +39,22 @@ public static partial class Validate
             : $"repository_filters entry '{bad}' is not a repository name (letters, digits, '.', '_', '-'), optionally ending in '*'.";
     }
 
+    /// <summary>Bot logins: GitHub logins, optionally with REST's "[bot]" suffix; at most 500.</summary>
+    public static string? BotLogins(IReadOnlyList<string>? logins)
+    {
+        if (logins is null) return null;
+        if (logins.Count > 500) return "bot_logins may hold at most 500 entries.";
+        var bad = logins.FirstOrDefault(l => l is null || !BotLoginPattern().IsMatch(l.Trim()));
+        return bad is null && logins.All(l => l is not null) ? null : $"bot_logins entry '{bad}' is not a GitHub login (letters, digits and hyphens, optionally ending in [bot]).";
+    }
+
+    /// <summary>Logins as stored: trimmed, one of each (case-insensitive), in the order given.</summary>
+    public static IReadOnlyList<string> Logins(IReadOnlyList<string>? logins) =>
+        [.. (logins ?? []).Select(l => l.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$")]
+    private static partial Regex BotLoginPattern();
+
     [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")]
     private static partial Regex LoginPattern();
 
