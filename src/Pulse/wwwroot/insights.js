@@ -30,10 +30,17 @@ function insightsFilter() {
   const f = new FormData($("#insights-filters"));
   const filter = new URLSearchParams();
   if (f.get("repository")) filter.set("repository", f.get("repository"));
-  // Whole UTC days, both ends included: the API reads a bare date as the day's first instant, and GitHub's times are whole seconds.
+  // Whole UTC days, both ends included: the API reads a bare date as the day's first instant and its `to` is exclusive,
+  // so the period ends where the day after the last one starts.
   if (f.get("from")) filter.set("from", f.get("from"));
-  if (f.get("to")) filter.set("to", `${f.get("to")}T23:59:59Z`);
+  if (f.get("to")) filter.set("to", nextDay(f.get("to")));
   return filter;
+}
+
+function nextDay(isoDate) {
+  const day = new Date(`${isoDate}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
 }
 
 async function fillRepositoryFilter() {

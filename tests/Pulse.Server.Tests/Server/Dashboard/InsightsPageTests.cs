@@ -41,22 +41,25 @@ public sealed class InsightsPageTests
         var repository = byRepository[0].Key;
         asked.Restart();
         await page.SelectOptionAsync("#insights-filters select[name=repository]", repository);
-        var (oneRepository, _) = await ShowsTheApisAnswersAsync(page, client, new() { ["repository"] = repository }, asked, ct);
+        var (oneRepository, repositoryMerged) = await ShowsTheApisAnswersAsync(page, client, new() { ["repository"] = repository }, asked, ct);
         AssertNarrowed(all, oneRepository);
+        Assert.Equal(byRepository[0].Count(), repositoryMerged.GetArrayLength());
         Assert.All(oneRepository.WaitingList, w => Assert.Equal(repository, w.Repository));
         await browser.ScreenshotAsync("insights-2-repository.png");
 
-        // The middle half of the merge dates, every repository.
+        // The middle half of the merge dates, every repository; the page asks up to the start of the day after the last.
         var merged = allMerged.EnumerateArray().Select(p => p.GetProperty("merged_at").GetDateTimeOffset()).Order().ToArray();
-        var (from, to) = (merged[merged.Length / 4].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), merged[merged.Length * 3 / 4].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var (first, last) = (merged[merged.Length / 4].UtcDateTime.Date, merged[merged.Length * 3 / 4].UtcDateTime.Date);
         asked.Restart();
         await page.SelectOptionAsync("#insights-filters select[name=repository]", "");
-        await page.FillAsync("#insights-filters input[name=from]", from);
-        await page.FillAsync("#insights-filters input[name=to]", to);
+        await page.FillAsync("#insights-filters input[name=from]", Day(first));
+        await page.FillAsync("#insights-filters input[name=to]", Day(last));
         await page.ClickAsync("#insights-filters button[type=submit]");
-        var (period, _) = await ShowsTheApisAnswersAsync(page, client, new() { ["from"] = from, ["to"] = to + "T23:59:59Z" }, asked, ct);
+        var (period, periodMerged) = await ShowsTheApisAnswersAsync(page, client, new() { ["from"] = Day(first), ["to"] = Day(last.AddDays(1)) }, asked, ct);
         AssertNarrowed(all, period);
         Assert.True(period.Breakdown.Length < all.Breakdown.Length);
+        // Both days picked are in the period, whole: the unfiltered answer's merges in those days are exactly the filtered answer.
+        Assert.Equal(merged.Count(m => m.UtcDateTime >= first && m.UtcDateTime < last.AddDays(1)), periodMerged.GetArrayLength());
         await browser.ScreenshotAsync("insights-3-period.png");
 
         Assert.True(browser.ConsoleErrors.Count == 0, string.Join("\n", browser.ConsoleErrors));
@@ -81,6 +84,8 @@ public sealed class InsightsPageTests
         Assert.InRange(after, 1, before - 1);
         Assert.True(filtered.WaitingList.Length <= all.WaitingList.Length);
     }
+
+    private static string Day(DateTime day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string VendoredChartVersion()
     {
