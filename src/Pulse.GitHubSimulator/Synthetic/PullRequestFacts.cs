@@ -51,6 +51,8 @@ internal sealed class PullRequestFacts
     public required string HeadRefName { get; init; }
     /// <summary>The commits the pull request lists (none for a pull request without commits), oldest first.</summary>
     public List<string> CommitOids { get; } = [];
+    /// <summary>The authored date of each of <see cref="CommitOids"/>.</summary>
+    public List<DateTimeOffset> CommitDates { get; } = [];
     public List<(DateTimeOffset At, SyntheticActor Author)> Reviews { get; } = [];
     public DateTimeOffset? FirstCommentAt { get; set; }
 }

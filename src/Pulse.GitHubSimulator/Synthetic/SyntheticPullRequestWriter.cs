@@ -7,8 +7,6 @@ namespace Pulse.GitHubSimulator.Synthetic;
 internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticSpec spec, Random random)
 {
     private const long Above2To31 = 2_200_000_000L;
-    // The commits of a pull request listed without any are still drawn, into this, so the data after it stays the same.
-    private readonly Utf8JsonWriter _discard = new(Stream.Null, new JsonWriterOptions { SkipValidation = true });
     private static readonly string[] Users = [.. Enumerable.Range(1, 40).Select(i => $"dev{i:D2}")];
     private static readonly string[] LabelNames = ["bug", "enhancement", "docs", "dependencies", "breaking", "good first issue"];
     private static readonly string[] LabelColors = ["d73a4a", "a2eeef", "0075ca", "0366d6", "b60205", "7057ff"];
@@ -119,12 +117,9 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         }
         json.WriteEndArray();
 
-        json.WritePropertyName("commits");
-        var commitsTo = withoutCommits ? _discard : json;
-        json.WriteStartArray();
-        foreach (var c in commits) WriteCommit(commitsTo, owner, repo, c.Id, c.Oid, c.At, c.Additions, c.Deletions, author.Login);
-        json.WriteEndArray();
-        _discard.Flush();
+        // The commits' text is drawn here, where it always was; they are written after the reviews, whose times decide which
+        // commits came after the first review (rework).
+        var texts = commits.Select(_ => DrawCommitText()).ToList();
 
         var reviewIds = new List<string>();
         json.WriteStartArray("reviews");
@@ -169,6 +164,13 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
 
         json.WriteStartArray("reviewThreads");
         for (var t = 0; t < shape.Threads; t++) WriteThread(shape, t, created, updated, reviewIds, commits[^1].Oid);
+        json.WriteEndArray();
+
+        var authored = _timeline.Rework([.. commits.Select(c => c.At)], facts.Reviews.Count > 0 ? facts.Reviews.Min(r => r.At) : null, closedAt ?? updated);
+        if (!withoutCommits) facts.CommitDates.AddRange(authored);
+        json.WriteStartArray("commits");
+        for (var i = 0; i < commits.Count && !withoutCommits; i++)
+            WriteCommit(json, owner, repo, commits[i].Id, commits[i].Oid, authored[i], commits[i].Additions, commits[i].Deletions, author.Login, texts[i]);
         json.WriteEndArray();
         _timeline.Write(facts, Users);
         json.WriteEndObject();
@@ -216,8 +218,11 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteEndObject();
     }
 
-    /// <summary>Writes one commit to <paramref name="json"/> (the data set, or the discard of a pull request without commits).</summary>
-    private void WriteCommit(Utf8JsonWriter json, string owner, string repo, string id, string oid, DateTimeOffset at, int additions, int deletions, string? login)
+    /// <summary>A commit's message and changed files, drawn in the order the data set always drew them.</summary>
+    private (string Message, int ChangedFiles) DrawCommitText() => ($"{SyntheticText.Title(random)}\n\n{SyntheticText.Sentence(random)}", 1 + random.Next(5));
+
+    private static void WriteCommit(Utf8JsonWriter json, string owner, string repo, string id, string oid, DateTimeOffset at, int additions, int deletions, string? login,
+        (string Message, int ChangedFiles) text)
     {
         var name = login ?? "Former Contributor";
         json.WriteStartObject();
@@ -225,9 +230,9 @@ internal sealed class SyntheticPullRequestWriter(Utf8JsonWriter json, SyntheticS
         json.WriteString("url", $"https://github.com/{owner}/{repo}/commit/{oid}");
         json.WriteStartObject("commit");
         json.WriteString("oid", oid);
-        json.WriteString("message", $"{SyntheticText.Title(random)}\n\n{SyntheticText.Sentence(random)}");
+        json.WriteString("message", text.Message);
         json.WriteNumber("additions", additions); json.WriteNumber("deletions", deletions);
-        json.WriteNumber("changedFiles", 1 + random.Next(5));
+        json.WriteNumber("changedFiles", text.ChangedFiles);
         json.WriteString("authoredDate", Time(at)); json.WriteString("committedDate", Time(at));
         json.WriteString("url", $"https://github.com/{owner}/{repo}/commit/{oid}");
         foreach (var role in new[] { "author", "committer" })

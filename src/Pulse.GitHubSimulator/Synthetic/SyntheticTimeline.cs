@@ -43,6 +43,21 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
         return (drawn, drawn == prAuthor ? "COMMENTED" : state);   // the draw may pick the author too
     }
 
+    /// <summary>
+    /// The commits' authored dates after review: now and then the last commits (never the first) answer the first review,
+    /// authored between it and the end, in order. The others keep their dates (all before the PR was opened).
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> Rework(IReadOnlyList<DateTimeOffset> authored, DateTimeOffset? firstReview, DateTimeOffset end)
+    {
+        var dates = authored.ToList();
+        if (firstReview is not { } review || review >= end || dates.Count < 2 || !Due(History.ReworkAfterReview, _random.NextDouble() < 0.3)) return dates;
+        var k = 1 + _random.Next(Math.Min(3, dates.Count - 1));
+        var at = review;
+        for (var i = dates.Count - k; i < dates.Count; i++)
+            dates[i] = at = Lerp(at, end, 0.1, 0.6) is var next && next > at ? next : at + TimeSpan.FromSeconds(1);
+        return dates;
+    }
+
     /// <summary>Writes "timelineItems": the pull request's lifecycle events, oldest first, consistent with <paramref name="pr"/>.</summary>
     public void Write(PullRequestFacts pr, IReadOnlyList<string> users)
     {
@@ -141,9 +156,12 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
         if (n == 0 || !Due(History.ForcePush, _random.NextDouble() < 0.12)) return;
         var twice = n >= 2 && _random.NextDouble() < 0.25;
         var first = twice ? _random.Next(n - 1) : _random.Next(n);
-        var at = Lerp(pr.Created, end, 0.1, 0.5);
+        var at = pr.Created;
         foreach (var index in twice ? [first, _random.Next(first + 1, n)] : new[] { first })
         {
+            // A push comes after the commit it put at the head was authored (a rework commit may be after the first review).
+            var from = Max(at, pr.CommitDates[index]);
+            at = from < end ? Lerp(from, end, 0.1, 0.5) : from;
             string gone;
             do gone = SyntheticText.Hex(_random, 40); while (pr.CommitOids.Contains(gone));
             Add(events, pr, "HeadRefForcePushedEvent", at, pr.Author, new JsonObject
@@ -152,7 +170,6 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
                 ["afterCommit"] = new JsonObject { ["oid"] = pr.CommitOids[index] },
                 ["ref"] = new JsonObject { ["name"] = pr.HeadRefName, ["prefix"] = "refs/heads/" },
             });
-            at = Lerp(at, end, 0.2, 0.8);
         }
     }
 
@@ -214,10 +231,12 @@ internal sealed class SyntheticTimeline(Utf8JsonWriter json, int seed)
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
     /// <summary>The histories every data set holds at least once.</summary>
     private enum History
     {
         BotAuthor, WithoutCommits, SelfReview, BotReview, GhostReview, StillDraftAfterReturn, DraftReadied, DraftReadiedTwice,
-        TeamRequest, BotRequestWithoutReview, RemovedRequest, ForcePush, ClosedReopenedClosed,
+        TeamRequest, BotRequestWithoutReview, RemovedRequest, ForcePush, ClosedReopenedClosed, ReworkAfterReview,
     }
 }

@@ -201,6 +201,11 @@ async function loadIntegrations() {
   const list = await api("/api/integrations");
   $("#integrations").replaceChildren(...list.map((i) => h("tr", { "data-integration-id": i.id },
     h("td", {}, i.owner), h("td", {}, i.github_url), h("td", {}, i.repository_filters.join(", ") || "all"), h("td", {}, i.page_size),
+    // Saved on change: the server recomputes the integration's PR metrics with the new list at once.
+    h("td", {}, h("input", { name: "bot_logins", value: i.bot_logins.join(", "), placeholder: "none", onchange: async (e) => {
+      try { await api(`/api/integrations/${i.id}`, { method: "PUT", body: JSON.stringify({ bot_logins: logins(e.target.value) }) }); toast("Bot logins saved."); }
+      catch (err) { toast(err.message); } loadIntegrations().catch(() => {});
+    } })),
     h("td", {}, h("input", { type: "checkbox", checked: i.active, onchange: async (e) => {
       try { await api(`/api/integrations/${i.id}/toggle-active`, { method: "POST", body: JSON.stringify({ active: e.target.checked }) }); }
       catch (err) { toast(err.message); } loadIntegrations().catch(() => {});
@@ -211,13 +216,14 @@ async function loadIntegrations() {
       loadIntegrations().catch(() => {});
     } }, "Delete")))));
 }
+function logins(text) { return (text || "").split(",").map((s) => s.trim()).filter(Boolean); }
 $("#integration-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
   const body = {
     github_url: f.get("github_url").trim(), owner: f.get("owner").trim(), token: f.get("token"),
     repository_filters: f.get("repository_filters").split(",").map((s) => s.trim()).filter(Boolean),
-    page_size: Number(f.get("page_size") || 100),
+    page_size: Number(f.get("page_size") || 100), bot_logins: logins(f.get("bot_logins")),
   };
   if (f.get("first_sync_days")) body.first_sync_days = Number(f.get("first_sync_days"));
   try {

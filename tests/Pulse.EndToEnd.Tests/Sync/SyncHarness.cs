@@ -115,6 +115,16 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         return tables;
     }
 
+    /// <summary>The rows <paramref name="sql"/> selects, each a column → canonical text map (timestamps "…Z" with seven decimals, booleans 1/0, null "").</summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> RowsAsync(string sql)
+    {
+        await using var c = await OpenAsync();
+        return [.. (await c.QueryAsync(sql)).Select(r => (IReadOnlyDictionary<string, string>)((IDictionary<string, object?>)r).ToDictionary(x => x.Key, x => Canonical(x.Value)))];
+    }
+
+    /// <summary>A timestamp in the canonical form of <see cref="RowsAsync"/>; null as "".</summary>
+    public static string CanonicalTime(DateTimeOffset? at) => Canonical(at);
+
     /// <summary>Tables of canonical rows as one text, rows sorted, tables in order.</summary>
     public static string Dump(IEnumerable<IEnumerable<string>> tables) =>
         string.Join("\n---\n", tables.Select(rows => string.Join("\n", rows.Order(StringComparer.Ordinal))));
@@ -151,6 +161,18 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         """
         SELECT p.node_id, m.node_id, m.comment_type, t.node_id, v.node_id, m.body, m.author_login, m.path, m.line, m.reply_to_node_id, m.updated_at
         FROM prs_comments m JOIN prs p ON p.id = m.pr_id LEFT JOIN prs_review_threads t ON t.id = m.thread_id LEFT JOIN prs_reviews v ON v.id = m.review_id
+        """,
+        """
+        SELECT p.node_id, e.node_id, e.event_type, e.actor_login, e.actor_type, e.requested_reviewer, e.requested_reviewer_type, e.before_commit_oid,
+          e.after_commit_oid, e.created_at
+        FROM prs_timeline_events e JOIN prs p ON p.id = e.pr_id
+        """,
+        "SELECT p.node_id, l.node_id, l.name FROM prs_labels l JOIN prs p ON p.id = l.pr_id",
+        """
+        SELECT p.node_id, m.opened_as_draft, m.ready_at, m.draft_seconds, m.first_commit_at, m.first_review_at, m.coding_seconds, m.pickup_seconds,
+          m.review_seconds, m.cycle_seconds, m.time_to_merge_seconds, m.review_requests, m.reviewers, m.approvals, m.changes_requested, m.rework_commits,
+          m.force_pushes, m.size, m.changed_files, m.author_is_bot
+        FROM pr_metrics m JOIN prs p ON p.id = m.pr_id
         """,
     ];
 

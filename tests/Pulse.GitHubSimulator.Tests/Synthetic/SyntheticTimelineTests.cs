@@ -77,10 +77,13 @@ public sealed class SyntheticTimelineTests
 
             // Force pushes replaced a head that is gone with one that is listed.
             var oids = pr["commits"]!.AsArray().Select(c => (string)c!["commit"]!["oid"]!).ToHashSet();
+            var authored = pr["commits"]!.AsArray().ToDictionary(c => (string)c!["commit"]!["oid"]!, c => Time(c!["commit"]!["authoredDate"]));
             foreach (var push in Events(pr, "HeadRefForcePushedEvent"))
             {
                 Assert.DoesNotContain((string)push["beforeCommit"]!["oid"]!, oids);
                 Assert.Contains((string)push["afterCommit"]!["oid"]!, oids);
+                // A push puts a commit at the head after it was authored (rework commits come after the first review).
+                Assert.True(authored[(string)push["afterCommit"]!["oid"]!] <= Time(push["createdAt"]));
             }
             if (oids.Count == 0)
             {
@@ -129,6 +132,9 @@ public sealed class SyntheticTimelineTests
         Assert.Contains(prs, p => Events(p, "HeadRefForcePushedEvent").Count > 0);
         Assert.Contains(prs, p => Events(p, "ReopenedEvent").Count > 0 && (string)p["state"]! == "CLOSED");
         Assert.Contains(prs, p => p["commits"]!.AsArray().Count == 0);
+        // Rework: commits authored after the first review, before the PR closed.
+        Assert.Contains(prs, p => p["reviews"]!.AsArray().Count > 0 && p["commits"]!.AsArray().Any(c =>
+            Time(c!["commit"]!["authoredDate"]) > p["reviews"]!.AsArray().Min(r => Time(r!["submittedAt"]))));
         Assert.Contains(prs, p => p["labels"]!.AsArray().Count > 0);
         Assert.Contains(prs, p => (string?)p["author"]?["__typename"] == "Bot");
         Assert.Contains(reviewers, r => (string?)r.Author?["__typename"] == "Bot" && !((string)r.Author!["login"]!).EndsWith("[bot]", StringComparison.Ordinal));
