@@ -27,6 +27,9 @@ public abstract class StoreContract : IAsyncLifetime
 
     protected PulseStorage Stores => _services!.GetRequiredService<PulseStorage>();
 
+    /// <summary>The database itself, for a contract that lays rows down the transform would have written.</summary>
+    protected RelationalDatabase Database => _services!.GetRequiredService<RelationalDatabase>();
+
     public async ValueTask InitializeAsync()
     {
         var services = new ServiceCollection().AddSingleton<TimeProvider>(Clock);

@@ -17,10 +17,12 @@ namespace Pulse.GitHubSimulator.Tests.GraphQL.Execution;
 /// node count or its simulated time fails here.
 /// Re-recorded when the synthetic data gained timelines, bot, ghost and self reviews and PRs without commits (the
 /// executor of that commit gave the old hash on the old data, so only the data moved it), then again on merging both.
+/// Re-recorded for issue 13: only the synthetic generator changed (rework commits authored after the first review, force
+/// pushes after the commit they put at the head); the executor is untouched, so the data alone moved it.
 /// </summary>
 public class ExecutorReferenceOutputTests
 {
-    private const string Recorded = "E9428B0E21DA4585F4E070AA1E0A462C77CF48C8430BD696A38D65F69E2801B1";
+    private const string Recorded = "59B626F390C8405563716345177B6EA46A30DAE19488048F880502E95362ACFA";
 
     private static readonly ExecutionContext Context = new(
         new RateLimitSnapshot(1, 5000, 4999, 1, new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero), 100), "solo-dev");
