@@ -62,6 +62,10 @@ public sealed class SeedBaseline(GraphQLHttp client, string owner, int paralleli
     private const string CommentFields = "id databaseId body author { login } createdAt updatedAt";
     private const string ReviewCommentFields = "id databaseId body author { login } createdAt updatedAt path line originalLine diffHunk replyTo { id } pullRequestReview { id }";
     private const string ThreadFields = "id isResolved isOutdated path line";
+    private const string TimelineTypes = "READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT, REVIEW_REQUEST_REMOVED_EVENT, HEAD_REF_FORCE_PUSHED_EVENT, MERGED_EVENT, CLOSED_EVENT, REOPENED_EVENT";
+    private const string TimelineFields = "__typename ... on Node { id } ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } "
+        + "... on ReviewRequestedEvent { createdAt requestedReviewer { __typename } } ... on ReviewRequestRemovedEvent { createdAt } "
+        + "... on HeadRefForcePushedEvent { createdAt beforeCommit { oid } afterCommit { oid } } ... on MergedEvent { createdAt } ... on ClosedEvent { createdAt } ... on ReopenedEvent { createdAt }";
 
     public override async Task<DataShape> RunAsync(CancellationToken ct)
     {
@@ -95,6 +99,18 @@ public sealed class SeedBaseline(GraphQLHttp client, string owner, int paralleli
             shape.PullRequests[pr.Id].Reviews = await PageAsync(null, async c => PullRequest(await Client.QueryAsync(
                 $"query($o: String!, $n: String!, $p: Int!, $c: String) {{ repository(owner: $o, name: $n) {{ pullRequest(number: $p) {{ reviews(first: 100, after: $c) {{ {Info} nodes {{ {ReviewFields} }} }} }} }} }}",
                 new { o = Owner, n = pr.Repo, p = pr.Number, c }, token)).GetProperty("reviews")));
+
+        // Step 5 (issue 13): each PR's lifecycle events and labels, PR by PR, as the seed pages its other connections.
+        await System.Threading.Tasks.Parallel.ForEachAsync(prs, Parallel(ct), async (pr, token) =>
+        {
+            var target = shape.PullRequests[pr.Id];
+            target.TimelineEvents = await PageAsync(null, async c => PullRequest(await Client.QueryAsync(
+                $"query($o: String!, $n: String!, $p: Int!, $c: String) {{ repository(owner: $o, name: $n) {{ pullRequest(number: $p) {{ timelineItems(first: 100, after: $c, itemTypes: [{TimelineTypes}]) {{ {Info} nodes {{ {TimelineFields} }} }} }} }} }}",
+                new { o = Owner, n = pr.Repo, p = pr.Number, c }, token)).GetProperty("timelineItems"));
+            target.Labels = await PageAsync(null, async c => PullRequest(await Client.QueryAsync(
+                $"query($o: String!, $n: String!, $p: Int!, $c: String) {{ repository(owner: $o, name: $n) {{ pullRequest(number: $p) {{ labels(first: 100, after: $c) {{ {Info} nodes {{ id name }} }} }} }} }}",
+                new { o = Owner, n = pr.Repo, p = pr.Number, c }, token)).GetProperty("labels"));
+        });
 
         // Step 4: comments, PR by PR: issue comments and review threads (each with its comments) in one query (102 requests: 1 point).
         await System.Threading.Tasks.Parallel.ForEachAsync(prs, Parallel(ct), async (pr, token) =>

@@ -8,6 +8,8 @@ public sealed class PrShape
     public required string Repository { get; init; }
     public required int Number { get; init; }
     public long Commits, Reviews, Comments, Threads;
+    /// <summary>Lifecycle events of the eight types Pulse extracts (issue 13), and labels; -1 when the baseline did not fetch them.</summary>
+    public long TimelineEvents = -1, Labels = -1;
     public ConcurrentBag<long> ThreadComments { get; } = [];
 }
 
@@ -23,6 +25,8 @@ public sealed class DataShape
     public long IssueComments => PullRequests.Values.Sum(p => p.Comments);
     public long Threads => PullRequests.Values.Sum(p => p.Threads);
     public long ReviewComments => PullRequests.Values.Sum(p => p.ThreadComments.Sum());
+    public long TimelineEvents => PullRequests.Values.Sum(p => Math.Max(0, p.TimelineEvents));
+    public long Labels => PullRequests.Values.Sum(p => Math.Max(0, p.Labels));
 
     public object Summary() => new
     {
@@ -33,6 +37,8 @@ public sealed class DataShape
         issueComments = IssueComments,
         reviewThreads = Threads,
         reviewComments = ReviewComments,
+        timelineEvents = TimelineEvents,
+        labels = Labels,
         maxCommitsPerPr = PullRequests.Values.Max(p => p.Commits),
         maxIssueCommentsPerPr = PullRequests.Values.Max(p => p.Comments),
         maxThreadsPerPr = PullRequests.Values.Max(p => p.Threads),
@@ -46,7 +52,7 @@ public sealed class DataShape
         Prs == other.Prs && Commits == other.Commits && Reviews == other.Reviews && IssueComments == other.IssueComments
         && Threads == other.Threads && ReviewComments == other.ReviewComments;
 
-    public string Totals() => $"{Prs} PRs, {Commits} commits, {Reviews} reviews, {IssueComments} issue comments, {Threads} threads, {ReviewComments} review comments";
+    public string Totals() => $"{Prs} PRs, {Commits} commits, {Reviews} reviews, {IssueComments} issue comments, {Threads} threads, {ReviewComments} review comments, {TimelineEvents} timeline events, {Labels} labels";
 }
 
 /// <summary>
@@ -54,7 +60,10 @@ public sealed class DataShape
 /// Minimum requests R = discovery listing pages (ceil(repos/100)) + PR listing pages (Σ ceil(prs/100) per repository;
 /// nested totalCount-only connections are free) + one request per non-empty connection page
 /// (Σ over PRs and commits/reviews/comments/reviewThreads of ceil(n/100)) + one per review-thread comment page
-/// (Σ over threads of ceil(n/100)). Packed into queries of at most 149 requests (1 point each):
+/// (Σ over threads of ceil(n/100)) + the PR step's timeline and labels (issue 13): per PR max(1, ceil(events/100)) — nothing
+/// free tells a PR's lifecycle-event count (the timeline's totalCount counts every item type whatever itemTypes says), so
+/// every PR's timeline costs at least one request — and ceil(labels/100) (labels { totalCount } is free). Packed into
+/// queries of at most 149 requests (1 point each):
 /// points ≥ ceil(R / 149). Assumes any requests may share a query (ignores the order in which cursors become known).
 /// </summary>
 public static class LowerBound
@@ -68,6 +77,7 @@ public static class LowerBound
         {
             requests += Pages(pr.Commits) + Pages(pr.Reviews) + Pages(pr.Comments) + Pages(pr.Threads);
             requests += pr.ThreadComments.Sum(Pages);
+            if (pr.TimelineEvents >= 0) requests += Math.Max(1, Pages(pr.TimelineEvents)) + Pages(pr.Labels);
         }
         return (requests, (requests + 148) / 149);
     }

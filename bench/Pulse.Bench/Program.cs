@@ -137,7 +137,7 @@ namespace Pulse.Bench
                 {
                     ["requests"] = lbRequests, ["points"] = lbPoints,
                     ["pointsPer1000Prs"] = Round(lbPoints * 1000.0 / seedShape.Prs),
-                    ["formula"] = "R = ceil(repos/100) + Σ_repo ceil(prs/100) + Σ_PR Σ_{commits,reviews,comments,reviewThreads} ceil(n/100) + Σ_thread ceil(comments/100); points = ceil(R/149)",
+                    ["formula"] = "R = ceil(repos/100) + Σ_repo ceil(prs/100) + Σ_PR Σ_{commits,reviews,comments,reviewThreads,labels} ceil(n/100) + Σ_PR max(1, ceil(timelineEvents/100)) + Σ_thread ceil(comments/100); points = ceil(R/149)",
                     ["pointsWithRounds"] = LowerBound.WithRounds(seedShape),
                     ["formulaWithRounds"] = "(c') 2 + ceil((R - discovery pages - first listing page of each repository) / 149): the discovery query and the first listing query cannot carry follow-ups, whose ids they reveal",
                     ["assumptions"] = "totalCount-only nested connections are free (recorded answer, simulator); any requests may share a query; 1 point per query of <= 149 requests",

@@ -99,7 +99,8 @@ public sealed class PulseRun : IAsyncDisposable
     }
 }
 
-public sealed record RowCounts(long Repositories, long Prs, long Commits, long Reviews, long IssueComments, long Threads, long ReviewComments)
+public sealed record RowCounts(long Repositories, long Prs, long Commits, long Reviews, long IssueComments, long Threads, long ReviewComments,
+    long TimelineEvents, long Labels)
 {
     /// <summary>The stored rows per table, the same query on either backend.</summary>
     public static async Task<RowCounts> ReadAsync(System.Data.Common.DbConnection c)
@@ -112,15 +113,17 @@ public sealed record RowCounts(long Repositories, long Prs, long Commits, long R
             await Count("SELECT count(*) FROM prs_reviews"),
             await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'issue'"),
             await Count("SELECT count(*) FROM prs_review_threads"),
-            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'review'"));
+            await Count("SELECT count(*) FROM prs_comments WHERE comment_type = 'review'"),
+            await Count("SELECT count(*) FROM prs_timeline_events"),
+            await Count("SELECT count(*) FROM prs_labels"));
     }
 
     /// <summary>Relational rows written (PRs and their children).</summary>
-    public long Rows => Prs + Commits + Reviews + IssueComments + Threads + ReviewComments;
+    public long Rows => Prs + Commits + Reviews + IssueComments + Threads + ReviewComments + TimelineEvents + Labels;
 
     public bool Matches(DataShape shape) =>
         Prs == shape.Prs && Commits == shape.Commits && Reviews == shape.Reviews && IssueComments == shape.IssueComments
-        && Threads == shape.Threads && ReviewComments == shape.ReviewComments;
+        && Threads == shape.Threads && ReviewComments == shape.ReviewComments && TimelineEvents == shape.TimelineEvents && Labels == shape.Labels;
 
-    public string Totals() => $"{Prs} PRs, {Commits} commits, {Reviews} reviews, {IssueComments} issue comments, {Threads} threads, {ReviewComments} review comments";
+    public string Totals() => $"{Prs} PRs, {Commits} commits, {Reviews} reviews, {IssueComments} issue comments, {Threads} threads, {ReviewComments} review comments, {TimelineEvents} timeline events, {Labels} labels";
 }

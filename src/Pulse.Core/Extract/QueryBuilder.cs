@@ -50,20 +50,13 @@ public static class QueryBuilder
                     fragments.Add("ReviewThreadFields");
                     fragments.Add("ReviewCommentFields");
                     break;
-                case FetchKind.TimelineEvents:
-                    Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
-                    Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
-                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields timelineItems(first: {first}, after: $c{i}, itemTypes: [{ItemTypes}]) {{ {TimelinePageInfo} nodes {{ ...TimelineEventFields }} }} }} }}\n");
-                    fragments.Add("PullRequestFields");
-                    fragments.Add("TimelineEventFields");
-                    break;
                 default:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
                     Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
-                    var (connection, selection, fragment) = PullRequestConnection(cp.Kind);
+                    var (connection, arguments, pageInfo, selection, fragment) = PullRequestConnection(cp.Kind);
                     // A page of the PR step's own children carries the PR's fields: its rows must find the PR row, whichever page is written first.
                     var prFields = FetchKinds.CarriesPullRequest(cp.Kind) ? "...PullRequestFields " : "";
-                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ {prFields}{connection}(first: {first}, after: $c{i}) {{ {PageInfo} nodes {{ {selection} }} }} }} }}\n");
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ {prFields}{connection}(first: {first}, after: $c{i}{arguments}) {{ {pageInfo} nodes {{ {selection} }} }} }} }}\n");
                     foreach (var f in fragment) fragments.Add(f);
                     if (prFields.Length > 0) fragments.Add("PullRequestFields");
                     break;
@@ -80,16 +73,17 @@ public static class QueryBuilder
         return new PlannedQuery(text.ToString(), variables, units, units.Sum(u => u.Requests), units.Sum(u => u.PossibleNodes));
     }
 
-    private static (string Connection, string Selection, string[] Fragments) PullRequestConnection(FetchKind kind) => kind switch
+    private static (string Connection, string Arguments, string PageInfo, string Selection, string[] Fragments) PullRequestConnection(FetchKind kind) => kind switch
     {
-        FetchKind.Commits => ("commits", "...CommitFields", ["CommitFields"]),
-        FetchKind.Reviews => ("reviews", "...ReviewFields", ["ReviewFields"]),
-        FetchKind.IssueComments => ("comments", "...IssueCommentFields", ["IssueCommentFields"]),
+        FetchKind.Commits => ("commits", "", PageInfo, "...CommitFields", ["CommitFields"]),
+        FetchKind.Reviews => ("reviews", "", PageInfo, "...ReviewFields", ["ReviewFields"]),
+        FetchKind.IssueComments => ("comments", "", PageInfo, "...IssueCommentFields", ["IssueCommentFields"]),
         // Aliased: the carried PR fields ask labels { totalCount }, and one field may not be asked with two sets of arguments.
-        FetchKind.Labels => ("labelPage: labels", "...LabelFields", ["LabelFields"]),
+        FetchKind.Labels => ("labelPage: labels", "", PageInfo, "...LabelFields", ["LabelFields"]),
+        FetchKind.TimelineEvents => ("timelineItems", $", itemTypes: [{ItemTypes}]", TimelinePageInfo, "...TimelineEventFields", ["TimelineEventFields"]),
         // A thread's comments are fetched from the thread itself (ThreadComments): one request per thread either way, and
         // rows nested under another connection's nodes cost GitHub far more time than rows asked of their own parent.
-        FetchKind.ReviewThreads => ("reviewThreads", "...ReviewThreadFields comments { totalCount }", ["ReviewThreadFields"]),
+        FetchKind.ReviewThreads => ("reviewThreads", "", PageInfo, "...ReviewThreadFields comments { totalCount }", ["ReviewThreadFields"]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a pull request connection."),
     };
 

@@ -107,4 +107,37 @@ public sealed class PageReaderTests
         Assert.Equal((FetchKind.ThreadComments, "PRRT_1", "PR_9", (string?)null, 3L), (comments.Kind, comments.ParentNodeId, comments.PullRequestNodeId, comments.Cursor, comments.Remaining));
         Assert.Equal(3, outcome.StepTotals["github_comments"]);
     }
+
+    [Fact]
+    public void Read_ListingPage_EveryPrGetsATimelineCheckpointAndLabelsOnlyWhenItHasSome()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"pullRequests":{"totalCount":2,"pageInfo":{"hasNextPage":false,"endCursor":"c"},"nodes":[
+              {"id":"PR_a","state":"MERGED","updatedAt":"2026-01-02T00:00:00Z","reviews":{"totalCount":3},"labels":{"totalCount":2}},
+              {"id":"PR_b","state":"OPEN","updatedAt":"2026-01-01T00:00:00Z","labels":{"totalCount":0}}]}},"rateLimit":{"cost":1}}}
+            """);
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", Cp(1, 7, FetchKind.PullRequests), 100)]);
+
+        var timelines = outcome.NewCheckpoints.Where(c => c.Kind == FetchKind.TimelineEvents).ToList();
+        Assert.Equal(["PR_a", "PR_b"], timelines.Select(c => c.ParentNodeId));
+        Assert.Equal([2 + 3 + 1, 0 + 0 + 1], timelines.Select(c => c.Remaining));   // the planning guess: closing events, requests, one more
+        var labels = Assert.Single(outcome.NewCheckpoints, c => c.Kind == FetchKind.Labels);
+        Assert.Equal(("PR_a", 2L), (labels.ParentNodeId, labels.Remaining));
+    }
+
+    [Fact]
+    public void Read_TimelinePage_RemainingFromFilteredCount()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"id":"PR_3","timelineItems":{"filteredCount":150,"pageInfo":{"hasNextPage":true,"endCursor":"e"},
+              "nodes":[{"__typename":"ClosedEvent","id":"CE_1","createdAt":"2026-01-01T00:00:00Z"}]}},"rateLimit":{"cost":1}}}
+            """);
+
+        var advance = Assert.Single(PageReader.Read(response, [new FetchUnit("u0", Cp(3, 7, FetchKind.TimelineEvents), 100)]).Advances);
+
+        Assert.False(advance.Done);
+        Assert.Equal("e", advance.Cursor);
+        Assert.Equal(149, advance.Remaining);
+    }
 }

@@ -18,7 +18,8 @@ namespace Pulse.GitHubSimulator.Tests.GraphQL.Execution;
 /// Re-recorded when the synthetic data gained timelines, bot, ghost and self reviews and PRs without commits (the
 /// executor of that commit gave the old hash on the old data, so only the data moved it), then again on merging both.
 /// Re-recorded for issue 13: only the synthetic generator changed (rework commits authored after the first review, force
-/// pushes after the commit they put at the head); the executor is untouched, so the data alone moved it.
+/// pushes after the commit they put at the head; the timeline stream's later draws — bot authors, PRs without commits,
+/// review authors — moved with them); the executor is untouched, so the data alone moved it.
 /// </summary>
 public class ExecutorReferenceOutputTests
 {
