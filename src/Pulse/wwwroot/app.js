@@ -66,6 +66,8 @@ $("#login-form").addEventListener("submit", async (e) => {
 $("#signout").addEventListener("click", signOut);
 
 // ---- routing ----
+// One loader per page; a page in its own file (insights.js) adds itself here.
+const pageLoaders = { jobs: loadJobs, integrations: loadIntegrations, repositories: loadRepositories, prs: loadPrs, search: async () => {} };
 function show() {
   const signedIn = !!state.key;
   $("#login").hidden = signedIn; $("#signout").hidden = !signedIn;
@@ -73,8 +75,7 @@ function show() {
   document.querySelectorAll(".page").forEach((p) => { p.hidden = !signedIn || p.id !== "page-" + page; });
   document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", a.dataset.page === page));
   if (!signedIn) return;
-  const loaders = { jobs: loadJobs, integrations: loadIntegrations, repositories: loadRepositories, prs: loadPrs, search: async () => {} };
-  (loaders[page] || loadJobs)().catch((err) => toast(err.message));
+  (pageLoaders[page] || loadJobs)().catch((err) => toast(err.message));
 }
 window.addEventListener("hashchange", show);
 
@@ -296,5 +297,5 @@ async function showPr(id) {
 $("#pr-filters").addEventListener("submit", (e) => { e.preventDefault(); state.prPage = 1; loadPrs().catch((err) => toast(err.message)); });
 $("#prev").addEventListener("click", () => { state.prPage -= 1; loadPrs().catch((err) => toast(err.message)); });
 $("#next").addEventListener("click", () => { state.prPage += 1; loadPrs().catch((err) => toast(err.message)); });
-show();
-connect();
+// After every page's script has run (they come after this one), so a page opened by its link finds its loader.
+document.addEventListener("DOMContentLoaded", () => { show(); connect(); });

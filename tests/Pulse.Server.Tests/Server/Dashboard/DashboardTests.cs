@@ -5,8 +5,6 @@ namespace Pulse.Server.Tests.Server.Dashboard;
 /// <summary>The dashboard in the system Chromium: sign in, add an integration, Run Now, watch the card finish live, search.</summary>
 public sealed class DashboardTests
 {
-    private static readonly string Artifacts = Path.Combine(FindRoot(), "artifacts", "dashboard");
-
     [Fact]
     public async Task Dashboard_AddIntegrationRunNowAndSearch_UpdatesLiveWithoutConsoleErrors()
     {
@@ -14,24 +12,9 @@ public sealed class DashboardTests
         Assert.SkipUnless(File.Exists("/usr/bin/chromium"), "needs the system Chromium (apt-get install -y chromium)");
         await using var server = await ServerHarness.StartAsync("repos=1,prs=8,seed=7", embeddings: true, ct: ct);
         var (_, key) = await server.NewTenantAsync("acme");
-        Directory.CreateDirectory(Artifacts);
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var consoleErrors = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
-        page.PageError += (_, e) => consoleErrors.Add(e);
-
-        await page.GotoAsync(server.BaseAddress.ToString());
-        await page.FillAsync("#api-key", key);
-        await page.ClickAsync("#login-form button[type=submit]");
-        await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = browser.Page;
+        await browser.SignInAsync(server.BaseAddress, key);
 
         await page.ClickAsync("nav a[data-page=integrations]");
         await page.FillAsync("input[name=github_url]", server.Simulator.GraphQLUrl.ToString());
@@ -43,7 +26,7 @@ public sealed class DashboardTests
         await page.FillAsync("textarea[name=tokens]", ServerHarness.SimulatorToken);
         await page.ClickAsync("#integration-form button[type=submit]");
         await Assertions.Expect(page.Locator("#integrations tr")).ToHaveCountAsync(1);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "1-integration.png"), FullPage = true });
+        await browser.ScreenshotAsync("1-integration.png");
 
         await page.ClickAsync("nav a[data-page=jobs]");
         var card = page.Locator(".card").First;
@@ -51,11 +34,11 @@ public sealed class DashboardTests
         await Assertions.Expect(card.Locator(".step")).ToHaveCountAsync(4);
         await Assertions.Expect(card.Locator(".step .name").First).ToContainTextAsync("Pull Requests");
         await card.Locator("[data-action=run-now]").ClickAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "2-running.png"), FullPage = true });
+        await browser.ScreenshotAsync("2-running.png");
         // No reload: the WebSocket feed alone must bring the card to Finished.
         await Assertions.Expect(page.Locator(".card [data-testid=badge]").First).ToHaveTextAsync("Finished", new() { Timeout = 180_000 });
         await Assertions.Expect(page.Locator(".card .dot.finished")).ToHaveCountAsync(12);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "3-finished.png"), FullPage = true });
+        await browser.ScreenshotAsync("3-finished.png");
 
         // The integration shows its GitHub account's points left, never the token.
         await page.ClickAsync("nav a[data-page=integrations]");
@@ -68,15 +51,8 @@ public sealed class DashboardTests
         await page.FillAsync("#search-form input[name=q]", "fix the build");
         await page.ClickAsync("#search-form button[type=submit]");
         await Assertions.Expect(page.Locator("#search-results li").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "4-search.png"), FullPage = true });
+        await browser.ScreenshotAsync("4-search.png");
 
-        Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Pulse.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? AppContext.BaseDirectory;
+        Assert.True(browser.ConsoleErrors.Count == 0, string.Join("\n", browser.ConsoleErrors));
     }
 }
