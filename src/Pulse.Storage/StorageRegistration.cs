@@ -21,6 +21,7 @@ public static class StorageRegistration
             .AddSingleton<IWorkItemStore>(sp => new RelationalWorkItemStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton<IVectorStore>(sp => new RelationalVectorStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton<IPullRequestStore>(sp => new RelationalPullRequestStore(sp.GetRequiredService<RelationalDatabase>()))
+            .AddSingleton<IWebhookDeliveryStore>(sp => new RelationalWebhookDeliveryStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton(sp => new PulseStorage(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<IIntegrationStore>(),
                 sp.GetRequiredService<IRepositoryStore>(), sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<IJobLeaseStore>(),
                 sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<IWorkItemStore>(),

@@ -16,13 +16,15 @@ public enum FetchKind
     ReviewThreads,
     /// <summary>Further comments of one review thread.</summary>
     ThreadComments,
+    /// <summary>One pull request asked by its node id, with the totalCount of every nested connection: a webhook's targeted refresh.</summary>
+    PullRequest,
 }
 
 public static class FetchKinds
 {
     public static PipelineStep StepOf(FetchKind kind) => kind switch
     {
-        FetchKind.RepositoryHead or FetchKind.PullRequests => GitHubPrJob.PullRequests,
+        FetchKind.RepositoryHead or FetchKind.PullRequests or FetchKind.PullRequest => GitHubPrJob.PullRequests,
         FetchKind.Commits => GitHubPrJob.Commits,
         FetchKind.Reviews => GitHubPrJob.Reviews,
         FetchKind.IssueComments or FetchKind.ReviewThreads or FetchKind.ThreadComments => GitHubPrJob.Comments,
@@ -38,6 +40,7 @@ public static class FetchKinds
         FetchKind.IssueComments => "issue_comments",
         FetchKind.ReviewThreads => "review_threads",
         FetchKind.ThreadComments => "thread_comments",
+        FetchKind.PullRequest => "pull_request",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -52,6 +52,9 @@ public static class PageContent
                     prs.AddRange(nodes.TakeWhile(n => unit.Since is null || n.ReqDate("updatedAt") >= unit.Since)
                         .Select(n => PullRequestMapper.Map(n, unit.RepositoryId)));
                     break;
+                case FetchKind.PullRequest:
+                    prs.Add(PullRequestMapper.Map(aliasData, unit.RepositoryId));
+                    break;
                 case FetchKind.Commits:
                     commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
                     break;

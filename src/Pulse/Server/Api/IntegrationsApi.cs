@@ -7,19 +7,24 @@ using Pulse.Server.Metrics;
 
 namespace Pulse.Server.Api;
 
-/// <summary>GitHub integrations of the caller's tenant. The token is write-only: accepted, encrypted, never returned.</summary>
+/// <summary>
+/// GitHub integrations of the caller's tenant. The token and the webhook secret are write-only: accepted, encrypted, never
+/// returned (the view says only whether a secret is set). Deliveries for an integration go to /api/webhooks/github/{id}.
+/// </summary>
 public static class IntegrationsApi
 {
-    public sealed record IntegrationInput(string? GithubUrl, string? Owner, string? Token, string[]? RepositoryFilters, int? PageSize, int? FirstSyncDays);
+    public sealed record IntegrationInput(string? GithubUrl, string? Owner, string? Token, string[]? RepositoryFilters, int? PageSize, int? FirstSyncDays,
+        string? WebhookSecret = null);
 
     public sealed record ActiveInput(bool? Active);
 
     public sealed record IntegrationView(
         long Id, string Provider, string GithubUrl, string Owner, bool Active, bool HasToken, string[] RepositoryFilters, int PageSize,
-        int? FirstSyncDays, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+        int? FirstSyncDays, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool HasWebhookSecret, string WebhookPath)
     {
         public static IntegrationView Of(Integration i) => new(i.Id, i.Provider, i.GraphQLUrl.ToString(), i.Owner, i.Active, true,
-            [.. i.Settings.RepositoryFilters], i.Settings.PageSize, i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null, i.CreatedAt, i.UpdatedAt);
+            [.. i.Settings.RepositoryFilters], i.Settings.PageSize, i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null, i.CreatedAt, i.UpdatedAt,
+            i.HasWebhookSecret, $"{WebhooksApi.ReceivePrefix}/{i.Id}");
     }
 
     public static void MapIntegrationsApi(this IEndpointRouteBuilder app)
@@ -44,7 +49,8 @@ public static class IntegrationsApi
         var (input, error) = await JsonBody.ReadAsync<IntegrationInput>(http.Request, ct);
         if (error is not null) return error;
         var reason = Validate.GitHubUrl(input!.GithubUrl, out var url) ?? Validate.Owner(input.Owner) ?? Validate.Token(input.Token)
-            ?? Validate.RepositoryFilters(input.RepositoryFilters) ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays);
+            ?? Validate.RepositoryFilters(input.RepositoryFilters) ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays)
+            ?? Validate.WebhookSecret(input.WebhookSecret);
         if (reason is not null) return Errors.Bad(reason);
         var settings = new IntegrationSettings
         {
@@ -55,9 +61,13 @@ public static class IntegrationsApi
         // The first sync starts from Run Now, or one schedule interval from now.
         var created = await store.CreateAsync(ApiKeyAuthentication.TenantOf(http), url!, input.Owner!, secrets.Protect(input.Token!), settings,
             time.GetUtcNow() + JobSchedule.DefaultInterval, ct);
-        return created is null
-            ? Errors.Conflict($"An integration for {input.Owner} at {url} already exists.")
-            : Results.Created($"/api/integrations/{created.Id}", IntegrationView.Of(created));
+        if (created is null) return Errors.Conflict($"An integration for {input.Owner} at {url} already exists.");
+        if (input.WebhookSecret is { Length: > 0 } secret)
+        {
+            await store.UpdateAsync(created.TenantId, created.Id, new IntegrationChange(null, null, null, null) { ProtectedWebhookSecret = secrets.Protect(secret) }, ct);
+            created = created with { HasWebhookSecret = true };
+        }
+        return Results.Created($"/api/integrations/{created.Id}", IntegrationView.Of(created));
     }
 
     private static async Task<IResult> UpdateAsync(long id, HttpContext http, IIntegrationStore store, ISecretProtector secrets, MeteredConnections connections, CancellationToken ct)
@@ -69,7 +79,7 @@ public static class IntegrationsApi
         Uri? url = null;
         var reason = (input!.GithubUrl is null ? null : Validate.GitHubUrl(input.GithubUrl, out url)) ?? (input.Owner is null ? null : Validate.Owner(input.Owner))
             ?? (input.Token is null ? null : Validate.Token(input.Token)) ?? Validate.RepositoryFilters(input.RepositoryFilters)
-            ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays);
+            ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays) ?? Validate.WebhookSecret(input.WebhookSecret);
         if (reason is not null) return Errors.Bad(reason);
         var (newUrl, newOwner) = (url ?? current.GraphQLUrl, input.Owner ?? current.Owner);
         if ((await store.ListAsync(tenant, ct)).Any(i => i.Id != id && i.GraphQLUrl == newUrl && string.Equals(i.Owner, newOwner, StringComparison.Ordinal)))
@@ -80,7 +90,10 @@ public static class IntegrationsApi
             PageSize = input.PageSize ?? current.Settings.PageSize,
             FirstSyncWindow = input.FirstSyncDays is { } days ? TimeSpan.FromDays(days) : current.Settings.FirstSyncWindow,
         };
-        await store.UpdateAsync(tenant, id, new IntegrationChange(url, input.Owner, input.Token is null ? null : secrets.Protect(input.Token), settings), ct);
+        await store.UpdateAsync(tenant, id, new IntegrationChange(url, input.Owner, input.Token is null ? null : secrets.Protect(input.Token), settings)
+        {
+            ProtectedWebhookSecret = input.WebhookSecret switch { null => null, "" => "", var secret => secrets.Protect(secret) },
+        }, ct);
         connections.Forget(id);
         return Results.Ok(IntegrationView.Of((await store.GetAsync(tenant, id, ct))!));
     }
