@@ -30,9 +30,13 @@ public static class SimulateCommand
             DefaultValueFactory = _ => 1.0,
         };
 
+        var webhookUrl = new Option<string?>("--webhook-url") { Description = "Send every data mutation's webhook deliveries, signed, to this URL (e.g. a serve's /api/webhooks/github/ID)." };
+        var webhookSecret = new Option<string?>("--webhook-secret") { Description = "The hook's secret (X-Hub-Signature-256); required with --webhook-url." };
+        var webhookDrop = new Option<double>("--webhook-drop") { Description = "Share of deliveries lost, 0..1 (redeliver one with POST /_sim/webhooks/redeliver).", DefaultValueFactory = _ => 0 };
+
         var command = new Command("simulate", "Serve a GitHub GraphQL API look-alike on http://127.0.0.1:PORT/graphql.")
         {
-            port, dataset, synthetic, seed, faults, latency, tokens, points, window, sleep, timing,
+            port, dataset, synthetic, seed, faults, latency, tokens, points, window, sleep, timing, webhookUrl, webhookSecret, webhookDrop,
         };
         command.Subcommands.Add(ConvertFixtures());
         command.Subcommands.Add(Generate());
@@ -48,6 +52,9 @@ public static class SimulateCommand
                     : new SyntheticSpec { Seed = parse.GetValue(seed) };
                 if (parse.GetValue(latency) < 0) throw new ArgumentException("--latency-ms must not be negative.");
                 if (!(parse.GetValue(window) > 0)) throw new ArgumentException("--rate-window-seconds must be positive.");
+                Uri? hook = null;
+                if (parse.GetValue(webhookUrl) is { } hookText && !Uri.TryCreate(hookText, UriKind.Absolute, out hook))
+                    throw new ArgumentException($"--webhook-url '{hookText}' is not an absolute URL.");
                 options = new SimulatorOptions
                 {
                     Port = parse.GetValue(port),
@@ -61,6 +68,9 @@ public static class SimulateCommand
                     RateWindow = TimeSpan.FromSeconds(parse.GetValue(window)),
                     ProcessingTimeScale = parse.GetValue(sleep),
                     TimingScale = parse.GetValue(timing),
+                    WebhookUrl = hook,
+                    WebhookSecret = parse.GetValue(webhookSecret),
+                    WebhookDropRate = parse.GetValue(webhookDrop),
                 };
                 options.Validate();
             }
