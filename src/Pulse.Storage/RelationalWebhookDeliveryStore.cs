@@ -54,20 +54,19 @@ public sealed class RelationalWebhookDeliveryStore(RelationalDatabase db) : IWeb
             {
                 var args = new { tenantId, integrationId, repo = r.RepositoryNodeId, node = r.NodeId, number = (long?)r.Number, head = r.HeadRef };
                 // Only PRs of repositories this integration syncs: an id from another tenant's or integration's data resolves to nothing.
-                var stored = await c.QueryAsync<RefreshTarget>("""
-                    SELECT p.repository_id AS RepositoryId, r.name AS RepositoryName, p.node_id AS PullRequestNodeId
+                var stored = await c.QueryAsync<(long, string, string)>("""
+                    SELECT p.repository_id, r.name, p.node_id
                     FROM prs p JOIN repositories r ON r.id = p.repository_id
                     WHERE r.tenant_id = @tenantId AND r.integration_id = @integrationId AND r.node_id = @repo
                       AND (p.node_id = @node OR p.number = @number OR (p.head_ref_name = @head AND p.state = 'OPEN'))
                     """, args);
                 var before = found.Count;
-                found.AddRange(stored);
+                found.AddRange(stored.Select(t => new RefreshTarget(t.Item1, t.Item2, t.Item3)));
                 if (found.Count > before || r.NodeId is null) continue;
                 // A PR opened since the last sync: its repository is known, the PR not yet.
-                found.AddRange(await c.QueryAsync<RefreshTarget>("""
-                    SELECT id AS RepositoryId, name AS RepositoryName, @node AS PullRequestNodeId FROM repositories
-                    WHERE tenant_id = @tenantId AND integration_id = @integrationId AND node_id = @repo AND active = TRUE
-                    """, args));
+                found.AddRange((await c.QueryAsync<(long, string)>("""
+                    SELECT id, name FROM repositories WHERE tenant_id = @tenantId AND integration_id = @integrationId AND node_id = @repo AND active = TRUE
+                    """, args)).Select(t => new RefreshTarget(t.Item1, t.Item2, r.NodeId)));
             }
             return (IReadOnlyList<RefreshTarget>)found.DistinctBy(t => t.PullRequestNodeId).ToList();
         }, ct);

@@ -27,6 +27,9 @@ public abstract class StoreContract : IAsyncLifetime
 
     protected PulseStorage Stores => _services!.GetRequiredService<PulseStorage>();
 
+    /// <summary>Everything the backend's registration registered (stores outside <see cref="PulseStorage"/> included).</summary>
+    protected IServiceProvider Services => _services!;
+
     public async ValueTask InitializeAsync()
     {
         var services = new ServiceCollection().AddSingleton<TimeProvider>(Clock);
