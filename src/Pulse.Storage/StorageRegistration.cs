@@ -25,11 +25,12 @@ public static class StorageRegistration
             .AddSingleton(sp => new PulseStorage(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<IIntegrationStore>(),
                 sp.GetRequiredService<IRepositoryStore>(), sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<IJobLeaseStore>(),
                 sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<IWorkItemStore>(),
-                sp.GetRequiredService<IVectorStore>(), sp.GetRequiredService<IPullRequestStore>()));
+                sp.GetRequiredService<IVectorStore>(), sp.GetRequiredService<IPullRequestStore>(), sp.GetRequiredService<IWebhookDeliveryStore>()));
     }
 
     /// <summary>The stores over <paramref name="db"/> without a container, for code that composes by hand.</summary>
     public static PulseStorage Stores(RelationalDatabase db) => new(new RelationalTenantStore(db), new RelationalIntegrationStore(db),
         new RelationalRepositoryStore(db), new RelationalJobStore(db), new RelationalJobLeaseStore(db), new RelationalRunStore(db),
-        new RelationalCheckpointStore(db), new RelationalWorkItemStore(db), new RelationalVectorStore(db), new RelationalPullRequestStore(db));
+        new RelationalCheckpointStore(db), new RelationalWorkItemStore(db), new RelationalVectorStore(db), new RelationalPullRequestStore(db),
+        new RelationalWebhookDeliveryStore(db));
 }

@@ -14,4 +14,5 @@ public sealed record PulseStorage(
     ICheckpointStore Checkpoints,
     IWorkItemStore WorkItems,
     IVectorStore Vectors,
-    IPullRequestStore PullRequests);
+    IPullRequestStore PullRequests,
+    IWebhookDeliveryStore WebhookDeliveries);
