@@ -80,17 +80,47 @@ public sealed class WebhookRefreshTests
 
         // Completely: what the deliveries left is what a fresh full sync of the same GitHub gives, and no other PR moved.
         var after = await rig.DetailsAsync();
-        await using var fresh = await ServerHarness.StartWithoutSimulatorAsync(new(), ct);
-        fresh.UseSimulator(rig.Simulator);
-        var (_, key) = await fresh.NewTenantAsync("fresh");
-        using var freshClient = fresh.Client(key);
-        var (_, freshJob) = await fresh.AddIntegrationAsync(freshClient);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await freshClient.PostAsync($"/api/jobs/{freshJob}/run-now", null, ct)).StatusCode);
-        await fresh.WaitForOverallAsync(freshClient, freshJob, "FINISHED");
-        var expected = await WebhookRig.DetailsAsync(freshClient);
+        var expected = await rig.FreshFullSyncAsync(ct);
         Assert.Equal(expected.Keys, after.Keys);
         foreach (var key2 in expected.Keys) Assert.Equal(expected[key2], after[key2]);
         Assert.Equal(2, before.Keys.Count(k => before[k] != after[k]));
+    }
+
+    [Fact]
+    public async Task DroppedDeliveries_AfterTheIncrementalSync_IdenticalToAFreshFullSync_AndARedeliveryActsOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await WebhookRig.StartAsync(Data, dropRate: 0.3, ct);
+        await rig.SyncAsync();
+        var prs = (await ServerHarness.ReadAsync(await rig.Client.GetAsync("/api/prs?page_size=100", ct))).GetProperty("items").EnumerateArray()
+            .Select(p => (Repo: p.GetProperty("repository").GetString()!.Split('/')[1], Number: p.GetProperty("number").GetInt32())).ToList();
+        for (var i = 0; i < 20; i++)
+        {
+            var (repo, number) = prs[i % prs.Count];
+            await rig.MutateAsync(new JsonObject
+            {
+                ["op"] = i % 2 == 0 ? "add_comment" : "edit_pr", ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = repo, ["number"] = number,
+                ["comment"] = new JsonObject { ["body"] = $"comment {i}" }, ["fields"] = new JsonObject { ["title"] = $"title {i}" },
+            });
+        }
+        using var sim = new HttpClient { BaseAddress = rig.Simulator.BaseUrl };
+        var sent = JsonNode.Parse(await sim.GetStringAsync("/_sim/webhooks/deliveries", ct))!.AsArray();
+        var dropped = sent.Where(d => (bool)d!["dropped"]!).Select(d => (string)d!["id"]!).ToList();
+        var delivered = sent.Where(d => !(bool)d!["dropped"]!).Select(d => (string)d!["id"]!).ToHashSet();
+        Assert.InRange(dropped.Count, 1, sent.Count - 1);
+        await WebhookRig.WaitForAsync(rig.DeliveriesAsync, d => d.EnumerateArray().Count(x => delivered.Contains(x.GetProperty("delivery_id").GetString()!)
+            && x.GetProperty("status").GetString() is "done" or "ignored") == delivered.Count, "every delivery that was sent to end");
+
+        // GitHub's Redeliver of a delivery Pulse has: answered as a replay, not stored or acted on again.
+        var replayed = delivered.First();
+        (await sim.PostAsync("/_sim/webhooks/redeliver", new StringContent($$"""{"id":"{{replayed}}"}"""), ct)).EnsureSuccessStatusCode();
+        await WebhookRig.WaitForAsync(() => sim.GetStringAsync("/_sim/webhooks/deliveries", ct),
+            t => JsonNode.Parse(t)!.AsArray().Any(d => (string)d!["id"]! == replayed && (int)d["attempts"]! == 2 && (int?)d["status"] == 200), "the redelivery's answer");
+        Assert.Single((await rig.DeliveriesAsync()).EnumerateArray(), d => d.GetProperty("delivery_id").GetString() == replayed);
+
+        // What the lost deliveries named reaches Pulse with the scheduled incremental run: the same as a fresh full sync.
+        await rig.SyncAsync();
+        Assert.Equal(await rig.FreshFullSyncAsync(ct), await rig.DetailsAsync());
     }
 
     private static JsonObject Comment(string body, JsonObject author) => new()

@@ -78,6 +78,19 @@ internal sealed class WebhookRig : IAsyncDisposable
         return result;
     }
 
+    /// <summary>The PR details a fresh full sync of the same simulator gives, on a new server and database.</summary>
+    public async Task<SortedDictionary<string, string>> FreshFullSyncAsync(CancellationToken ct)
+    {
+        await using var fresh = await ServerHarness.StartWithoutSimulatorAsync(new(), ct);
+        fresh.UseSimulator(Simulator);
+        var (_, key) = await fresh.NewTenantAsync("fresh");
+        using var client = fresh.Client(key);
+        var (_, job) = await fresh.AddIntegrationAsync(client);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/jobs/{job}/run-now", null, ct)).StatusCode);
+        await fresh.WaitForOverallAsync(client, job, "FINISHED");
+        return await DetailsAsync(client);
+    }
+
     public async Task<JsonElement> DetailAsync(string repository, int number) =>
         JsonDocument.Parse((await DetailsAsync())[$"{repository}#{number}"]).RootElement.Clone();
 
