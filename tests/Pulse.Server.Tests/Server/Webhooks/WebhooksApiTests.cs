@@ -14,10 +14,7 @@ public sealed partial class WebhooksApiTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await ServerHarness.StartAsync(ct: ct);
-        var (_, key) = await server.NewTenantAsync("acme");
-        using var client = server.Client(key);
-        using var anonymous = server.Client();
-        var (id, _) = await SignedDeliveries.AddIntegrationAsync(client, server.Simulator.GraphQLUrl, server.Owner, "s3cret");
+        var (client, anonymous, id) = await TenantWithIntegrationAsync(server, "s3cret");
         var (noSecret, _) = await SignedDeliveries.AddIntegrationAsync(client, new Uri("http://127.0.0.1:1/graphql"), server.Owner, "");
 
         var refused = new[]
@@ -40,10 +37,7 @@ public sealed partial class WebhooksApiTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await ServerHarness.StartAsync(ct: ct);
-        var (_, key) = await server.NewTenantAsync("acme");
-        using var client = server.Client(key);
-        using var anonymous = server.Client();
-        var (id, _) = await SignedDeliveries.AddIntegrationAsync(client, server.Simulator.GraphQLUrl, server.Owner, "s3cret");
+        var (client, anonymous, id) = await TenantWithIntegrationAsync(server, "s3cret");
 
         Assert.Equal(HttpStatusCode.Accepted, (await SignedDeliveries.PostAsync(anonymous, id, "pull_request", "d-1", Body, "s3cret")).StatusCode);
         var replay = await SignedDeliveries.PostAsync(anonymous, id, "pull_request", "d-1", Body, "s3cret");
@@ -90,10 +84,7 @@ public sealed partial class WebhooksApiTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await ServerHarness.StartAsync(ct: ct);
-        var (_, key) = await server.NewTenantAsync("acme");
-        using var client = server.Client(key);
-        using var anonymous = server.Client();
-        var (id, _) = await SignedDeliveries.AddIntegrationAsync(client, server.Simulator.GraphQLUrl, server.Owner, "very-secret-value");
+        var (client, anonymous, id) = await TenantWithIntegrationAsync(server, "very-secret-value");
 
         var view = await client.GetStringAsync($"/api/integrations/{id}", ct);
         Assert.Contains("\"has_webhook_secret\":true", view);
@@ -120,6 +111,15 @@ public sealed partial class WebhooksApiTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await SignedDeliveries.PostAsync(anonymous, id, "ping", "big-1", large, "s3cret")).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await SignedDeliveries.PostAsync(anonymous, id, "ping", "small-1", "{}", "s3cret")).StatusCode);
         Assert.Equal(["small-1"], (await ServerHarness.ReadAsync(await client.GetAsync("/api/webhooks/deliveries", ct))).EnumerateArray().Select(d => d.GetProperty("delivery_id").GetString()));
+    }
+
+    /// <summary>A tenant with an integration of the simulator's organisation under <paramref name="secret"/>: its client, an anonymous one, the integration.</summary>
+    private static async Task<(HttpClient Client, HttpClient Anonymous, long IntegrationId)> TenantWithIntegrationAsync(ServerHarness server, string secret)
+    {
+        var (_, key) = await server.NewTenantAsync("acme");
+        var client = server.Client(key);
+        var (id, _) = await SignedDeliveries.AddIntegrationAsync(client, server.Simulator.GraphQLUrl, server.Owner, secret);
+        return (client, server.Client(), id);
     }
 
     private static async Task<System.Text.Json.JsonElement> WaitAsync(HttpClient client, Func<System.Text.Json.JsonElement, bool> done)
