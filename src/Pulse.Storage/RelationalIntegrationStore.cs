@@ -28,6 +28,7 @@ public sealed class RelationalIntegrationStore(RelationalDatabase db) : IIntegra
         $"DELETE FROM prs_commits WHERE pr_id IN {Prs}",
         "DELETE FROM prs WHERE repository_id IN (SELECT id FROM repositories WHERE integration_id = @id)",
         $"DELETE FROM work_items WHERE run_id IN {Runs}",
+        "DELETE FROM webhook_deliveries WHERE integration_id = @id",
         "DELETE FROM raw_extraction_data WHERE integration_id = @id",
         $"DELETE FROM checkpoints WHERE run_id IN {Runs}",
         $"DELETE FROM run_steps WHERE run_id IN {Runs}",
@@ -43,7 +44,8 @@ public sealed class RelationalIntegrationStore(RelationalDatabase db) : IIntegra
 
     private string Columns => $"""
         id AS Id, tenant_id AS TenantId, provider AS Provider, graphql_url AS Url, owner AS Owner, token_protected AS Token,
-        {db.Dialect.JsonText("settings")} AS Settings, active AS Active, created_at AS CreatedAt, updated_at AS UpdatedAt
+        {db.Dialect.JsonText("settings")} AS Settings, active AS Active, created_at AS CreatedAt, updated_at AS UpdatedAt,
+        webhook_secret_protected IS NOT NULL AS HasWebhookSecret
         """;
 
     public Task<Integration> EnsureAsync(long tenantId, Uri graphQLUrl, string owner, string? protectedToken, IntegrationSettings settings, CancellationToken ct) =>
@@ -90,12 +92,13 @@ public sealed class RelationalIntegrationStore(RelationalDatabase db) : IIntegra
         await c.ExecuteAsync($"""
             UPDATE integrations SET
               graphql_url = COALESCE(@url, graphql_url), owner = COALESCE(@owner, owner),
-              token_protected = COALESCE(@token, token_protected), settings = COALESCE({db.Dialect.Json("@settings")}, settings), updated_at = @now
+              token_protected = COALESCE(@token, token_protected), settings = COALESCE({db.Dialect.Json("@settings")}, settings), updated_at = @now,
+              webhook_secret_protected = CASE WHEN @webhookSecret IS NULL THEN webhook_secret_protected WHEN @webhookSecret = '' THEN NULL ELSE @webhookSecret END
             WHERE id = @integrationId AND tenant_id = @tenantId
             """, new
         {
             tenantId, integrationId, url = change.GraphQLUrl?.ToString(), owner = change.Owner, token = change.ProtectedToken,
-            settings = change.Settings is null ? null : JsonSerializer.Serialize(change.Settings), now = db.Now,
+            settings = change.Settings is null ? null : JsonSerializer.Serialize(change.Settings), now = db.Now, webhookSecret = change.ProtectedWebhookSecret,
         }, tx) > 0, ct);
 
     public Task<bool> SetActiveAsync(long tenantId, long integrationId, bool active, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
@@ -127,8 +130,9 @@ public sealed class RelationalIntegrationStore(RelationalDatabase db) : IIntegra
         public bool Active { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset UpdatedAt { get; set; }
+        public bool HasWebhookSecret { get; set; }
 
         public Integration ToIntegration() => new(Id, TenantId, Provider, new Uri(Url), Owner, Token,
-            JsonSerializer.Deserialize<IntegrationSettings>(Settings) ?? new IntegrationSettings(), Active, CreatedAt, UpdatedAt);
+            JsonSerializer.Deserialize<IntegrationSettings>(Settings) ?? new IntegrationSettings(), Active, CreatedAt, UpdatedAt) { HasWebhookSecret = HasWebhookSecret };
     }
 }

@@ -23,15 +23,17 @@ public static class StorageRegistration
             .AddSingleton<IPullRequestStore>(sp => new RelationalPullRequestStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton<ISearchStore>(sp => new RelationalSearchStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton<IPrMetricsStore>(sp => new RelationalPrMetricsStore(sp.GetRequiredService<RelationalDatabase>()))
+            .AddSingleton<IWebhookDeliveryStore>(sp => new RelationalWebhookDeliveryStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton(sp => new PulseStorage(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<IIntegrationStore>(),
                 sp.GetRequiredService<IRepositoryStore>(), sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<IJobLeaseStore>(),
                 sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<IWorkItemStore>(),
-                sp.GetRequiredService<IVectorStore>(), sp.GetRequiredService<IPullRequestStore>(), sp.GetRequiredService<ISearchStore>(), sp.GetRequiredService<IPrMetricsStore>()));
+                sp.GetRequiredService<IVectorStore>(), sp.GetRequiredService<IPullRequestStore>(), sp.GetRequiredService<ISearchStore>(), sp.GetRequiredService<IPrMetricsStore>(),
+                sp.GetRequiredService<IWebhookDeliveryStore>()));
     }
 
     /// <summary>The stores over <paramref name="db"/> without a container, for code that composes by hand.</summary>
     public static PulseStorage Stores(RelationalDatabase db) => new(new RelationalTenantStore(db), new RelationalIntegrationStore(db),
         new RelationalRepositoryStore(db), new RelationalJobStore(db), new RelationalJobLeaseStore(db), new RelationalRunStore(db),
         new RelationalCheckpointStore(db), new RelationalWorkItemStore(db), new RelationalVectorStore(db), new RelationalPullRequestStore(db),
-        new RelationalSearchStore(db), new RelationalPrMetricsStore(db));
+        new RelationalSearchStore(db), new RelationalPrMetricsStore(db), new RelationalWebhookDeliveryStore(db));
 }

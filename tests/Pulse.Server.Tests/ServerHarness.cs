@@ -16,21 +16,41 @@ public sealed class ServerHarness : IAsyncDisposable
     public const string SimulatorToken = "sim-token";
     private readonly string _directory = Directory.CreateTempSubdirectory("pulse-server-").FullName;
 
-    private ServerHarness(WebApplication app, GitHubSimulatorServer sim)
+    private bool _ownsSimulator = true;
+
+    private ServerHarness(WebApplication app, GitHubSimulatorServer? sim)
     {
         App = app;
-        Simulator = sim;
+        Simulator = sim!;
         BaseAddress = PulseServer.AddressOf(app);
     }
 
     public WebApplication App { get; }
-    public GitHubSimulatorServer Simulator { get; }
+
+    /// <summary>The GitHub simulator; null until <see cref="StartSimulatorAsync"/> or <see cref="UseSimulator"/> when started without one.</summary>
+    public GitHubSimulatorServer Simulator { get; private set; }
     public Uri BaseAddress { get; }
     public string Owner => SyntheticDataset.OrganizationLogin;
 
     public static async Task<ServerHarness> StartAsync(string synthetic = "repos=2,prs=12,seed=5", bool embeddings = false, CancellationToken ct = default)
     {
         var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = SyntheticSpec.Parse(synthetic), ProcessingTimeScale = 0 }, ct);
+        return new ServerHarness(await StartServerAsync(embeddings, null, ct), sim);
+    }
+
+    /// <summary>A server without a simulator yet (webhook tests start it once they know where deliveries go).</summary>
+    public static async Task<ServerHarness> StartWithoutSimulatorAsync(Core.Webhooks.WebhookOptions webhooks, CancellationToken ct = default) =>
+        new(await StartServerAsync(false, webhooks, ct), null);
+
+    /// <summary>Starts this harness's simulator (disposed with it).</summary>
+    public async Task<GitHubSimulatorServer> StartSimulatorAsync(SimulatorOptions options, CancellationToken ct = default) =>
+        Simulator = await GitHubSimulatorServer.StartAsync(options, ct);
+
+    /// <summary>Points this harness at another harness's simulator (not disposed with this one).</summary>
+    public void UseSimulator(GitHubSimulatorServer simulator) => (Simulator, _ownsSimulator) = (simulator, false);
+
+    private static async Task<WebApplication> StartServerAsync(bool embeddings, Core.Webhooks.WebhookOptions? webhooks, CancellationToken ct)
+    {
         var directory = Directory.CreateTempSubdirectory("pulse-server-db-").FullName;
         var app = await PulseServer.BuildAsync(new ServerOptions
         {
@@ -42,9 +62,10 @@ public sealed class ServerHarness : IAsyncDisposable
             RunnerTick = TimeSpan.FromMilliseconds(200),
             Heartbeat = TimeSpan.FromSeconds(2),
             Extract = new() { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) },
+            Webhooks = webhooks ?? new(),
         }, ct);
         await app.StartAsync(ct);
-        return new ServerHarness(app, sim);
+        return app;
     }
 
     public HttpClient Client(string? key = null)
@@ -98,7 +119,7 @@ public sealed class ServerHarness : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        await Simulator.DisposeAsync();
+        if (_ownsSimulator && Simulator is not null) await Simulator.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }

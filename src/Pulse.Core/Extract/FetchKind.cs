@@ -20,13 +20,15 @@ public enum FetchKind
     TimelineEvents,
     /// <summary>A PR's labels, with the PR's own fields.</summary>
     Labels,
+    /// <summary>One pull request asked by its node id, with the totalCount of every nested connection: a webhook's targeted refresh.</summary>
+    PullRequest,
 }
 
 public static class FetchKinds
 {
     public static PipelineStep StepOf(FetchKind kind) => kind switch
     {
-        FetchKind.RepositoryHead or FetchKind.PullRequests or FetchKind.TimelineEvents or FetchKind.Labels => GitHubPrJob.PullRequests,
+        FetchKind.RepositoryHead or FetchKind.PullRequests or FetchKind.TimelineEvents or FetchKind.Labels or FetchKind.PullRequest => GitHubPrJob.PullRequests,
         FetchKind.Commits => GitHubPrJob.Commits,
         FetchKind.Reviews => GitHubPrJob.Reviews,
         FetchKind.IssueComments or FetchKind.ReviewThreads or FetchKind.ThreadComments => GitHubPrJob.Comments,
@@ -44,6 +46,7 @@ public static class FetchKinds
         FetchKind.ThreadComments => "thread_comments",
         FetchKind.TimelineEvents => "timeline_events",
         FetchKind.Labels => "labels",
+        FetchKind.PullRequest => "pull_request",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -3,11 +3,14 @@ namespace Pulse.Core.Extract;
 /// <summary>One checkpoint's next page inside a packed query: its alias and its page width.</summary>
 public sealed record FetchUnit(string Alias, Checkpoint Checkpoint, int First)
 {
-    /// <summary>GitHub's request count for this unit: one per connection per possible parent (every unit is one connection).</summary>
-    public long Requests => 1;
+    /// <summary>
+    /// GitHub's request count for this unit: one per connection per possible parent (every unit is one connection), except a
+    /// PR asked by node id, whose connections are asked only for their totalCount: no connection is paged, nothing is counted.
+    /// </summary>
+    public long Requests => Checkpoint.Kind == FetchKind.PullRequest ? 0 : 1;
 
-    /// <summary>Possible nodes (GitHub's node-limit count).</summary>
-    public long PossibleNodes => First;
+    /// <summary>Possible nodes (GitHub's node-limit count): none for a PR by node id (no connection takes a first:).</summary>
+    public long PossibleNodes => Checkpoint.Kind == FetchKind.PullRequest ? 0 : First;
 
     /// <summary>
     /// Items we expect back: what is left when a totalCount said so (every connection the listing revealed), else the page

@@ -98,6 +98,13 @@ public static class PageReader
                         { PageSize = Math.Min(100, cp.PageSize * 2) });
                     break;
 
+                case FetchKind.PullRequest:
+                    // The PR itself is the answer: its connections are fetched completely, as for a listed PR.
+                    DiscoverPullRequestConnections(data.Value, cp, discovered, totals);
+                    Add(totals, GitHubPrJob.PullRequests.Name, 1);
+                    advances.Add(new CheckpointAdvance(cp.Id, null, true, 1, 0, false, null));
+                    break;
+
                 case FetchKind.ReviewThreads:
                     foreach (var thread in nodes) DiscoverThreadComments(thread, cp, discovered, totals);
                     advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total));
@@ -143,6 +150,8 @@ public static class PageReader
         FetchKind.ThreadComments => aliasData.Prop("comments"),
         FetchKind.TimelineEvents => aliasData.Prop("timelineItems"),
         FetchKind.Labels => aliasData.Prop("labelPage"),
+        // A node of another type answers `... on PullRequest` with an empty object: no id, not the PR asked for.
+        FetchKind.PullRequest => aliasData.ValueKind == JsonValueKind.Object && aliasData.Str("id") is not null ? aliasData : null,
         _ => null,
     };
 

@@ -43,6 +43,11 @@ public static class QueryBuilder
                     body.Append($"  {unit.Alias}: repository(owner: $o{i}, name: $n{i}) {{ pullRequests(first: {first}, after: $c{i}, orderBy: {{field: UPDATED_AT, direction: DESC}}) {{ {PageInfo} nodes {{ ...PullRequestFields }} }} }}\n");
                     fragments.Add("PullRequestFields");
                     break;
+                case FetchKind.PullRequest:
+                    Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields }} }}\n");
+                    fragments.Add("PullRequestFields");
+                    break;
                 case FetchKind.ThreadComments:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
                     Declare(declarations, variables, $"c{i}", "String", cp.Cursor);

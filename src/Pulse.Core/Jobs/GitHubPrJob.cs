@@ -12,6 +12,9 @@ public static class GitHubPrJob
     public const string Name = "github_prs";
     public const string DiscoveryJobName = "github_repositories";
 
+    /// <summary>The webhook refreshes of an integration: runs of the same steps over the PRs its deliveries named (issue 15).</summary>
+    public const string RefreshJobName = "github_pr_refresh";
+
     public static readonly PipelineStep PullRequests = new("github_pull_requests", 1, "Pull Requests");
     public static readonly PipelineStep Commits = new("github_commits", 2, "Commits");
     public static readonly PipelineStep Reviews = new("github_reviews", 3, "Reviews");

@@ -16,4 +16,5 @@ public sealed record PulseStorage(
     IVectorStore Vectors,
     IPullRequestStore PullRequests,
     ISearchStore Search,
-    IPrMetricsStore PrMetrics);
+    IPrMetricsStore PrMetrics,
+    IWebhookDeliveryStore WebhookDeliveries);

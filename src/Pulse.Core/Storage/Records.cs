@@ -16,10 +16,18 @@ public sealed record Integration(
     IntegrationSettings Settings,
     bool Active,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether a webhook signing secret is set; the secret itself is write-only.</summary>
+    public bool HasWebhookSecret { get; init; }
+}
 
 /// <summary>A change to an integration; null fields stay as they are.</summary>
-public sealed record IntegrationChange(Uri? GraphQLUrl, string? Owner, string? ProtectedToken, IntegrationSettings? Settings);
+public sealed record IntegrationChange(Uri? GraphQLUrl, string? Owner, string? ProtectedToken, IntegrationSettings? Settings)
+{
+    /// <summary>The protected webhook secret to set; "" removes it (webhooks then get 401), null leaves it.</summary>
+    public string? ProtectedWebhookSecret { get; init; }
+}
 
 /// <summary>Per-integration settings: which repositories to take and how far back the first sync goes.</summary>
 public sealed record IntegrationSettings

@@ -66,7 +66,8 @@ public static class PipelineServices
         .AddSingleton(storage)
         .AddSingleton(storage.Tenants).AddSingleton(storage.Integrations).AddSingleton(storage.Repositories).AddSingleton(storage.Jobs)
         .AddSingleton(storage.Leases).AddSingleton(storage.Runs).AddSingleton(storage.Checkpoints).AddSingleton(storage.WorkItems)
-        .AddSingleton(storage.Vectors).AddSingleton(storage.PullRequests).AddSingleton(storage.Search).AddSingleton(storage.PrMetrics);
+        .AddSingleton(storage.Vectors).AddSingleton(storage.PullRequests).AddSingleton(storage.Search).AddSingleton(storage.PrMetrics)
+        .AddSingleton(storage.WebhookDeliveries);
 }
 
 /// <summary>What the annotations on <see cref="PipelineOptions"/> cannot say, checked at start with them.</summary>

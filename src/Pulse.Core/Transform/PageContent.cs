@@ -69,6 +69,9 @@ public static class PageContent
                     rows.ParentPrs.Add(PullRequestMapper.Map(aliasData, unit.RepositoryId));
                     rows.Labels.AddRange(nodes.Select(n => LabelMapper.Map(n, prId!)));
                     break;
+                case FetchKind.PullRequest:
+                    prs.Add(PullRequestMapper.Map(aliasData, unit.RepositoryId));
+                    break;
                 case FetchKind.Commits:
                     commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
                     break;

@@ -29,4 +29,11 @@ public interface ISimulatorData
     /// <see cref="ArgumentException"/> with a message that says which.
     /// </summary>
     JsonObject Apply(JsonObject mutation);
+
+    /// <summary>
+    /// What a webhook of a change says, read from the data as it is now: {"repository", "pullRequest"} (the PR's own fields,
+    /// without its connections) and, with <paramref name="childId"/>, "child" (that comment, review or thread comment). Null when
+    /// the repository or PR does not exist (any more).
+    /// </summary>
+    JsonObject? Describe(string owner, string repo, long number, string? childId);
 }

@@ -95,7 +95,7 @@ internal sealed partial class SimulatorStore
                     break;
                 case "delete_comment":
                     var id = (string?)mutation["id"] ?? throw new ArgumentException("delete_comment needs \"id\".");
-                    if (!RemoveComment(pr, id)) throw new ArgumentException($"delete_comment: no comment {id} on #{number}.");
+                    result["deleted"] = RemoveComment(pr, id) ?? throw new ArgumentException($"delete_comment: no comment {id} on #{number}.");
                     break;
                 default:
                     if (!ApplyTimeline(op, mutation, pr, stamp, result)) throw new ArgumentException($"Unknown mutation op \"{op}\".");
@@ -179,7 +179,8 @@ internal sealed partial class SimulatorStore
         }
     }
 
-    private bool RemoveComment(JsonObject pr, string id)
+    /// <summary>The removed comment, with "kind" issue or review (which webhook GitHub sends); null when there is none.</summary>
+    private JsonObject? RemoveComment(JsonObject pr, string id)
     {
         var arrays = new List<JsonArray?> { pr["comments"] as JsonArray };
         arrays.AddRange((pr["reviewThreads"] as JsonArray ?? []).OfType<JsonObject>().Select(t => t["comments"] as JsonArray));
@@ -189,8 +190,10 @@ internal sealed partial class SimulatorStore
             if (match is null) continue;
             array!.Remove(match);
             _byId.Remove(id);
-            return true;
+            var removed = match.DeepClone().AsObject();
+            removed["kind"] = ReferenceEquals(array, arrays[0]) ? "issue" : "review";
+            return removed;
         }
-        return false;
+        return null;
     }
 }

@@ -35,6 +35,13 @@ internal static class ControlEndpoints
                 body["installation_id"] is JsonValue id && id.TryGetValue<long>(out var n) ? n : throw new ArgumentException("The body needs a number \"installation_id\"."),
                 body["suspended"] is not JsonValue flag || flag.GetValue<bool>()),
         }));
+        // Webhooks: the deliveries sent or dropped, and GitHub's "Redeliver" by delivery id ({"id": "..."}).
+        app.MapGet("/_sim/webhooks/deliveries", () => Json(server.WebhookDeliveries));
+        app.MapPost("/_sim/webhooks/redeliver", (HttpRequest request) => WithBodyAsync(request, body =>
+        {
+            var id = body["id"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw new ArgumentException("The body needs a string \"id\".");
+            return server.Redeliver(id) ? new JsonObject { ["redelivered"] = id } : throw new ArgumentException($"No delivery {id} is kept.");
+        }));
         app.MapPost("/_sim/repositories/delete", (HttpRequest request) =>
             WithBodyAsync(request, body => server.DeleteRepository((string?)body["owner"] ?? "", (string?)body["repo"] ?? "")));
     }

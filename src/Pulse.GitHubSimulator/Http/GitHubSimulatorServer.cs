@@ -23,6 +23,7 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     private readonly FaultInjector _faults;
     private readonly SimulatorAccounts _accounts;
     private readonly AppInstallations _apps;
+    private readonly Webhooks.WebhookSender? _webhooks;
 
     private GitHubSimulatorServer(WebApplication app, SimulatorOptions options, ISimulatorData data, SimulatorAccounts accounts,
         PrimaryRateLimit primary, SecondaryRateLimit secondary, FaultInjector faults, SimulatorStats stats, AnswerGate answers, AppInstallations apps)
@@ -37,6 +38,7 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         _secondary = secondary;
         _faults = faults;
         Stats = stats;
+        if (options.WebhookUrl is { } url) _webhooks = new Webhooks.WebhookSender(url, options.WebhookSecret!, options.WebhookDropRate, options.Seed);
     }
 
     public SimulatorOptions Options { get; }
@@ -153,13 +155,31 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
         Stats.Reset();
     }
 
-    /// <summary>Applies one data mutation (see <see cref="ISimulatorData.Apply"/>); throws <see cref="ArgumentException"/> on bad input.</summary>
-    public JsonObject Mutate(JsonObject mutation) => Data.Apply(mutation);
+    /// <summary>
+    /// Applies one data mutation (see <see cref="ISimulatorData.Apply"/>); throws <see cref="ArgumentException"/> on bad input. With a
+    /// webhook URL, the change's deliveries are queued and their ids are in the answer's "deliveries".
+    /// </summary>
+    public JsonObject Mutate(JsonObject mutation)
+    {
+        if (_webhooks is null) return Data.Apply(mutation);
+        var before = Data.Describe((string?)mutation["owner"] ?? "", (string?)mutation["repo"] ?? "", GraphQL.Execution.QueryValues.AsLong(mutation["number"]) ?? 0, null);
+        var result = Data.Apply(mutation);
+        result["deliveries"] = _webhooks.Emit(Webhooks.WebhookPayloads.For(mutation, result, before, Data, Options.ViewerLogin));
+        return result;
+    }
+
+    /// <summary>Sends a kept delivery again by id (as GitHub's Redeliver); false when there is none. Throws without a webhook URL.</summary>
+    public bool Redeliver(string deliveryId) =>
+        (_webhooks ?? throw new ArgumentException("The simulator sends no webhooks: start it with a webhook URL.")).Redeliver(deliveryId);
+
+    /// <summary>The kept webhook deliveries, oldest first (empty without a webhook URL).</summary>
+    public JsonArray WebhookDeliveries => _webhooks?.List() ?? [];
 
     public IReadOnlyDictionary<string, long> DataCounts => Data.Counts;
 
     public async ValueTask DisposeAsync()
     {
+        if (_webhooks is not null) await _webhooks.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -87,6 +87,15 @@ public sealed record SimulatorOptions
     /// </summary>
     public bool EnterpriseServer { get; init; }
 
+    /// <summary>Where every data mutation sends GitHub's webhook deliveries (signed with <see cref="WebhookSecret"/>); null sends none.</summary>
+    public Uri? WebhookUrl { get; init; }
+
+    /// <summary>The hook's secret: each delivery carries X-Hub-Signature-256 under it. Required with <see cref="WebhookUrl"/>.</summary>
+    public string? WebhookSecret { get; init; }
+
+    /// <summary>The share of deliveries lost (never sent; redeliverable by id), in [0, 1]. Default 0.</summary>
+    public double WebhookDropRate { get; init; }
+
     /// <summary>The clock of every window and wait. Default the system clock; tests inject a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -117,6 +126,9 @@ public sealed record SimulatorOptions
         Require(InstallationTokenTtl > TimeSpan.Zero, $"InstallationTokenTtl must be positive, got {InstallationTokenTtl}.");
         Require(Apps.Select(a => a.InstallationId).Distinct().Count() == Apps.Count, "Each installation id may be given once.");
         foreach (var app in Apps) app.Validate();
+        Require(WebhookUrl is null || (WebhookUrl.IsAbsoluteUri && WebhookUrl.Scheme is "http" or "https"), $"WebhookUrl must be an absolute http(s) URL, got {WebhookUrl}.");
+        Require(WebhookUrl is null || !string.IsNullOrEmpty(WebhookSecret), "A webhook URL needs a webhook secret (GitHub signs every delivery).");
+        Require(WebhookDropRate is >= 0 and <= 1, $"WebhookDropRate must be in [0, 1], got {WebhookDropRate}.");
     }
 
     private static void Require(bool condition, string message)

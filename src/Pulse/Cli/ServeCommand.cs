@@ -44,9 +44,13 @@ public static class ServeCommand
         };
         var adminKey = new Option<string?>("--admin-key") { Description = "Key that creates tenants and API keys (default: $PULSE_ADMIN_KEY)" };
         var noEmbeddings = new Option<bool>("--no-embeddings") { Description = "Skip the embedding stage and turn search off" };
+        var coalesce = new Option<int>("--webhook-coalesce-ms")
+        {
+            Description = "How long a webhook delivery's refresh waits for others to share it, in milliseconds (0..60000).", DefaultValueFactory = _ => 1000,
+        };
         var command = new Command("serve", "Serve the API, the live dashboard and the scheduler; runs execute in this process (inproc) or in pulse worker processes (amqp).")
         {
-            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings,
+            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings, coalesce,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -56,6 +60,7 @@ public static class ServeCommand
                 if (parse.GetValue(watch) < 1 || parse.GetValue(watch) * 2 > parse.GetValue(lease))
                     throw new ArgumentException("--watch-seconds must be at least 1 and at most half of --lease-seconds (the lease is renewed on every check).");
                 if (parse.GetValue(quiet) is < 1 or > 86_400) throw new ArgumentException("--requeue-after-seconds must be between 1 and 86400.");
+                if (parse.GetValue(coalesce) is < 0 or > 60_000) throw new ArgumentException("--webhook-coalesce-ms must be between 0 and 60000.");
                 var options = new ServerOptions
                 {
                     Urls = parse.GetValue(urls)!,
@@ -67,6 +72,7 @@ public static class ServeCommand
                     QuietTimeout = TimeSpan.FromSeconds(parse.GetValue(quiet)),
                     AdminKey = parse.GetValue(adminKey) ?? Environment.GetEnvironmentVariable("PULSE_ADMIN_KEY"),
                     Embeddings = !parse.GetValue(noEmbeddings),
+                    Webhooks = new() { CoalesceWindow = TimeSpan.FromMilliseconds(parse.GetValue(coalesce)) },
                 };
                 await using var app = await PulseServer.BuildAsync(options, ct);
                 await app.StartAsync(ct);

@@ -37,9 +37,13 @@ public static class SimulateCommand
         var tokenTtl = new Option<string>("--installation-token-ttl") { Description = "How long installation tokens live, e.g. 60s, 10m, 1h", DefaultValueFactory = _ => "1h" };
         var ghes = new Option<bool>("--ghes") { Description = "Be GitHub Enterprise Server with rate limiting off: /api/graphql and /api/v3, no rate limit" };
 
+        var webhookUrl = new Option<string?>("--webhook-url") { Description = "Send every data mutation's webhook deliveries, signed, to this URL (e.g. a serve's /api/webhooks/github/ID)." };
+        var webhookSecret = new Option<string?>("--webhook-secret") { Description = "The hook's secret (X-Hub-Signature-256); required with --webhook-url." };
+        var webhookDrop = new Option<double>("--webhook-drop") { Description = "Share of deliveries lost, 0..1 (redeliver one with POST /_sim/webhooks/redeliver).", DefaultValueFactory = _ => 0 };
+
         var command = new Command("simulate", "Serve a GitHub GraphQL API look-alike on http://127.0.0.1:PORT/graphql.")
         {
-            port, dataset, synthetic, seed, faults, latency, tokens, points, window, sleep, timing, apps, tokenTtl, ghes,
+            port, dataset, synthetic, seed, faults, latency, tokens, points, window, sleep, timing, apps, tokenTtl, ghes, webhookUrl, webhookSecret, webhookDrop,
         };
         command.Subcommands.Add(ConvertFixtures());
         command.Subcommands.Add(Generate());
@@ -55,6 +59,9 @@ public static class SimulateCommand
                     : new SyntheticSpec { Seed = parse.GetValue(seed) };
                 if (parse.GetValue(latency) < 0) throw new ArgumentException("--latency-ms must not be negative.");
                 if (!(parse.GetValue(window) > 0)) throw new ArgumentException("--rate-window-seconds must be positive.");
+                Uri? hook = null;
+                if (parse.GetValue(webhookUrl) is { } hookText && !Uri.TryCreate(hookText, UriKind.Absolute, out hook))
+                    throw new ArgumentException($"--webhook-url '{hookText}' is not an absolute URL.");
                 options = new SimulatorOptions
                 {
                     Port = parse.GetValue(port),
@@ -71,6 +78,9 @@ public static class SimulateCommand
                     Apps = [.. (parse.GetValue(apps) ?? []).Select(SimulatedApp.Parse)],
                     InstallationTokenTtl = Duration(parse.GetValue(tokenTtl)!, "--installation-token-ttl"),
                     EnterpriseServer = parse.GetValue(ghes),
+                    WebhookUrl = hook,
+                    WebhookSecret = parse.GetValue(webhookSecret),
+                    WebhookDropRate = parse.GetValue(webhookDrop),
                 };
                 options.Validate();
             }

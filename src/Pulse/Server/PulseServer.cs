@@ -30,6 +30,7 @@ public static class PulseServer
             .AddPulseBackend(backend, "serve")
             .AddServerPipeline(options, backend, generator is null ? null : new EmbeddingModel(generator, EmbeddingModelInfo.Id))
             .AddPulseJobs(generator is not null)
+            .AddPulseWebhooks(options.Webhooks, generator is not null)
             .AddJobFeed(backend)
             .AddPulseMetrics()
             .AddPulseJson()
@@ -49,6 +50,7 @@ public static class PulseServer
         app.MapIntegrationsApi();
         app.MapRepositoriesApi();
         app.MapJobsApi();
+        app.MapWebhooksApi();
         app.MapPullRequestsApi();
         app.MapSearchApi();
         app.MapPrMetricsApi();

@@ -44,6 +44,9 @@ public sealed record ServerOptions
 
     public ExtractOptions Extract { get; init; } = new();
 
+    /// <summary>Receiving and acting on GitHub's webhooks: body cap, coalescing window, retries.</summary>
+    public Core.Webhooks.WebhookOptions Webhooks { get; init; } = new();
+
     /// <summary>The dashboard's files. Default: wwwroot next to the executable.</summary>
     public string? WebRoot { get; init; }
 }

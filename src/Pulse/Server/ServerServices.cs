@@ -9,6 +9,7 @@ using Pulse.Core.Queue;
 using Pulse.Core.Security;
 using Pulse.Core.Storage;
 using Pulse.Core.Sync;
+using Pulse.Core.Webhooks;
 using Pulse.Server.Api;
 using Pulse.Server.Feed;
 using Pulse.Server.Jobs;
@@ -49,6 +50,17 @@ public static class ServerServices
         .AddSingleton<JobViews>()
         .AddSingleton<Scheduler>()
         .AddHostedService(sp => sp.GetRequiredService<Scheduler>());
+
+    /// <summary>Webhooks: the receiver's options and the processor that refreshes the PRs deliveries name, after the answer.</summary>
+    public static IServiceCollection AddPulseWebhooks(this IServiceCollection services, WebhookOptions options, bool embeddings)
+    {
+        if (options.Check() is { } failure) throw new ArgumentException(failure);
+        return services
+            .AddSingleton(options)
+            .AddSingleton<RefreshRunner>()
+            .AddSingleton(sp => ActivatorUtilities.CreateInstance<WebhookProcessor>(sp, embeddings))
+            .AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+    }
 
     /// <summary>The WebSocket feed; on PostgreSQL with its one LISTEN connection, hearing every process's status events.</summary>
     public static IServiceCollection AddJobFeed(this IServiceCollection services, PulseBackend backend)

@@ -220,6 +220,7 @@ async function loadIntegrations() {
       try { await api(`/api/integrations/${i.id}`, { method: "PUT", body: JSON.stringify({ bot_logins: logins(e.target.value) }) }); toast("Bot logins saved."); }
       catch (err) { toast(err.message); } loadIntegrations().catch(() => {});
     } })),
+    h("td", {}, i.has_webhook_secret ? h("code", {}, i.webhook_path) : "", " ", h("button", { onclick: () => setWebhookSecret(i) }, i.has_webhook_secret ? "Change secret" : "Set secret")),
     h("td", {}, h("input", { type: "checkbox", checked: i.active, onchange: async (e) => {
       try { await api(`/api/integrations/${i.id}/toggle-active`, { method: "POST", body: JSON.stringify({ active: e.target.checked }) }); }
       catch (err) { toast(err.message); } loadIntegrations().catch(() => {});
@@ -229,6 +230,22 @@ async function loadIntegrations() {
       try { await api(`/api/integrations/${i.id}`, { method: "DELETE" }); toast("Integration deleted."); } catch (err) { toast(err.message); }
       loadIntegrations().catch(() => {});
     } }, "Delete")))));
+  await loadDeliveries();
+}
+// The secret is write-only: it is sent once and never shown again; an empty answer removes it.
+async function setWebhookSecret(i) {
+  const secret = prompt(`Webhook secret for ${i.owner} (empty removes it):`);
+  if (secret === null) return;
+  try { await api(`/api/integrations/${i.id}`, { method: "PUT", body: JSON.stringify({ webhook_secret: secret }) }); toast(secret ? "Webhook secret set." : "Webhook secret removed."); }
+  catch (err) { toast(err.message); }
+  loadIntegrations().catch(() => {});
+}
+async function loadDeliveries() {
+  const list = await api("/api/webhooks/deliveries?limit=50");
+  $("#deliveries-empty").hidden = list.length > 0;
+  $("#deliveries").replaceChildren(...list.map((d) => h("tr", { "data-delivery": d.delivery_id, class: "delivery-" + d.status },
+    h("td", {}, ago(d.received_at)), h("td", {}, d.integration_id), h("td", {}, d.action ? `${d.event}.${d.action}` : d.event),
+    h("td", {}, h("code", {}, d.delivery_id)), h("td", { class: "delivery-status" }, d.status), h("td", {}, d.attempts), h("td", {}, d.error || ""))));
 }
 // Each GitHub account's points left (never a token); Enterprise Server without rate limiting says so.
 function accountsText(accounts) {
@@ -254,6 +271,7 @@ $("#integration-form").addEventListener("submit", async (e) => {
     repository_filters: f.get("repository_filters").split(",").map((s) => s.trim()).filter(Boolean),
     page_size: Number(f.get("page_size") || 100), bot_logins: logins(f.get("bot_logins")),
   };
+  if (f.get("webhook_secret")) body.webhook_secret = f.get("webhook_secret");
   if (f.get("first_sync_days")) body.first_sync_days = Number(f.get("first_sync_days"));
   try {
     await api("/api/integrations", { method: "POST", body: JSON.stringify(body) });

@@ -30,6 +30,9 @@ public abstract class StoreContract : IAsyncLifetime
     /// <summary>The database itself, for a contract that lays rows down the transform would have written.</summary>
     protected RelationalDatabase Database => _services!.GetRequiredService<RelationalDatabase>();
 
+    /// <summary>Everything the backend's registration registered (stores outside <see cref="PulseStorage"/> included).</summary>
+    protected IServiceProvider Services => _services!;
+
     public async ValueTask InitializeAsync()
     {
         var services = new ServiceCollection().AddSingleton<TimeProvider>(Clock);

@@ -8,12 +8,15 @@ using Pulse.Server.Metrics;
 
 namespace Pulse.Server.Api;
 
-/// <summary>GitHub integrations of the caller's tenant. Tokens and App keys are write-only: accepted, encrypted, never returned.</summary>
+/// <summary>
+/// GitHub integrations of the caller's tenant. Tokens, App keys and the webhook secret are write-only: accepted, encrypted,
+/// never returned (the view says only whether a secret is set). Deliveries for an integration go to /api/webhooks/github/{id}.
+/// </summary>
 public static class IntegrationsApi
 {
     /// <summary>Sign-in is one of: <c>token</c> or <c>tokens</c> (personal tokens), or <c>app_id</c> + <c>app_private_key</c> + <c>installation_id</c>.</summary>
     public sealed record IntegrationInput(string? GithubUrl, string? Owner, string? Token, string[]? RepositoryFilters, int? PageSize, int? FirstSyncDays,
-        string[]? Tokens = null, long? AppId = null, string? AppPrivateKey = null, long? InstallationId = null, string[]? BotLogins = null)
+        string[]? Tokens = null, long? AppId = null, string? AppPrivateKey = null, long? InstallationId = null, string[]? BotLogins = null, string? WebhookSecret = null)
     {
         public bool HasCredentials => Token is not null || Tokens is not null || AppId is not null || AppPrivateKey is not null || InstallationId is not null;
     }
@@ -23,7 +26,8 @@ public static class IntegrationsApi
     /// <summary>An integration as shown: its sign-in kind and GitHub accounts' budgets, never a token or key.</summary>
     public sealed record IntegrationView(
         long Id, string Provider, string GithubUrl, string Owner, bool Active, bool HasToken, string[] RepositoryFilters, int PageSize,
-        int? FirstSyncDays, string[] BotLogins, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Auth, IReadOnlyList<AccountView> Accounts);
+        int? FirstSyncDays, string[] BotLogins, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Auth, IReadOnlyList<AccountView> Accounts,
+        bool HasWebhookSecret, string WebhookPath);
 
     /// <summary>One GitHub account's budget as this server last saw it; <c>rate_limit</c> "not enforced" on Enterprise Server without one.</summary>
     public sealed record AccountView(string Account, string Status, int? Remaining, int? Limit, DateTimeOffset? ResetAt, string RateLimit);
@@ -32,7 +36,8 @@ public static class IntegrationsApi
         i.GraphQLUrl.ToString(), i.Owner, i.Active, true, [.. i.Settings.RepositoryFilters], i.Settings.PageSize,
         i.Settings.FirstSyncWindow is { } w ? (int)w.TotalDays : null, [.. i.Settings.BotLogins], i.CreatedAt, i.UpdatedAt, AuthKind(i, secrets),
         [.. connections.Accounts(i.Id).Select(a => new AccountView(a.Name, a.Status, a.Budget.Current?.Remaining, a.Budget.Current?.Limit, a.Budget.Current?.ResetAt,
-            a.RateLimitEnforced switch { true => "enforced", false => "not enforced", null => "unknown" }))]);
+            a.RateLimitEnforced switch { true => "enforced", false => "not enforced", null => "unknown" }))],
+        i.HasWebhookSecret, $"{WebhooksApi.ReceivePrefix}/{i.Id}");
 
     private static string AuthKind(Integration i, ISecretProtector secrets)
     {
@@ -101,7 +106,7 @@ public static class IntegrationsApi
         var reason = Validate.GitHubUrl(input!.GithubUrl, out var url) ?? Validate.Owner(input.Owner)
             ?? (input.HasCredentials ? Credentials(input, out credentials) : "token (or tokens, or app_id + app_private_key + installation_id) is required.")
             ?? Validate.RepositoryFilters(input.RepositoryFilters) ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays)
-            ?? Validate.BotLogins(input.BotLogins);
+            ?? Validate.BotLogins(input.BotLogins) ?? Validate.WebhookSecret(input.WebhookSecret);
         if (reason is not null) return Errors.Bad(reason);
         var settings = new IntegrationSettings
         {
@@ -113,9 +118,13 @@ public static class IntegrationsApi
         // The first sync starts from Run Now, or one schedule interval from now.
         var created = await store.CreateAsync(ApiKeyAuthentication.TenantOf(http), url!, input.Owner!, secrets.Protect(credentials!.Serialize()), settings,
             time.GetUtcNow() + JobSchedule.DefaultInterval, ct);
-        return created is null
-            ? Errors.Conflict($"An integration for {input.Owner} at {url} already exists.")
-            : Results.Created($"/api/integrations/{created.Id}", View(created, secrets, connections));
+        if (created is null) return Errors.Conflict($"An integration for {input.Owner} at {url} already exists.");
+        if (input.WebhookSecret is { Length: > 0 } secret)
+        {
+            await store.UpdateAsync(created.TenantId, created.Id, new IntegrationChange(null, null, null, null) { ProtectedWebhookSecret = secrets.Protect(secret) }, ct);
+            created = created with { HasWebhookSecret = true };
+        }
+        return Results.Created($"/api/integrations/{created.Id}", View(created, secrets, connections));
     }
 
     private static async Task<IResult> UpdateAsync(long id, HttpContext http, IIntegrationStore store, ISecretProtector secrets, MeteredConnections connections,
@@ -130,7 +139,7 @@ public static class IntegrationsApi
         var reason = (input!.GithubUrl is null ? null : Validate.GitHubUrl(input.GithubUrl, out url)) ?? (input.Owner is null ? null : Validate.Owner(input.Owner))
             ?? (input.HasCredentials ? Credentials(input, out credentials) : null) ?? Validate.RepositoryFilters(input.RepositoryFilters)
             ?? Validate.PageSize(input.PageSize) ?? Validate.FirstSyncDays(input.FirstSyncDays)
-            ?? Validate.BotLogins(input.BotLogins);
+            ?? Validate.BotLogins(input.BotLogins) ?? Validate.WebhookSecret(input.WebhookSecret);
         if (reason is not null) return Errors.Bad(reason);
         var (newUrl, newOwner) = (url ?? current.GraphQLUrl, input.Owner ?? current.Owner);
         if ((await store.ListAsync(tenant, ct)).Any(i => i.Id != id && i.GraphQLUrl == newUrl && string.Equals(i.Owner, newOwner, StringComparison.Ordinal)))
@@ -144,7 +153,10 @@ public static class IntegrationsApi
             PageSize = input.PageSize ?? current.Settings.PageSize,
             FirstSyncWindow = input.FirstSyncDays is { } days ? TimeSpan.FromDays(days) : current.Settings.FirstSyncWindow,
         };
-        await store.UpdateAsync(tenant, id, new IntegrationChange(url, input.Owner, credentials is null ? null : secrets.Protect(credentials.Serialize()), settings), ct);
+        await store.UpdateAsync(tenant, id, new IntegrationChange(url, input.Owner, credentials is null ? null : secrets.Protect(credentials.Serialize()), settings)
+        {
+            ProtectedWebhookSecret = input.WebhookSecret switch { null => null, "" => "", var secret => secrets.Protect(secret) },
+        }, ct);
         connections.Forget(id);
         // Who is a bot decides reviewers, first reviews and author_is_bot: the stored metrics follow the list at once.
         if (botsChanged) await metrics.RecomputeAsync(tenant, id, ct);

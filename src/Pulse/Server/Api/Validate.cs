@@ -34,6 +34,12 @@ public static partial class Validate
         : value.Length > 1000 || value.Any(char.IsWhiteSpace) ? "token must be a single word of at most 1000 characters."
         : null;
 
+    /// <summary>A webhook secret to set; "" (on an update) removes it.</summary>
+    public static string? WebhookSecret(string? value) =>
+        value is null || value.Length == 0 ? null
+        : value.Length > 256 || value.Any(char.IsControl) ? "webhook_secret must be at most 256 characters, without control characters."
+        : null;
+
     public static string? PageSize(int? value) => value is null or (>= 1 and <= 100) ? null : "page_size must be between 1 and 100.";
 
     public static string? FirstSyncDays(int? value) => value is null or (>= 1 and <= 3650) ? null : "first_sync_days must be between 1 and 3650.";

@@ -4,7 +4,7 @@ namespace Pulse.Server.Auth;
 
 /// <summary>
 /// Every /api and /ws request carries a key (Authorization: Bearer, or ?access_token= on /ws where
-/// browsers cannot set headers). A tenant key scopes the request to its tenant; the admin key only
+/// browsers cannot set headers), except GitHub's webhook deliveries, which are signed instead. A tenant key scopes the request to its tenant; the admin key only
 /// reaches /api/admin.
 /// </summary>
 public sealed class ApiKeyAuthentication(RequestDelegate next, ITenantStore keys, ServerOptions options)
@@ -14,7 +14,8 @@ public sealed class ApiKeyAuthentication(RequestDelegate next, ITenantStore keys
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/ws"))
+        // GitHub cannot send an API key: a delivery's signature under its integration's secret authenticates it (WebhooksApi).
+        if ((!path.StartsWithSegments("/api") && !path.StartsWithSegments("/ws")) || (path.StartsWithSegments(Api.WebhooksApi.ReceivePrefix) && HttpMethods.IsPost(context.Request.Method)))
         {
             await next(context);
             return;

@@ -15,6 +15,8 @@ public sealed class PulseMetrics : IDisposable
     {
         Items = _meter.CreateCounter<long>("pulse_items_processed", description: "Queue messages handled, per stage queue");
         Errors = _meter.CreateCounter<long>("pulse_item_errors", description: "Queue messages that failed and were retried, per stage queue");
+        WebhookRejections = _meter.CreateCounter<long>("pulse_webhook_rejections", description: "Webhook deliveries refused and not stored, per reason (signature, too_large)");
+        WebhookDeliveries = _meter.CreateCounter<long>("pulse_webhook_deliveries", description: "Signed webhook deliveries, per outcome (pending, ignored, duplicate)");
         // A broker's depths are RabbitMQ's own metrics; the in-process queue's exist only here.
         if (backend.LocalQueue is { } queue)
             _meter.CreateObservableGauge("pulse_queue_depth", () => QueueNames.All.Select(q => new Measurement<int>(queue.Depth(q), new KeyValuePair<string, object?>("queue", q))),
@@ -35,6 +37,8 @@ public sealed class PulseMetrics : IDisposable
 
     public Counter<long> Items { get; }
     public Counter<long> Errors { get; }
+    public Counter<long> WebhookRejections { get; }
+    public Counter<long> WebhookDeliveries { get; }
 
     public void Dispose() => _meter.Dispose();
 }

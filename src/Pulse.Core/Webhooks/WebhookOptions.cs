@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pulse.Core.Webhooks;
+
+/// <summary>How <c>serve</c> receives and acts on GitHub's webhooks.</summary>
+public sealed record WebhookOptions
+{
+    /// <summary>
+    /// The largest body accepted, in bytes; larger ones get 413 unread. Default 25 MiB: GitHub caps a payload at 25 MB and
+    /// does not send larger ones, so nothing GitHub sends is refused, and nothing larger is buffered.
+    /// </summary>
+    [Range(1024, 100L * 1024 * 1024)]
+    public long MaxBodyBytes { get; init; } = 25L * 1024 * 1024;
+
+    /// <summary>How long after a delivery arrives its refresh waits for others to share it. Default 1 s.</summary>
+    public TimeSpan CoalesceWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts of a delivery before it stays failed. Default 3.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Wait before a failed delivery is tried again, doubled per attempt. Default 10 s.</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often stored deliveries are looked at without a new one arriving (retries, deliveries of a stopped process). Default 5 s.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>One line naming the first bad value, or null.</summary>
+    public string? Check() =>
+        MaxBodyBytes < 1024 ? $"Webhook body cap must be at least 1024 bytes, got {MaxBodyBytes}."
+        : CoalesceWindow < TimeSpan.Zero ? $"Webhook coalescing window must not be negative, got {CoalesceWindow}."
+        : MaxAttempts < 1 ? $"Webhook attempts must be at least 1, got {MaxAttempts}."
+        : RetryBackoff <= TimeSpan.Zero ? $"Webhook retry backoff must be positive, got {RetryBackoff}."
+        : PollInterval <= TimeSpan.Zero ? $"Webhook poll interval must be positive, got {PollInterval}."
+        : null;
+}
