@@ -29,7 +29,8 @@ public sealed class GitHubAppCliTests : IAsyncLifetime
         _simulator = await PulseCliProcess.StartAsync(["simulate", "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--synthetic", "repos=2,prs=20,seed=5", "--sleep-scale", "0", "--app", $"314:{PublicKeyFile}:2718"], new Dictionary<string, string>(), Ct);
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!_simulator.Output.Contains("listening on", StringComparison.Ordinal))
+        // "control:" ends the simulator's start-up lines, so the App line above it has been printed by then.
+        while (!_simulator.Output.Contains("control:", StringComparison.Ordinal))
         {
             Assert.False(_simulator.HasExited || DateTime.UtcNow > deadline, $"the simulator did not start:\n{_simulator.Output}");
             await Task.Delay(100, Ct);
