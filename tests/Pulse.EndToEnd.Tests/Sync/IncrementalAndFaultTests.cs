@@ -77,16 +77,26 @@ public sealed class IncrementalAndFaultTests
     public async Task Sync_WhenThePrimaryLimitRunsOut_PausesUntilResetAndFinishes(Backend backend)
     {
         var spec = SyntheticSpec.Parse("repos=2,prs=25,seed=17,big_body=false");
+        // The simulator's clock is held: its 3-point window resets only when this test moves the clock to the moment Pulse
+        // said it would resume, so the pause happens however slow the machine is. Pulse waits on the real clock meanwhile;
+        // 12 s leaves the test ample time to see the pause and move the clock before Pulse's wait ends.
+        var clock = new HeldClock(DateTimeOffset.UtcNow);
         await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
         {
-            // The window must outlast three queries however loaded the machine is, or it resets before the budget runs out
-            // and the pause this test is about never happens: 12 s is ~10x what three queries take on a busy 2-core box.
-            Synthetic = spec, ProcessingTimeScale = 0, PointsPerHour = 3, RateWindow = TimeSpan.FromSeconds(12),
+            Synthetic = spec, ProcessingTimeScale = 0, PointsPerHour = 3, RateWindow = TimeSpan.FromSeconds(12), TimeProvider = clock,
         }, Ct);
         await using var harness = new SyncHarness(backend);
 
-        var result = await harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin,
+        var sync = harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin,
             budget: new RateLimitBudgetOptions { ReserveFraction = 0, ResetMargin = TimeSpan.FromMilliseconds(200), Window = TimeSpan.FromSeconds(12) }, ct: Ct);
+        while (!sync.IsCompleted)
+        {
+            DateTimeOffset[] resumes;
+            lock (harness.Events) resumes = [.. harness.Events.Where(e => e.Status.Overall == "RATE_LIMITED").Select(e => e.Status.RateLimitResumeAt).OfType<DateTimeOffset>()];
+            if (resumes.Length > 0) clock.MoveTo(resumes.Max());
+            await Task.WhenAny(sync, Task.Delay(TimeSpan.FromMilliseconds(50), Ct));
+        }
+        var result = await sync;
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Contains(harness.Events, e => e.Status.Overall == "RATE_LIMITED" && e.Status.RateLimitResumeAt is not null);
