@@ -23,6 +23,14 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
         """, [("cursor", DbType.String), ("done", DbType.Boolean), ("remaining", DbType.Int64), ("items", DbType.Int64), ("error", DbType.String),
             ("pageSize", DbType.Int64), ("id", DbType.Int64)]);
 
+    /// <summary>
+    /// The kinds of the first step (listings, and the PR's own timeline and labels). Claimed before the other steps' pages: the
+    /// other steps' transforms wait for the first step's (their rows point at its PRs), so the sooner it ends, the more of
+    /// their transform runs beside the rest of the extraction instead of after it.
+    /// </summary>
+    private static readonly string FirstStepKinds = string.Join(", ", Enum.GetValues<FetchKind>()
+        .Where(k => FetchKinds.StepOf(k) == GitHubPrJob.Steps[0]).Select(k => $"'{FetchKinds.Name(k)}'"));
+
     private static readonly SqlBatch Fail = new("checkpoint.fail",
         "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @error WHERE id = @id",
         [("error", DbType.String), ("id", DbType.Int64)]);
@@ -60,10 +68,11 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
             INSERT INTO extraction_turns (run_id, last_turn, last_served_at) VALUES (@runId, @turn, @now)
             ON CONFLICT (run_id) DO UPDATE SET last_turn = excluded.last_turn, last_served_at = excluded.last_served_at
             """, new { runId, turn, now }, tx);
-        // Oldest first; a checkpoint that a late commit is advancing (locked) is passed over, not waited for.
+        // The first step's pages first, then oldest first; a checkpoint that a late commit is advancing (locked) is passed over,
+        // not waited for.
         var rows = (await c.QueryAsync<Row>($"""
             SELECT {Columns} FROM checkpoints cp {Dialect.ClaimIndex} JOIN repositories r ON r.id = cp.repository_id
-            WHERE {Claimable("@runId")} ORDER BY cp.id LIMIT @max{Dialect.SkipLocked("cp")}
+            WHERE {Claimable("@runId")} ORDER BY CASE WHEN cp.kind IN ({FirstStepKinds}) THEN 0 ELSE 1 END, cp.id LIMIT @max{Dialect.SkipLocked("cp")}
             """, new { runId, now, max }, tx)).ToList();
         await c.ExecuteAsync($"UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE {Dialect.In("id", "@ids")}",
             new { owner, leaseUntil, ids = Dialect.List(rows.Select(r => r.Id)) }, tx);
