@@ -33,6 +33,21 @@ public abstract class CheckpointStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task ClaimTurn_FirstStepPagesPending_TakesThemBeforeOlderPagesOfOtherSteps()
+    {
+        // The other steps' transforms wait for the first step's: its pages (here a PR's timeline) go first, whatever their age.
+        var (job, repository) = await NewJobAsync();
+        NewCheckpoint Page(FetchKind kind, string pr) => new(repository.Id, kind, pr, pr, null, 5, null);
+        List<NewCheckpoint> list = [Page(FetchKind.Commits, "PR_0"), Page(FetchKind.Reviews, "PR_1"), Page(FetchKind.TimelineEvents, "PR_2"),
+            Page(FetchKind.IssueComments, "PR_3"), Page(FetchKind.Labels, "PR_4")];
+        await Stores.Runs.StartRunAsync(new RunStart(job.TenantId, job.Id, job.IntegrationId, Clock.GetUtcNow(), null, false, list, 100), Ct);
+
+        var turn = (await Stores.Checkpoints.ClaimTurnAsync([], false, 3, "a", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+
+        Assert.Equal(["PR_2", "PR_4", "PR_0"], turn.Checkpoints.Select(c => c.ParentNodeId));
+    }
+
+    [Fact]
     public async Task Release_PastMaxAttemptsWithAnError_FailsTheCheckpointForGood()
     {
         var run = await StartAsync(checkpoints: 1);
