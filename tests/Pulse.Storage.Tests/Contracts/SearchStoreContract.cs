@@ -1,3 +1,4 @@
+using Dapper;
 using Pulse.Core.Embed;
 using Pulse.Core.Search;
 using Pulse.Core.Storage;
@@ -59,7 +60,7 @@ public abstract class SearchStoreContract : StoreContract
         Assert.Equal([("commit", 1), ("pr", 1), ("review", 1)], hybrid.Take(3).Select(h => (h.Kind, h.PullRequestNumber)));
         Assert.Equal(6, hybrid.Count);
         Assert.True(hybrid.Zip(hybrid.Skip(1)).All(p => p.First.Score >= p.Second.Score));
-        Assert.Equal(["pr", "commit"], (await search.SearchAsync(query, SearchMode.Keyword, Ct)).Select(h => h.Kind).Order().Reverse());
+        Assert.Equal(["commit", "pr"], (await search.SearchAsync(query, SearchMode.Keyword, Ct)).Select(h => h.Kind).Order());
         Assert.Equal("review", (await search.SearchAsync(query, SearchMode.Vector, Ct))[0].Kind);
     }
 
@@ -174,7 +175,7 @@ public abstract class SearchStoreContract : StoreContract
 
     private Task<IReadOnlyList<long>> NearestAsync(SearchQuery q) => Stores.Search.NearestAsync(q, SearchRows.Model, SearchRows.Query, 50, Ct);
 
-    private Task<long> RowOf(long document) => Database.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT row_id FROM search_documents WHERE id = @document", new { document }), Ct);
+    private Task<long> RowOf(long document) => Database.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT row_id FROM search_documents WHERE id = @document", new { document }), Ct);
 }
 
 public sealed class SqliteSearchStoreContract : SearchStoreContract
