@@ -18,13 +18,21 @@ internal static class LongTextDataset
     /// <summary>Writes the data set to <paramref name="path"/>; returns how many non-blank texts it holds.</summary>
     public static int Write(GitHubTexts texts, string path)
     {
-        using var structure = new MemoryStream();
-        SyntheticDataset.Generate(Structure, structure);
-        var dataset = JsonNode.Parse(structure.ToArray())!;
+        var dataset = Build(texts, Structure, out int count);
+        Save(dataset, path);
+        return count;
+    }
+
+    /// <summary>The generator's data set of <paramref name="structure"/> with every text replaced by real-length GitHub text.</summary>
+    public static JsonNode Build(GitHubTexts texts, SyntheticSpec structure, out int count)
+    {
+        using var generated = new MemoryStream();
+        SyntheticDataset.Generate(structure, generated);
+        var dataset = JsonNode.Parse(generated.ToArray())!;
         var random = new Random(16);
         // The longest bodies first: the templated ones (licence header, checklist, sections) of 2,000+ characters.
         var bodies = Enumerable.Range(0, texts.PullRequests.Count).OrderByDescending(i => texts.PullRequests[i].Body.Length).ToArray();
-        int count = 0;
+        count = 0;
         int next = 0;
         foreach (var pr in dataset["repositories"]!.AsArray().SelectMany(r => r!["pullRequests"]!.AsArray()))
         {
@@ -44,16 +52,23 @@ internal static class LongTextDataset
                 review!["body"] = reviewBody;
                 count += reviewBody.Trim().Length > 0 ? 1 : 0;
             }
-            foreach (var comment in pr["comments"]!.AsArray().Concat(pr["reviewThreads"]!.AsArray().SelectMany(t => t!["comments"]!.AsArray())))
+            foreach (var comment in Comments(pr))
             {
-                comment!["body"] = texts.Comment(random);
+                comment["body"] = texts.Comment(random);
                 count++;
             }
         }
+        return dataset;
+    }
 
+    /// <summary>A PR's conversation comments and its review threads' comments.</summary>
+    public static IEnumerable<JsonNode> Comments(JsonNode pr) =>
+        pr["comments"]!.AsArray().Concat(pr["reviewThreads"]!.AsArray().SelectMany(t => t!["comments"]!.AsArray())).Select(c => c!);
+
+    public static void Save(JsonNode dataset, string path)
+    {
         using var file = File.Create(path);
         using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         dataset.WriteTo(json);
-        return count;
     }
 }

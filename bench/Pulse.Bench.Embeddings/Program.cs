@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pulse.Bench.Embeddings;
+using Pulse.Bench.Embeddings.Quality;
 
 // Usage (from the repository root; results go to bench/results):
 //   dotnet run -c Release --project bench/Pulse.Bench.Embeddings -- texts [--count 600] [--rounds 3]
@@ -8,6 +9,7 @@ using Pulse.Bench.Embeddings;
 //   ... -- profile          the old embedder's suspects, one variant per process → embeddings-profile.json
 //   ... -- long-dataset --out FILE     writes issue #16's long-text data set (1 repository, 20 PRs, ~1,350 texts)
 //   ... -- sync bench-small | bench-org | long [--limit-minutes M]   full `pulse sync` runs with embeddings → embeddings-sync-<set>.json
+//   ... -- quality          recall@10 of vector, keyword and hybrid search on labelled queries → search-quality.json and .md
 // Every command (and `table` alone) rewrites bench/results/embeddings.md from the JSON files present.
 string root = Paths.RepositoryRoot();
 string results = Path.Combine(root, "bench", "results");
@@ -33,8 +35,14 @@ switch (args.FirstOrDefault() ?? "texts")
         TimeSpan? limit = Option(args, "--limit-minutes") is { } minutes ? TimeSpan.FromMinutes(double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture)) : null;
         Save(results, $"embeddings-sync-{set}.json", Stamp(await SyncBench.RunAsync(root, set, corpus, results, limit, CancellationToken.None)));
         break;
+    case "quality":
+        var quality = Stamp(await QualityBench.RunAsync(root, corpus, CancellationToken.None));
+        Save(results, "search-quality.json", quality);
+        File.WriteAllText(Path.Combine(results, "search-quality.md"), QualityMarkdown.Render(quality));
+        Console.WriteLine(File.ReadAllText(Path.Combine(results, "search-quality.md")));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Pulse.Bench.Embeddings texts | profile | long-dataset --out FILE | sync bench-small|bench-org|long [--limit-minutes M] | table");
+        Console.Error.WriteLine("usage: Pulse.Bench.Embeddings texts | profile | long-dataset --out FILE | sync bench-small|bench-org|long [--limit-minutes M] | quality | table");
         return 2;
 }
 File.WriteAllText(Path.Combine(results, "embeddings.md"), EmbeddingsMarkdown.Render(results));

@@ -130,7 +130,7 @@ internal static class SyncBench
     /// Builds the CLI through the front door (`./pulse`) and copies it: a rebuild during a long run (bench-org) must
     /// not replace the files the running CLI loads. Returns the copy's pulse.dll.
     /// </summary>
-    private static async Task<string> CopyOfCliAsync(string root, string work, CancellationToken ct)
+    internal static async Task<string> CopyOfCliAsync(string root, string work, CancellationToken ct)
     {
         using (var build = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "pulse"), "--help"]) { RedirectStandardOutput = true, UseShellExecute = false })!)
         {

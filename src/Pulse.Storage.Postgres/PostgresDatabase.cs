@@ -55,6 +55,7 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
             {
                 await Migrations.ApplyAsync(connection, Migrations.Of(typeof(PostgresDatabase).Assembly, "Pulse.Postgres.Migrations."), "TIMESTAMPTZ", Now,
                     $"'{DatabaseName}'", ct);
+                await RequirePgvectorAsync(connection);
             }
             finally
             {
@@ -65,6 +66,14 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
         var old = _source;
         _source = Build(ConnectionString);
         await old.DisposeAsync();
+    }
+
+    /// <summary>Filtered vector search walks the HNSW index with iterative scans (PostgresDialect.NearestAsync), new in pgvector 0.8.0.</summary>
+    private static async Task RequirePgvectorAsync(NpgsqlConnection connection)
+    {
+        var version = await connection.ExecuteScalarAsync<string?>("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
+        if (version is null || !Version.TryParse(version, out var v) || v < new Version(0, 8, 0))
+            throw new InvalidOperationException($"PostgreSQL's pgvector extension is {version ?? "missing"}; Pulse needs 0.8.0 or later (ALTER EXTENSION vector UPDATE).");
     }
 
     /// <summary>

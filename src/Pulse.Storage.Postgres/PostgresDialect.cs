@@ -93,32 +93,50 @@ public sealed partial class PostgresDialect : SqlDialect
     // Tokens are letters and digits only (SearchText): nothing in them is tsquery syntax.
     public override string KeywordQuery(IReadOnlyList<SearchTerm> terms) => string.Join(" & ", terms.Select(t => t.Token + (t.Prefix ? ":*" : "")));
 
+    /// <summary>A filter that passes at most this many documents is answered by an exact scan of their vectors.</summary>
+    public const int ExactScanDocuments = 20_000;
+
+    /// <summary>How far an iterative index scan may walk past ef_search before it gives up (pgvector's default: 20,000).</summary>
+    public const int MaxScanTuples = 100_000;
+
     /// <summary>
-    /// The nearest vectors come from the HNSW index (ORDER BY distance LIMIT), then the filters apply. A filtered search asks
-    /// the index for up to 1,000 candidates (hnsw.ef_search raised to match, or the index returns at most its default 40), so
-    /// a filter that passes fewer than its share of those finds fewer hits than asked: vector search under a narrow filter is
-    /// approximate, the keyword side of a hybrid search is not.
+    /// The nearest vectors under the filters, and as many as asked whenever that many pass them. A filter that passes few
+    /// documents (one small repository, one author) is answered by an exact scan of just their vectors: the index would have to
+    /// walk past every nearer row of the rest first. Otherwise the HNSW index is walked with the filters in the same query, and
+    /// pgvector's iterative scan (0.8+) keeps walking past ef_search until the limit is filled; a walk that ends short (at
+    /// <see cref="MaxScanTuples"/>: the filter's rows are rare among the nearest) is answered by the exact scan too.
     /// </summary>
     public override async Task<IReadOnlyList<long>> NearestAsync(DbConnection c, string filters, DynamicParameters args, float[] vector, int limit, bool filtered,
         CancellationToken ct)
     {
-        var candidates = filtered ? 1000 : Math.Min(1000, Math.Max(limit, 40));
         args.Add("Vector", "[" + string.Join(',', vector.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]");
-        args.Add("Candidates", (long)candidates);
         args.Add("Limit", (long)limit);
+        var few = filtered && await c.ExecuteScalarAsync<long>(
+            $"SELECT COUNT(*) FROM (SELECT 1 FROM search_documents d {filters} LIMIT {ExactScanDocuments + 1}) f", args) <= ExactScanDocuments;
         await using var tx = await c.BeginTransactionAsync(ct);
-        await c.ExecuteAsync($"SET LOCAL hnsw.ef_search = {candidates}", transaction: tx);
-        var ids = (await c.QueryAsync<long>($"""
-            SELECT d.id FROM (
-              SELECT e.table_name, e.row_id, e.vector <=> @Vector::vector AS distance FROM embeddings e
-              WHERE e.tenant_id = @TenantId AND e.model = @Model ORDER BY e.vector <=> @Vector::vector LIMIT @Candidates) n
-            JOIN search_documents d ON d.table_name = n.table_name AND d.row_id = n.row_id
-            {filters}
-            ORDER BY n.distance, d.id LIMIT @Limit
-            """, args, tx)).ToList();
+        IReadOnlyList<long> ids = [];
+        if (!few)
+        {
+            await c.ExecuteAsync($"SET LOCAL hnsw.ef_search = {Math.Clamp(limit, 40, 1000)}; SET LOCAL hnsw.iterative_scan = relaxed_order; "
+                + $"SET LOCAL hnsw.max_scan_tuples = {MaxScanTuples}", transaction: tx);
+            ids = await NearestQueryAsync(c, tx, filters, args, walkIndex: true);
+        }
+        if (ids.Count < limit) ids = await NearestQueryAsync(c, tx, filters, args, walkIndex: false);
         await tx.CommitAsync(ct);
         return ids;
     }
+
+    // Without ORDER BY … LIMIT inside, MATERIALIZED keeps the scan exact (off the index); the outer sort puts relaxed_order's
+    // few out-of-order rows back in place.
+    private static async Task<IReadOnlyList<long>> NearestQueryAsync(DbConnection c, DbTransaction tx, string filters, DynamicParameters args, bool walkIndex) =>
+        (await c.QueryAsync<long>($"""
+            WITH n AS MATERIALIZED (
+              SELECT d.id, e.vector <=> @Vector::vector AS distance
+              FROM embeddings e JOIN search_documents d ON d.table_name = e.table_name AND d.row_id = e.row_id
+              {filters} AND e.tenant_id = @TenantId AND e.model = @Model
+              {(walkIndex ? "ORDER BY e.vector <=> @Vector::vector LIMIT @Limit" : "")})
+            SELECT id FROM n ORDER BY distance, id LIMIT @Limit
+            """, args, tx)).ToList();
 
     /// <summary>The batch's SQL with its @names as $1, $2, … in parameter order (a batch command takes positional parameters only).</summary>
     private static string PositionalSql(SqlBatch batch)

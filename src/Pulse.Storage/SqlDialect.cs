@@ -77,7 +77,8 @@ public abstract class SqlDialect
     /// <summary>
     /// Ids of the search documents nearest to <paramref name="vector"/>, best first. <paramref name="filters"/> is the shared
     /// <c>JOIN … WHERE …</c> over <c>d</c> (search_documents) with its parameters in <paramref name="args"/>, which also holds
-    /// <c>@TenantId</c> and <c>@Model</c>.
+    /// <c>@TenantId</c> and <c>@Model</c>. Under any filter: <paramref name="limit"/> ids whenever that many documents
+    /// with a vector pass the filters, however far from the query they lie.
     /// </summary>
     public abstract Task<IReadOnlyList<long>> NearestAsync(DbConnection c, string filters, DynamicParameters args, float[] vector, int limit, bool filtered,
         CancellationToken ct);
