@@ -23,6 +23,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         new("onnx", providerUri: null, EmbeddingModelInfo.Id, EmbeddingModelInfo.Dimensions);
 
     private volatile bool _disposed;
+    private int _modelRuns;
 
     /// <param name="maxBatchTokens">Padded word pieces per model run, at least <see cref="EmbeddingModelInfo.MaxTokens"/>; default 256.</param>
     /// <param name="maxBatchRows">Texts per model run, at least 1; default 16.</param>
@@ -37,6 +38,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public int MaxBatchTokens { get; }
 
     public int MaxBatchRows { get; }
+
+    /// <summary>Model runs (batches) this generator has made: how tests see that a cancelled call stopped between batches.</summary>
+    internal int ModelRuns => Volatile.Read(ref _modelRuns);
 
     /// <summary>Creates a generator; the model is loaded on the first call, not here.</summary>
     public static IEmbeddingGenerator<string, Embedding<float>> Create() => new MiniLmEmbeddingGenerator();
@@ -72,6 +76,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             cancellationToken.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(_disposed, this);
             float[][] embedded = await model.EmbedAsync(run.Select(i => tokens[i]).ToArray(), cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _modelRuns);
             for (int i = 0; i < run.Length; i++)
             {
                 vectors[run[i]] = embedded[i];
