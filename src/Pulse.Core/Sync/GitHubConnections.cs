@@ -11,8 +11,9 @@ namespace Pulse.Core.Sync;
 
 /// <summary>
 /// One connection per integration, one budget per GitHub account and one token source per App installation, shared by
-/// every worker of this process. Distributed mode passes <paramref name="budgetFactory"/> (account key hash → budget) and
-/// <paramref name="installationTokens"/> so every process shares one budget per account and one token per installation.
+/// every worker of this process. Distributed mode passes <paramref name="budgetFactory"/> (account key hash → budget) so every
+/// process shares one budget per account; <paramref name="installationTokens"/> (the database's) makes every process share one
+/// token per installation, minted by one of them per expiry.
 /// </summary>
 public sealed class GitHubConnections(IIntegrationStore integrations, ISecretProtector secrets, HttpClient http, TimeProvider time, RateLimitBudgetOptions budgetOptions,
     Func<string, IRateLimitBudget>? budgetFactory = null, IInstallationTokenStore? installationTokens = null) : IGitHubConnections
