@@ -37,6 +37,9 @@ public sealed class GitHubConnections(IIntegrationStore integrations, ISecretPro
         return connection;
     }
 
+    /// <summary>How many installation tokens this process obtained from GitHub (those read from the store are not counted).</summary>
+    public int InstallationExchanges => _installations.Values.Sum(s => s.Exchanges);
+
     /// <summary>Forgets a connection, e.g. after its credentials were replaced.</summary>
     public void Forget(long integrationId) => _byIntegration.TryRemove(integrationId, out _);
 
