@@ -61,6 +61,8 @@ public sealed class InstallationTokenSharingTests
         Assert.Equal(3, sim.InstallationTokensIssued(InstallationId));
         Assert.True(sync.Exchanges + first.Exchanges + second.Exchanges == 3,
             $"minted by the sync {sync.Exchanges}, worker 1 {first.Exchanges}, worker 2 {second.Exchanges}");
+        // Shared, not merely unused: the sync (listing repositories) and both workers (extracting) each needed the token.
+        Assert.All(new[] { sync, first, second }, p => Assert.True(p.TokenLookups > 0, "a process never asked for the installation's token"));
     }
 
     /// <summary>Moves GitHub's clock past the token's hour after the 4th and the 12th GraphQL request; returns how many times it did.</summary>
@@ -88,10 +90,14 @@ public sealed class InstallationTokenSharingTests
         private readonly PostgresDatabase _db;
         private readonly IAsyncDisposable _queue;
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+        private CountingTokenStore? _store;
 
         private Process(PostgresDatabase db, IAsyncDisposable queue) => (_db, _queue) = (db, queue);
 
         public IHost Host { get; private set; } = null!;
+
+        /// <summary>How many times this process looked for the installation's token in the database.</summary>
+        public int TokenLookups => _store?.Lookups ?? 0;
 
         /// <summary>How many installation tokens this process obtained from GitHub itself.</summary>
         public int Exchanges => Host.Services.GetRequiredService<GitHubConnections>().InstallationExchanges;
@@ -101,7 +107,7 @@ public sealed class InstallationTokenSharingTests
         {
             var (storage, db) = await PostgresStorage.OpenAsync(database, ct);
             var queue = await TestServers.ConnectRabbitMqAsync(queuePrefix, ct);
-            var process = new Process(db, queue);
+            var process = new Process(db, queue) { _store = new CountingTokenStore(new RelationalInstallationTokenStore(db, key)) };
             process.Host = TestPipeline.Build(storage, queue, key, o =>
             {
                 if (!workers) o.Stages = new HashSet<Stage>();
@@ -110,7 +116,7 @@ public sealed class InstallationTokenSharingTests
                 o.QuietTimeout = TimeSpan.FromSeconds(10);
             }, m => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {(workers ? "worker" : "sync")}: {m}"), s => s
                 // The database's token store, as every CLI process composes it; GitHub's clock for the connections alone.
-                .AddSingleton<IInstallationTokenStore>(new RelationalInstallationTokenStore(db, key))
+                .AddSingleton<IInstallationTokenStore>(process._store)
                 .AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<IIntegrationStore>(), key, process._http, githubClock,
                     new RateLimitBudgetOptions(), installationTokens: sp.GetRequiredService<IInstallationTokenStore>())));
             await process.Host.StartAsync(ct);
@@ -124,6 +130,27 @@ public sealed class InstallationTokenSharingTests
             await _queue.DisposeAsync();
             await _db.DisposeAsync();
             _http.Dispose();
+        }
+    }
+
+    /// <summary>The database's store, counting the lookups of the process it serves.</summary>
+    private sealed class CountingTokenStore(IInstallationTokenStore inner) : IInstallationTokenStore
+    {
+        private int _lookups;
+
+        public int Lookups => _lookups;
+
+        public Task<InstallationToken?> GetAsync(string installationKey, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _lookups);
+            return inner.GetAsync(installationKey, ct);
+        }
+
+        public Task<InstallationToken> GetOrMintAsync(string installationKey, DateTimeOffset validPast, string? rejected,
+            Func<CancellationToken, Task<InstallationToken>> mint, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _lookups);
+            return inner.GetOrMintAsync(installationKey, validPast, rejected, mint, ct);
         }
     }
 }
