@@ -46,7 +46,7 @@ public sealed class InstallationTokenSharingTests
         await using var second = await Process.StartAsync(database, harness.QueuePrefix, key, clock, workers: true, Ct);
         await using var sync = await Process.StartAsync(database, harness.QueuePrefix, key, clock, workers: false, Ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var expiries = ExpireTwiceAsync(sim, clock, stop.Token);
+        var expiries = InstallationExpiry.AfterRequestsAsync(sim, clock, [4, 12], stop.Token);
 
         var result = await sync.Host.Services.GetRequiredService<SyncRunner>().RunAsync(new SyncOptions
         {
@@ -63,25 +63,6 @@ public sealed class InstallationTokenSharingTests
             $"minted by the sync {sync.Exchanges}, worker 1 {first.Exchanges}, worker 2 {second.Exchanges}");
         // Shared, not merely unused: the sync (listing repositories) and both workers (extracting) each needed the token.
         Assert.All(new[] { sync, first, second }, p => Assert.True(p.TokenLookups > 0, "a process never asked for the installation's token"));
-    }
-
-    /// <summary>Moves GitHub's clock past the token's hour after the 4th and the 12th GraphQL request; returns how many times it did.</summary>
-    private static async Task<int> ExpireTwiceAsync(GitHubSimulatorServer sim, FakeTimeProvider clock, CancellationToken ct)
-    {
-        var done = 0;
-        try
-        {
-            foreach (var after in new[] { 4, 12 })
-            {
-                while (sim.Stats.RecentRequests().Count < after) await Task.Delay(5, ct);
-                clock.Advance(TimeSpan.FromMinutes(61));
-                done++;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return done;
     }
 
     /// <summary>One process of the deployment: its database and broker connections, the shared key, its own GitHub connections.</summary>
