@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pulse.Core.Security;
 using Pulse.Core.Storage;
 
 namespace Pulse.Storage;
@@ -24,6 +25,8 @@ public static class StorageRegistration
             .AddSingleton<ISearchStore>(sp => new RelationalSearchStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton<IPrMetricsStore>(sp => new RelationalPrMetricsStore(sp.GetRequiredService<RelationalDatabase>()))
             .AddSingleton<IWebhookDeliveryStore>(sp => new RelationalWebhookDeliveryStore(sp.GetRequiredService<RelationalDatabase>()))
+            .AddSingleton<IInstallationTokenStore>(sp => new RelationalInstallationTokenStore(sp.GetRequiredService<RelationalDatabase>(),
+                sp.GetRequiredService<ISecretProtector>()))
             .AddSingleton(sp => new PulseStorage(sp.GetRequiredService<ITenantStore>(), sp.GetRequiredService<IIntegrationStore>(),
                 sp.GetRequiredService<IRepositoryStore>(), sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<IJobLeaseStore>(),
                 sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<IWorkItemStore>(),

@@ -11,8 +11,9 @@ namespace Pulse.Core.Sync;
 
 /// <summary>
 /// One connection per integration, one budget per GitHub account and one token source per App installation, shared by
-/// every worker of this process. Distributed mode passes <paramref name="budgetFactory"/> (account key hash → budget) and
-/// <paramref name="installationTokens"/> so every process shares one budget per account and one token per installation.
+/// every worker of this process. Distributed mode passes <paramref name="budgetFactory"/> (account key hash → budget) so every
+/// process shares one budget per account; <paramref name="installationTokens"/> (the database's) makes every process share one
+/// token per installation, minted by one of them per expiry.
 /// </summary>
 public sealed class GitHubConnections(IIntegrationStore integrations, ISecretProtector secrets, HttpClient http, TimeProvider time, RateLimitBudgetOptions budgetOptions,
     Func<string, IRateLimitBudget>? budgetFactory = null, IInstallationTokenStore? installationTokens = null) : IGitHubConnections
@@ -35,6 +36,9 @@ public sealed class GitHubConnections(IIntegrationStore integrations, ISecretPro
         _byIntegration[integrationId] = connection;
         return connection;
     }
+
+    /// <summary>How many installation tokens this process obtained from GitHub (those read from the store are not counted).</summary>
+    public int InstallationExchanges => _installations.Values.Sum(s => s.Exchanges);
 
     /// <summary>Forgets a connection, e.g. after its credentials were replaced.</summary>
     public void Forget(long integrationId) => _byIntegration.TryRemove(integrationId, out _);

@@ -16,7 +16,7 @@ public static class PipelineServices
     /// <summary>
     /// The pipeline over what the backend registered: the stores (by interface), an <see cref="Queue.IWorkQueue"/>, an
     /// <see cref="Security.ISecretProtector"/>; optionally an <see cref="Queue.InProcessQueue"/> (the embedded queue, whose
-    /// depth the watchdog reads), <see cref="IJobEventBus"/>, <see cref="SharedRateLimitBudgets"/>, <see cref="EmbeddingModel"/>
+    /// depth the watchdog reads), <see cref="IJobEventBus"/>, <see cref="SharedRateLimitBudgets"/>, <see cref="IInstallationTokenStore"/>, <see cref="EmbeddingModel"/>
     /// and <see cref="IWorkerRegistry"/> (a shared queue's workers). Options are validated when the host starts.
     /// </summary>
     public static IServiceCollection AddPulsePipeline(this IServiceCollection services, Action<PipelineOptions>? configure = null)
@@ -33,7 +33,7 @@ public static class PipelineServices
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<PipelineOptions>>().Value.Extract);
         services.TryAddSingleton(sp => new GitHubConnections(sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<Security.ISecretProtector>(),
             sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitBudgetOptions>(),
-            sp.GetService<SharedRateLimitBudgets>()?.ForToken));
+            sp.GetService<SharedRateLimitBudgets>()?.ForToken, sp.GetService<IInstallationTokenStore>()));
         services.TryAddSingleton<IGitHubConnections>(sp => sp.GetRequiredService<GitHubConnections>());
 
         // The stages, each a handler over its stores; PipelineHost lists which queue feeds which.

@@ -21,6 +21,8 @@ internal sealed class AppInstallations
     private sealed record Installation(SimulatedApp App, Account Account)
     {
         public bool Suspended { get; set; }
+
+        public int TokensIssued { get; set; }
     }
 
     private readonly SimulatorOptions _options;
@@ -38,7 +40,7 @@ internal sealed class AppInstallations
             var rsa = RSA.Create();
             rsa.ImportFromPem(app.PublicKeyPem);
             _keys[app.AppId] = new RsaSecurityKey(rsa) { CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
-            var points = SimulatedApp.PointsPerHour(app.Repositories ?? (int)repositories, app.Users);
+            var points = SimulatedApp.PointsPerHour(app.Repositories ?? (int)repositories, app.Users, options.PointsPerHour);
             _installations[app.InstallationId] = new Installation(app,
                 new Account(AccountKind.Installation, app.InstallationId.ToString(CultureInfo.InvariantCulture), app.InstallationId, points));
         }
@@ -48,6 +50,12 @@ internal sealed class AppInstallations
     public int? PointsPerHour(long installationId)
     {
         lock (_gate) return _installations.GetValueOrDefault(installationId)?.Account.PointsPerHour;
+    }
+
+    /// <summary>How many tokens the installation was issued; null when there is no such installation.</summary>
+    public int? TokensIssued(long installationId)
+    {
+        lock (_gate) return _installations.GetValueOrDefault(installationId)?.TokensIssued;
     }
 
     /// <summary>Suspends (or unsuspends) an installation, as an organisation owner does; false when there is none.</summary>
@@ -84,6 +92,7 @@ internal sealed class AppInstallations
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds((_options.TimeProvider.GetUtcNow() + _options.InstallationTokenTtl).ToUnixTimeSeconds());
         var token = NewToken();
         _accounts.Issue(token, installation.Account, expiresAt);
+        lock (_gate) installation.TokensIssued++;
         return (201, new JsonObject
         {
             ["token"] = token,

@@ -139,6 +139,9 @@ public sealed class GitHubSimulatorServer : IAsyncDisposable
     /// <summary>The installation's GraphQL points per hour by GitHub's rule; null when there is no such installation.</summary>
     public int? InstallationPointsPerHour(long installationId) => _apps.PointsPerHour(installationId);
 
+    /// <summary>How many installation tokens GitHub issued to the installation so far; null when there is no such installation.</summary>
+    public int? InstallationTokensIssued(long installationId) => _apps.TokensIssued(installationId);
+
     /// <summary>
     /// Deletes a repository with its pull requests, as GitHub does: gone from its owner's listing,
     /// and it and everything in it answer NOT_FOUND. Throws <see cref="ArgumentException"/> when there is no such repository.

@@ -37,7 +37,16 @@ public sealed record SimulatedApp(long AppId, string PublicKeyPem, long Installa
 
     /// <summary>
     /// GitHub's GraphQL budget of an installation: 5,000 points an hour, plus 50 per repository and 50 per user beyond 20,
-    /// at most 12,500 (Enterprise Cloud organisations' 10,000 is not simulated).
+    /// at most 12,500 (Enterprise Cloud organisations' 10,000 is not simulated). A user budget set below GitHub's 5,000
+    /// (<paramref name="userPointsPerHour"/>, a bench's stricter GitHub) scales it by the same factor, so an installation keeps
+    /// its ratio to a user; never above GitHub's rule.
     /// </summary>
-    public static int PointsPerHour(int repositories, int users) => Math.Min(12_500, 5_000 + 50 * repositories + 50 * Math.Max(0, users - 20));
+    public static int PointsPerHour(int repositories, int users, int userPointsPerHour = UserPointsPerHour)
+    {
+        var rule = Math.Min(12_500, 5_000 + 50 * repositories + 50 * Math.Max(0, users - 20));
+        return userPointsPerHour >= UserPointsPerHour ? rule : Math.Max(1, (int)((long)rule * userPointsPerHour / UserPointsPerHour));
+    }
+
+    /// <summary>GitHub's GraphQL budget of a user per hour.</summary>
+    public const int UserPointsPerHour = 5_000;
 }

@@ -18,7 +18,10 @@ public sealed record SimulatorOptions
     /// </summary>
     public IReadOnlyList<string> Tokens { get; init; } = ["sim-token"];
 
-    /// <summary>Primary limit: points per rate window per user. Default 5,000 (GitHub's for users).</summary>
+    /// <summary>
+    /// Primary limit: points per rate window per user. Default 5,000 (GitHub's for users). Below it, App installations' budgets
+    /// scale by the same factor (see <see cref="SimulatedApp.PointsPerHour"/>).
+    /// </summary>
     public int PointsPerHour { get; init; } = 5_000;
 
     /// <summary>Length of the primary-limit window, from a token's first request. Default 1 hour; tests use seconds.</summary>

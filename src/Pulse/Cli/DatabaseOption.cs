@@ -37,7 +37,7 @@ public static class DatabaseOption
             var path = value["sqlite:".Length..];
             if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("--database sqlite: needs a file path, e.g. sqlite:./pulse.db");
             var (storage, db) = await SqliteStorage.OpenAsync(path, ct);
-            return new OpenedDatabase(storage, db.Path + ".key", null, null, new RelationalKeyFingerprintStore(db));
+            return new OpenedDatabase(storage, db.Path + ".key", null, null, new RelationalKeyFingerprintStore(db), db);
         }
         if (IsPostgres(value))
         {
@@ -46,7 +46,7 @@ public static class DatabaseOption
                 var (storage, db) = await PostgresStorage.OpenAsync(value, ct);
                 // No key file: every process of a deployment must hold the same key, so PULSE_SECRET_KEY is required (see SecretKeys).
                 return new OpenedDatabase(storage, null, key => new PostgresRateLimitBudget(db, key, time, budget), db,
-                    new RelationalKeyFingerprintStore(db));
+                    new RelationalKeyFingerprintStore(db), db);
             }
             catch (Npgsql.NpgsqlException e)
             {
@@ -63,8 +63,8 @@ public static class DatabaseOption
 }
 
 /// <summary>
-/// An opened --database: its stores and the key's fingerprint; for PostgreSQL also the shared
-/// budgets and the database itself (for LISTEN/NOTIFY and the worker registry).
+/// An opened --database: its stores, the key's fingerprint and the database itself (for the stores that need the key); for
+/// PostgreSQL also the shared budgets and the database as PostgreSQL (for LISTEN/NOTIFY and the worker registry).
 /// </summary>
 public sealed record OpenedDatabase(PulseStorage Storage, string? KeyFile, Func<string, IRateLimitBudget>? Budgets, PostgresDatabase? Postgres,
-    IKeyFingerprintStore Fingerprints);
+    IKeyFingerprintStore Fingerprints, RelationalDatabase Relational);

@@ -21,7 +21,7 @@ public static class SimulateCommand
             Description = "Accepted tokens, comma-separated: USER:TOKEN (a user's tokens share its budgets) or TOKEN (a user of its own).",
             DefaultValueFactory = _ => "sim-token",
         };
-        var points = new Option<int>("--points-per-hour") { Description = "Primary limit per token and window.", DefaultValueFactory = _ => 5_000 };
+        var points = new Option<int>("--points-per-hour") { Description = "Primary limit per user and window; below 5,000 an App installation's budget scales by the same factor.", DefaultValueFactory = _ => 5_000 };
         var window = new Option<double>("--rate-window-seconds") { Description = "Length of the primary-limit window in seconds.", DefaultValueFactory = _ => 3600 };
         var sleep = new Option<double>("--sleep-scale") { Description = "Real sleep = simulated processing × this (0 answers at once).", DefaultValueFactory = _ => 1.0 };
         var timing = new Option<double>("--timing-scale")

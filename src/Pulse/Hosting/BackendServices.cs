@@ -4,6 +4,7 @@ using Pulse.Core.Jobs;
 using Pulse.Core.Queue;
 using Pulse.Core.Storage;
 using Pulse.Core.Sync;
+using Pulse.Storage;
 using Pulse.Storage.Postgres;
 
 namespace Pulse.Hosting;
@@ -12,7 +13,7 @@ namespace Pulse.Hosting;
 public static class BackendServices
 {
     /// <summary>
-    /// The opened backend's services: stores by interface, the queue, the key, status events (over NOTIFY on PostgreSQL,
+    /// The opened backend's services: stores by interface (installation tokens sealed with the key), the queue, the key, status events (over NOTIFY on PostgreSQL,
     /// named <paramref name="role"/>:pid), shared rate-limit budgets and the worker registry (distributed mode).
     /// </summary>
     public static IServiceCollection AddPulseBackend(this IServiceCollection services, PulseBackend backend, string role)
@@ -21,6 +22,7 @@ public static class BackendServices
             .AddSingleton(_ => backend)   // made by a factory, so the container disposes it (broker, database) with the host
             .AddPulseStorage(backend.Storage)
             .AddSingleton(backend.Secrets)
+            .AddSingleton<IInstallationTokenStore>(new RelationalInstallationTokenStore(backend.Database.Relational, backend.Secrets))
             .AddSingleton(backend.Queue);
         if (backend.LocalQueue is { } local) services.AddSingleton(local);
         if (backend.Workers is { } workers) services.AddSingleton(workers);

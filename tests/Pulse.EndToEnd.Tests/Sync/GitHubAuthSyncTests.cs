@@ -28,7 +28,7 @@ public sealed class GitHubAuthSyncTests
         }, Ct);
         await using var harness = new SyncHarness();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var expiries = ExpireTwiceAsync(sim, clock, stop.Token);
+        var expiries = InstallationExpiry.AfterRequestsAsync(sim, clock, [2, 6], stop.Token);
 
         var result = await harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin, credentials: GitHubCredentials.FromApp(11, rsa.ExportRSAPrivateKeyPem(), 22),
             githubClock: clock, ct: Ct);
@@ -42,25 +42,6 @@ public sealed class GitHubAuthSyncTests
         // Pulse sees the token is due and replaces it before sending; only a request in flight at the jump can be refused (and is renewed once).
         var refused = (long?)stats["totals"]!["errors"]![SimulatorStats.Kinds.Unauthorized] ?? 0;
         Assert.InRange(refused, 0, 4);
-    }
-
-    /// <summary>Moves the simulator's clock past the token's hour after its 2nd and its 6th request; returns how many times it did.</summary>
-    private static async Task<int> ExpireTwiceAsync(GitHubSimulatorServer sim, FakeTimeProvider clock, CancellationToken ct)
-    {
-        var done = 0;
-        try
-        {
-            foreach (var after in new[] { 2, 6 })
-            {
-                while (sim.Stats.RecentRequests().Count < after) await Task.Delay(5, ct);
-                clock.Advance(TimeSpan.FromMinutes(61));
-                done++;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return done;
     }
 
     [Fact]

@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Pulse.Core.Jobs;
+using Pulse.Core.Security;
 using Pulse.Core.Storage;
 using Pulse.Storage.Postgres;
 using Pulse.Storage.Sqlite;
@@ -25,6 +27,9 @@ public abstract class StoreContract : IAsyncLifetime
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
+    /// <summary>The deployment's secret key, which stores that keep secrets seal them with.</summary>
+    protected ISecretProtector Secrets { get; } = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
+
     protected PulseStorage Stores => _services!.GetRequiredService<PulseStorage>();
 
     /// <summary>The database itself, for a contract that lays rows down the transform would have written.</summary>
@@ -35,7 +40,7 @@ public abstract class StoreContract : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(Clock);
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddSingleton(Secrets);
         if (Postgres)
         {
             var admin = Environment.GetEnvironmentVariable("PULSE_TEST_POSTGRES") is { Length: > 0 } s ? s : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";

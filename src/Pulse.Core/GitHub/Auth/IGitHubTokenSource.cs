@@ -20,21 +20,6 @@ public sealed class PersonalToken(string token) : IGitHubTokenSource
     public ValueTask<bool> RenewAfterRejectionAsync(string rejected, CancellationToken ct) => ValueTask.FromResult(false);
 }
 
-/// <summary>
-/// Installation tokens kept where every worker of every process finds them (the database, protected), so that one
-/// token serves them all until it is due for refresh.
-/// </summary>
-public interface IInstallationTokenStore
-{
-    /// <summary>The stored token of the installation (by its key), or null.</summary>
-    Task<InstallationToken?> GetAsync(string installationKey, CancellationToken ct);
-
-    Task SaveAsync(string installationKey, InstallationToken token, CancellationToken ct);
-
-    /// <summary>Forgets the token when it is still <paramref name="token"/> (GitHub refused it).</summary>
-    Task ForgetAsync(string installationKey, string token, CancellationToken ct);
-}
-
 /// <summary>An installation token and when GitHub lets it expire (about an hour after it was issued).</summary>
 public sealed record InstallationToken(string Token, DateTimeOffset ExpiresAt)
 {

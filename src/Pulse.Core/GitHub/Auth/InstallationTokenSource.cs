@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pulse.Core.Storage;
 
 namespace Pulse.Core.GitHub.Auth;
 
@@ -36,7 +37,7 @@ public sealed class InstallationTokenSource(HttpClient http, GitHubEndpoints end
         try
         {
             if (Fresh(_current) is { } again) return again.Token;
-            _current = Fresh(store is null ? null : await store.GetAsync(Key, ct)) ?? await ExchangeAsync(ct);
+            _current = await ObtainAsync(rejected: null, ct);
             return _current.Token;
         }
         finally
@@ -52,14 +53,24 @@ public sealed class InstallationTokenSource(HttpClient http, GitHubEndpoints end
         {
             // Another worker replaced it meanwhile: its token is the one to try.
             if (_current is { } current && current.Token != rejected && Fresh(current) is not null) return true;
-            if (store is not null) await store.ForgetAsync(Key, rejected, ct);
-            _current = await ExchangeAsync(ct);
+            _current = await ObtainAsync(rejected, ct);
             return true;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The stored token while it is fresh and not <paramref name="rejected"/> (read without a lock: the common case), else the
+    /// store's next one, minted by whichever process holds the installation's row first; without a store, minted here.
+    /// </summary>
+    private async Task<InstallationToken> ObtainAsync(string? rejected, CancellationToken ct)
+    {
+        if (store is null) return await ExchangeAsync(ct);
+        if (Fresh(await store.GetAsync(Key, ct)) is { } stored && stored.Token != rejected) return stored;
+        return await store.GetOrMintAsync(Key, time.GetUtcNow() + RefreshMargin, rejected, ExchangeAsync, ct);
     }
 
     private InstallationToken? Fresh(InstallationToken? token) => token is not null && token.ExpiresAt - time.GetUtcNow() > RefreshMargin ? token : null;
@@ -87,15 +98,14 @@ public sealed class InstallationTokenSource(HttpClient http, GitHubEndpoints end
         }
         using (response)
         {
-            if (response.StatusCode == HttpStatusCode.Created || response.StatusCode == HttpStatusCode.OK) return await KeepAsync(Read(body), ct);
+            if (response.StatusCode == HttpStatusCode.Created || response.StatusCode == HttpStatusCode.OK) return Minted(Read(body));
             throw Refusal(response.StatusCode, MessageOf(body));
         }
     }
 
-    private async Task<InstallationToken> KeepAsync(InstallationToken token, CancellationToken ct)
+    private InstallationToken Minted(InstallationToken token)
     {
         Exchanges++;
-        if (store is not null) await store.SaveAsync(Key, token, ct);
         return token;
     }
 
