@@ -1,19 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pulse.EndToEnd.Tests.Sync;
 using Pulse.GitHubSimulator.Synthetic;
 
 namespace Pulse.Server.Tests.Server.Webhooks;
 
-/// <summary>The simulator's deliveries reaching a real server over HTTP, and the PRs they name refreshed through the pipeline.</summary>
+/// <summary>The simulator's deliveries reaching a real server over HTTP, and the PRs they name refreshed through the pipeline, on both backends.</summary>
 public sealed class WebhookRefreshTests
 {
     private const string Data = "repos=2,prs=16,seed=5,big_body=false";
 
-    [Fact]
-    public async Task EveryEventKind_RefreshesTheRightPullRequestCompletely()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task EveryEventKind_RefreshesTheRightPullRequestCompletely(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await WebhookRig.StartAsync(Data, dropRate: 0, ct);
+        await using var rig = await WebhookRig.StartAsync(Data, dropRate: 0, backend, ct);
         await rig.SyncAsync();
         var open = (await ServerHarness.ReadAsync(await rig.Client.GetAsync("/api/prs?state=open&page_size=100", ct))).GetProperty("items")
             .EnumerateArray().Select(p => (Repo: p.GetProperty("repository").GetString()!, Number: p.GetProperty("number").GetInt32(), Draft: p.GetProperty("is_draft").GetBoolean()))
@@ -86,11 +88,12 @@ public sealed class WebhookRefreshTests
         Assert.Equal(2, before.Keys.Count(k => before[k] != after[k]));
     }
 
-    [Fact]
-    public async Task DroppedDeliveries_AfterTheIncrementalSync_IdenticalToAFreshFullSync_AndARedeliveryActsOnce()
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task DroppedDeliveries_AfterTheIncrementalSync_IdenticalToAFreshFullSync_AndARedeliveryActsOnce(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await WebhookRig.StartAsync(Data, dropRate: 0.3, ct);
+        await using var rig = await WebhookRig.StartAsync(Data, dropRate: 0.3, backend, ct);
         await rig.SyncAsync();
         var prs = (await ServerHarness.ReadAsync(await rig.Client.GetAsync("/api/prs?page_size=100", ct))).GetProperty("items").EnumerateArray()
             .Select(p => (Repo: p.GetProperty("repository").GetString()!.Split('/')[1], Number: p.GetProperty("number").GetInt32())).ToList();
