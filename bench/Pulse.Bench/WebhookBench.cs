@@ -104,6 +104,11 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             SELECT count(*) FROM checkpoints c JOIN etl_job_runs r ON r.id = c.run_id JOIN etl_jobs j ON j.id = r.job_id
             WHERE j.job_name LIKE 'github_pr_refresh%' AND c.kind = 'pull_request'
             """);
+        // What the refresh runs asked GitHub, by the kinds a query packed: where the points went.
+        var queries = await db.QueryAsync<(string Kinds, long Queries, long Points, long Requests)>("""
+            SELECT x.entity_type, count(*), sum(x.points), sum(x.requests) FROM raw_extraction_data x JOIN etl_job_runs r ON r.id = x.run_id
+            JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%' GROUP BY x.entity_type ORDER BY x.entity_type
+            """);
         var statuses = await db.QueryAsync<(string Status, long Count)>("SELECT status, count(*) FROM webhook_deliveries GROUP BY status ORDER BY status");
         serve.Kill(entireProcessTree: true);
         var result = new JsonObject
@@ -117,6 +122,8 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             ["refresh_runs_most_at_once"] = mostAtOnce,
             ["refresh_runs"] = refresh.Runs, ["refresh_points"] = refresh.Points, ["refresh_requests"] = refresh.Requests, ["refreshed_prs"] = refreshed,
             ["points_per_refreshed_pr"] = refreshed == 0 ? 0 : Math.Round((double)refresh.Points / refreshed, 4),
+            ["refresh_queries"] = new JsonObject(queries.Select(q => KeyValuePair.Create(q.Kinds,
+                (JsonNode?)new JsonObject { ["queries"] = q.Queries, ["points"] = q.Points, ["requests"] = q.Requests }))),
             ["deliveries"] = new JsonObject(statuses.Select(s => KeyValuePair.Create(s.Status, (JsonNode?)s.Count))),
             ["load_average_before"] = loadBefore, ["load_average_after"] = Bench.LoadAverage(), ["cores"] = Environment.ProcessorCount,
         };

@@ -21,9 +21,13 @@ public sealed record WebhookOptions
     /// </summary>
     public TimeSpan CoalesceIdle { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Refreshes of one integration that may run at once (never two holding the same PR). Default 4.</summary>
+    /// <summary>
+    /// Refreshes of one integration that may run at once (never two holding the same PR). Default 1: each refresh pays at
+    /// least a point per round of queries, so smaller refreshes side by side cost more points per PR (bench/results/webhooks.md);
+    /// more buys latency under a steady stream of changes.
+    /// </summary>
     [Range(1, 32)]
-    public int MaxConcurrentRefreshes { get; init; } = 4;
+    public int MaxConcurrentRefreshes { get; init; } = 1;
 
     /// <summary>Attempts of a delivery before it stays failed. Default 3.</summary>
     [Range(1, 20)]

@@ -54,7 +54,8 @@ public static class ServeCommand
         };
         var concurrentRefreshes = new Option<int>("--webhook-concurrent-refreshes")
         {
-            Description = "Webhook refreshes of one integration that may run at once, never two of the same PR (1..32).", DefaultValueFactory = _ => 4,
+            Description = "Webhook refreshes of one integration that may run at once, never two of the same PR (1..32); more buys latency for points.",
+            DefaultValueFactory = _ => 1,
         };
         var command = new Command("serve", "Serve the API, the live dashboard and the scheduler; runs execute in this process (inproc) or in pulse worker processes (amqp).")
         {

@@ -35,7 +35,9 @@ internal sealed class WebhookRig : IAsyncDisposable
     {
         var server = await ServerHarness.StartWithoutSimulatorAsync(new WebhookOptions
         {
+            // Refreshes side by side: every test over the rig checks that they never write a PR's older state over a newer one.
             CoalesceWindow = TimeSpan.FromMilliseconds(200), RetryBackoff = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromSeconds(1),
+            MaxConcurrentRefreshes = 4,
         }, backend, ct);
         var (_, key) = await server.NewTenantAsync("acme");
         using var client = server.Client(key);
