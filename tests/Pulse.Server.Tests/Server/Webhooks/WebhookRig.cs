@@ -69,6 +69,19 @@ internal sealed class WebhookRig : IAsyncDisposable
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>Applies the mutation and waits until each of its deliveries has ended, none failed; the mutation's answer.</summary>
+    public async Task<JsonObject> ApplyAsync(JsonObject mutation)
+    {
+        var result = await MutateAsync(mutation);
+        var ids = (result["deliveries"] as JsonArray ?? []).Select(i => (string)i!).ToHashSet();
+        Assert.NotEmpty(ids);
+        var ended = await WaitForAsync(DeliveriesAsync,
+            d => d.EnumerateArray().Count(x => ids.Contains(x.GetProperty("delivery_id").GetString()!) && x.GetProperty("status").GetString() != "pending") == ids.Count,
+            $"{mutation["op"]}'s deliveries to end");
+        Assert.DoesNotContain(ended.EnumerateArray(), x => ids.Contains(x.GetProperty("delivery_id").GetString()!) && x.GetProperty("status").GetString() == "failed");
+        return result;
+    }
+
     /// <summary>Every PR Pulse holds, by "repository#number", as its detail (children included) without Pulse's own row id.</summary>
     public Task<SortedDictionary<string, string>> DetailsAsync() => DetailsAsync(Client);
 

@@ -32,11 +32,11 @@ public sealed class WebhookTimelineTests
             foreach (var (k, v) in extra ?? []) m[k] = v?.DeepClone();
             return m;
         }
-        await ApplyAsync(rig, Op("request_review", new JsonObject { ["reviewer"] = "webhook-reviewer" }));
-        await ApplyAsync(rig, Op("force_push", new JsonObject { ["commits"] = new JsonArray(Commit("beef000000000000000000000000000000000001")) }));
-        if (!open.Draft) await ApplyAsync(rig, Op("convert_to_draft"));
-        await ApplyAsync(rig, Op("ready_for_review"));
-        await ApplyAsync(rig, Op("add_label", new JsonObject { ["label"] = new JsonObject { ["name"] = "via-webhook", ["color"] = "0e8a16" } }));
+        await rig.ApplyAsync(Op("request_review", new JsonObject { ["reviewer"] = "webhook-reviewer" }));
+        await rig.ApplyAsync(Op("force_push", new JsonObject { ["commits"] = new JsonArray(WebhookRefreshTests.Commit("beef000000000000000000000000000000000001")) }));
+        if (!open.Draft) await rig.ApplyAsync(Op("convert_to_draft"));
+        await rig.ApplyAsync(Op("ready_for_review"));
+        await rig.ApplyAsync(Op("add_label", new JsonObject { ["label"] = new JsonObject { ["name"] = "via-webhook", ["color"] = "0e8a16" } }));
 
         // The events and the label the changes made are Pulse's rows now.
         var after = await rig.DetailAsync(open.Repo, open.Number);
@@ -65,30 +65,10 @@ public sealed class WebhookTimelineTests
         Assert.Equal(freshMetrics, metrics.GetRawText());
     }
 
-    /// <summary>Applies the change and waits for its deliveries to end, none failed.</summary>
-    private static async Task ApplyAsync(WebhookRig rig, JsonObject mutation)
-    {
-        var ids = ((await rig.MutateAsync(mutation))["deliveries"] as JsonArray ?? []).Select(i => (string)i!).ToHashSet();
-        Assert.NotEmpty(ids);
-        var ended = await WebhookRig.WaitForAsync(rig.DeliveriesAsync,
-            d => d.EnumerateArray().Count(x => ids.Contains(x.GetProperty("delivery_id").GetString()!) && x.GetProperty("status").GetString() != "pending") == ids.Count,
-            $"{mutation["op"]}'s deliveries to end");
-        Assert.All(ended.EnumerateArray().Where(x => ids.Contains(x.GetProperty("delivery_id").GetString()!)),
-            x => Assert.Equal("done", x.GetProperty("status").GetString()));
-    }
-
     private static async Task<JsonElement> MetricsAsync(HttpClient client, string repository, int number) =>
         (await ServerHarness.ReadAsync(await client.GetAsync("/api/metrics/prs"))).EnumerateArray()
             .Single(m => m.GetProperty("repository").GetString() == repository && m.GetProperty("number").GetInt32() == number);
 
     private static async Task<string> LastRunAsync(WebhookRig rig) =>
         (await ServerHarness.ReadAsync(await rig.Client.GetAsync($"/api/jobs/{rig.JobId}"))).GetProperty("job").GetProperty("last_run_started_at").GetRawText();
-
-    private static JsonObject Commit(string oid) => new()
-    {
-        ["oid"] = oid, ["message"] = "Rewritten by a force push", ["additions"] = 1, ["deletions"] = 0, ["changedFiles"] = 1,
-        ["authoredDate"] = "2026-01-01T00:00:00Z", ["committedDate"] = "2026-01-01T00:00:00Z",
-        ["author"] = new JsonObject { ["name"] = "Tester", ["email"] = "t@example.com", ["date"] = "2026-01-01T00:00:00Z" },
-        ["committer"] = new JsonObject { ["name"] = "GitHub", ["email"] = "noreply@github.com", ["date"] = "2026-01-01T00:00:00Z" },
-    };
 }
