@@ -17,9 +17,10 @@ namespace Pulse.Bench;
 /// <c>mutations</c> changes (title edits and new comments, alternately, round robin over the PRs, one every
 /// <c>interval</c>) each carry a unique marker; a poller reads Pulse's tables every 20 ms and records when each marker's row
 /// appears. Latency = that moment minus the moment just before the mutation was sent. Points per refreshed PR = the refresh
-/// runs' GitHub points over the PRs they refreshed (checkpoints of kind pull_request).
+/// runs' GitHub points over the PRs they refreshed (checkpoints of kind pull_request). The refresh runs of every slot job
+/// (github_pr_refresh, github_pr_refresh_2, ...) count; how many ran at once is read from their start and end times.
 /// </summary>
-public sealed class WebhookBench(string output, int mutations, TimeSpan interval, int coalesceMs)
+public sealed class WebhookBench(string output, int mutations, TimeSpan interval, int coalesceMs, int coalesceIdleMs, int concurrentRefreshes)
 {
     private const string Secret = "bench-hook-secret";
     private const string AdminKey = "bench-admin";
@@ -92,27 +93,42 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
         List<double> latencies;
         lock (seen) latencies = sent.Where(s => seen.ContainsKey(s.Key)).Select(s => (seen[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency).Order().ToList();
         var refresh = await db.QuerySingleAsync<(long Runs, long Points, long Requests)>("""
-            SELECT count(*), COALESCE(sum(r.points), 0), COALESCE(sum(r.requests), 0) FROM etl_job_runs r JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name = 'github_pr_refresh'
+            SELECT count(*), COALESCE(sum(r.points), 0), COALESCE(sum(r.requests), 0) FROM etl_job_runs r JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%'
             """);
+        var spans = (await db.QueryAsync<(string Started, string Finished)>("""
+            SELECT r.started_at, r.finished_at FROM etl_job_runs r JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%' AND r.finished_at IS NOT NULL
+            """)).Select(r => (Start: DateTimeOffset.Parse(r.Started, CultureInfo.InvariantCulture), End: DateTimeOffset.Parse(r.Finished, CultureInfo.InvariantCulture))).ToList();
+        var mostAtOnce = spans.Count == 0 ? 0 : spans.Max(a => spans.Count(b => b.Start <= a.Start && b.End > a.Start));
+        var runSeconds = spans.Select(r => (r.End - r.Start).TotalMilliseconds).Order().ToList();
         var refreshed = await db.ExecuteScalarAsync<long>("""
             SELECT count(*) FROM checkpoints c JOIN etl_job_runs r ON r.id = c.run_id JOIN etl_jobs j ON j.id = r.job_id
-            WHERE j.job_name = 'github_pr_refresh' AND c.kind = 'pull_request'
+            WHERE j.job_name LIKE 'github_pr_refresh%' AND c.kind = 'pull_request'
+            """);
+        // What the refresh runs asked GitHub, by the kinds a query packed: where the points went.
+        var queries = await db.QueryAsync<(string Kinds, long Queries, long Points, long Requests)>("""
+            SELECT x.entity_type, count(*), sum(x.points), sum(x.requests) FROM raw_extraction_data x JOIN etl_job_runs r ON r.id = x.run_id
+            JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%' GROUP BY x.entity_type ORDER BY x.entity_type
             """);
         var statuses = await db.QueryAsync<(string Status, long Count)>("SELECT status, count(*) FROM webhook_deliveries GROUP BY status ORDER BY status");
         serve.Kill(entireProcessTree: true);
         var result = new JsonObject
         {
             ["bench"] = "webhooks", ["mutations"] = mutations, ["interval_ms"] = interval.TotalMilliseconds, ["coalesce_ms"] = coalesceMs,
+            ["coalesce_idle_ms"] = coalesceIdleMs, ["concurrent_refreshes"] = concurrentRefreshes,
             ["data"] = "repos=4,prs=60,seed=11 (simulator sleep scale 1: calibrated answer times)", ["backend"] = "sqlite, inproc queue, embeddings off",
             ["markers_measured"] = latencies.Count,
             ["latency_ms"] = new JsonObject { ["p50"] = Percentile(latencies, 0.5), ["p95"] = Percentile(latencies, 0.95), ["max"] = latencies.Count > 0 ? latencies[^1] : 0 },
+            ["refresh_run_ms"] = new JsonObject { ["p50"] = Percentile(runSeconds, 0.5), ["p95"] = Percentile(runSeconds, 0.95) },
+            ["refresh_runs_most_at_once"] = mostAtOnce,
             ["refresh_runs"] = refresh.Runs, ["refresh_points"] = refresh.Points, ["refresh_requests"] = refresh.Requests, ["refreshed_prs"] = refreshed,
             ["points_per_refreshed_pr"] = refreshed == 0 ? 0 : Math.Round((double)refresh.Points / refreshed, 4),
+            ["refresh_queries"] = new JsonObject(queries.Select(q => KeyValuePair.Create(q.Kinds,
+                (JsonNode?)new JsonObject { ["queries"] = q.Queries, ["points"] = q.Points, ["requests"] = q.Requests }))),
             ["deliveries"] = new JsonObject(statuses.Select(s => KeyValuePair.Create(s.Status, (JsonNode?)s.Count))),
             ["load_average_before"] = loadBefore, ["load_average_after"] = Bench.LoadAverage(), ["cores"] = Environment.ProcessorCount,
         };
         Directory.CreateDirectory(output);
-        var name = $"webhooks-{mutations}x{interval.TotalMilliseconds:F0}ms-coalesce{coalesceMs}";
+        var name = $"webhooks-{mutations}x{interval.TotalMilliseconds:F0}ms-coalesce{coalesceMs}-idle{coalesceIdleMs}-concurrent{concurrentRefreshes}";
         await File.WriteAllTextAsync(Path.Combine(output, name + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
         Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
@@ -135,7 +151,9 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             build.WaitForExit();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(root, ".build", "pulse", "pulse.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--database", $"sqlite:{database}",
-                     "--admin-key", AdminKey, "--no-embeddings", "--webhook-coalesce-ms", coalesceMs.ToString(CultureInfo.InvariantCulture) })
+                     "--admin-key", AdminKey, "--no-embeddings", "--webhook-coalesce-ms", coalesceMs.ToString(CultureInfo.InvariantCulture),
+                     "--webhook-coalesce-idle-ms", coalesceIdleMs.ToString(CultureInfo.InvariantCulture),
+                     "--webhook-concurrent-refreshes", concurrentRefreshes.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

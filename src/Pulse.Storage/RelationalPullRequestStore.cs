@@ -66,8 +66,16 @@ public sealed class RelationalPullRequestStore(RelationalDatabase db) : IPullReq
             WHERE m.pr_id = @id AND m.tenant_id = @tenantId ORDER BY m.created_at, m.id
             """, args)).Select(r => new CommentRow(pr.NodeId, r.NodeId!, r.DatabaseId, r.Type!, r.ThreadNodeId, r.ReviewNodeId, r.AuthorLogin, r.AuthorType, r.Body,
                 r.CreatedAt!.Value, r.UpdatedAt, r.Path, (int?)r.Line, (int?)r.OriginalLine, r.DiffHunk, r.ReplyTo, r.Hash)).ToList();
+        var events = (await c.QueryAsync<ChildRow>("""
+            SELECT node_id AS NodeId, event_type AS Type, actor_login AS AuthorLogin, actor_type AS AuthorType, requested_reviewer AS RequestedReviewer,
+              requested_reviewer_type AS RequestedReviewerType, before_commit_oid AS BeforeOid, after_commit_oid AS Oid, created_at AS CreatedAt
+            FROM prs_timeline_events WHERE pr_id = @id AND tenant_id = @tenantId ORDER BY created_at, node_id
+            """, args)).Select(r => new TimelineEventRow(pr.NodeId, r.NodeId!, r.Type!, r.AuthorLogin, r.AuthorType, r.RequestedReviewer, r.RequestedReviewerType,
+                r.BeforeOid, r.Oid, r.CreatedAt!.Value)).ToList();
+        var labels = (await c.QueryAsync<ChildRow>("SELECT node_id AS NodeId, name AS Body FROM prs_labels WHERE pr_id = @id AND tenant_id = @tenantId ORDER BY name, node_id", args))
+            .Select(r => new LabelRow(pr.NodeId, r.NodeId!, r.Body)).ToList();
         return new PullRequestDetail(pr.ToSummary(), pr.Body, pr.Url, pr.BaseRef, pr.HeadRef, pr.MergedBy, pr.FirstReviewAt, pr.Cycles, pr.Rework,
-            commits, reviews, threads, comments);
+            commits, reviews, threads, comments) { Events = events, Labels = labels };
     }, ct);
 
     public Task<bool> PingAsync(CancellationToken ct) => db.ReadAsync(async c => await c.ExecuteScalarAsync<long>("SELECT 1") == 1, ct);
@@ -140,6 +148,9 @@ public sealed class RelationalPullRequestStore(RelationalDatabase db) : IPullReq
         public long? StartLine { get; set; }
         public long? OriginalLine { get; set; }
         public string? DiffSide { get; set; }
+        public string? RequestedReviewer { get; set; }
+        public string? RequestedReviewerType { get; set; }
+        public string? BeforeOid { get; set; }
         public string? DiffHunk { get; set; }
         public string? ResolvedBy { get; set; }
         public string? ReplyTo { get; set; }

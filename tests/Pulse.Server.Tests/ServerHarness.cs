@@ -1,15 +1,20 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Pulse.EndToEnd.Tests.Sync;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
 using Pulse.Server;
 
 namespace Pulse.Server.Tests;
 
-/// <summary>A real server on a free port (in-process, real HTTP) over a temporary SQLite file, and a GitHub simulator.</summary>
+/// <summary>
+/// A real server on a free port (in-process, real HTTP) over a temporary SQLite file (or a fresh PostgreSQL database), and a
+/// GitHub simulator.
+/// </summary>
 public sealed class ServerHarness : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key";
@@ -17,9 +22,11 @@ public sealed class ServerHarness : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("pulse-server-").FullName;
 
     private bool _ownsSimulator = true;
+    private readonly string? _postgresDatabase;
 
-    private ServerHarness(WebApplication app, GitHubSimulatorServer? sim)
+    private ServerHarness(WebApplication app, GitHubSimulatorServer? sim, string? postgresDatabase = null)
     {
+        _postgresDatabase = postgresDatabase;
         App = app;
         Simulator = sim!;
         BaseAddress = PulseServer.AddressOf(app);
@@ -35,12 +42,28 @@ public sealed class ServerHarness : IAsyncDisposable
     public static async Task<ServerHarness> StartAsync(string synthetic = "repos=2,prs=12,seed=5", bool embeddings = false, CancellationToken ct = default)
     {
         var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions { Synthetic = SyntheticSpec.Parse(synthetic), ProcessingTimeScale = 0 }, ct);
-        return new ServerHarness(await StartServerAsync(embeddings, null, ct), sim);
+        return new ServerHarness(await StartServerAsync(embeddings, null, null, ct), sim);
     }
 
-    /// <summary>A server without a simulator yet (webhook tests start it once they know where deliveries go).</summary>
-    public static async Task<ServerHarness> StartWithoutSimulatorAsync(Core.Webhooks.WebhookOptions webhooks, CancellationToken ct = default) =>
-        new(await StartServerAsync(false, webhooks, ct), null);
+    /// <summary>A server without a simulator yet (webhook tests start it once they know where deliveries go), on either backend.</summary>
+    public static async Task<ServerHarness> StartWithoutSimulatorAsync(Core.Webhooks.WebhookOptions webhooks, Backend backend = Backend.Sqlite, CancellationToken ct = default)
+    {
+        if (backend == Backend.Sqlite) return new(await StartServerAsync(false, webhooks, null, ct), null);
+        // Every process sharing a PostgreSQL database holds PULSE_SECRET_KEY: this test process is one deployment, one key.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Hosting.SecretKeys.Variable)))
+            Environment.SetEnvironmentVariable(Hosting.SecretKeys.Variable, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var name = $"pulse_server_{Guid.NewGuid():N}";
+        var database = await TestServers.CreateDatabaseAsync(name, ct);
+        try
+        {
+            return new(await StartServerAsync(false, webhooks, database, ct), null, name);
+        }
+        catch
+        {
+            await TestServers.DropDatabaseAsync(name);
+            throw;
+        }
+    }
 
     /// <summary>Starts this harness's simulator (disposed with it).</summary>
     public async Task<GitHubSimulatorServer> StartSimulatorAsync(SimulatorOptions options, CancellationToken ct = default) =>
@@ -49,13 +72,13 @@ public sealed class ServerHarness : IAsyncDisposable
     /// <summary>Points this harness at another harness's simulator (not disposed with this one).</summary>
     public void UseSimulator(GitHubSimulatorServer simulator) => (Simulator, _ownsSimulator) = (simulator, false);
 
-    private static async Task<WebApplication> StartServerAsync(bool embeddings, Core.Webhooks.WebhookOptions? webhooks, CancellationToken ct)
+    private static async Task<WebApplication> StartServerAsync(bool embeddings, Core.Webhooks.WebhookOptions? webhooks, string? postgres, CancellationToken ct)
     {
         var directory = Directory.CreateTempSubdirectory("pulse-server-db-").FullName;
         var app = await PulseServer.BuildAsync(new ServerOptions
         {
             Urls = "http://127.0.0.1:0",
-            Database = "sqlite:" + Path.Combine(directory, "pulse.db"),
+            Database = postgres ?? "sqlite:" + Path.Combine(directory, "pulse.db"),
             AdminKey = AdminKey,
             Embeddings = embeddings,
             SchedulerTick = TimeSpan.FromSeconds(1),
@@ -121,6 +144,7 @@ public sealed class ServerHarness : IAsyncDisposable
         await App.DisposeAsync();
         if (_ownsSimulator && Simulator is not null) await Simulator.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null) await TestServers.DropDatabaseAsync(_postgresDatabase);
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }
 }

@@ -99,9 +99,9 @@ public static class PageReader
                     break;
 
                 case FetchKind.PullRequest:
-                    // The PR itself is the answer: its connections are fetched completely, as for a listed PR.
-                    DiscoverPullRequestConnections(data.Value, cp, discovered, totals);
+                    // The PR itself is the answer, with the first page of each connection: only what those pages left is fetched on.
                     Add(totals, GitHubPrJob.PullRequests.Name, 1);
+                    ReadPullRequestPages(unit, data.Value, discovered, rawUnits, totals);
                     advances.Add(new CheckpointAdvance(cp.Id, null, true, 1, 0, false, null));
                     break;
 
@@ -143,10 +143,11 @@ public static class PageReader
     public static JsonElement? Connection(JsonElement aliasData, FetchKind kind) => kind switch
     {
         FetchKind.RepositoryHead or FetchKind.PullRequests => aliasData.Prop("pullRequests"),
-        FetchKind.Commits => aliasData.Prop("commits"),
-        FetchKind.Reviews => aliasData.Prop("reviews"),
-        FetchKind.IssueComments => aliasData.Prop("comments"),
-        FetchKind.ReviewThreads => aliasData.Prop("reviewThreads"),
+        // A PR asked by node id carries its pages under their aliases, beside the fields' totalCounts.
+        FetchKind.Commits => aliasData.Prop("commitPage") ?? aliasData.Prop("commits"),
+        FetchKind.Reviews => aliasData.Prop("reviewPage") ?? aliasData.Prop("reviews"),
+        FetchKind.IssueComments => aliasData.Prop("commentPage") ?? aliasData.Prop("comments"),
+        FetchKind.ReviewThreads => aliasData.Prop("threadPage") ?? aliasData.Prop("reviewThreads"),
         FetchKind.ThreadComments => aliasData.Prop("comments"),
         FetchKind.TimelineEvents => aliasData.Prop("timelineItems"),
         FetchKind.Labels => aliasData.Prop("labelPage"),
@@ -169,6 +170,27 @@ public static class PageReader
         // Nothing free tells how many lifecycle events a PR has (the timeline's totalCount counts every item type): every PR
         // gets one request for them, planned at the size its listing suggests.
         discovered.Add(new NewCheckpoint(listing.RepositoryId, FetchKind.TimelineEvents, prId, prId, null, ExpectedTimelineEvents(pr), null));
+    }
+
+    /// <summary>
+    /// The pages a PR asked by node id brought (<see cref="PullRequestPages"/>): each is stored as a unit of its own kind on the
+    /// same alias, so every step's transform reads its rows from it; a connection with more gets a checkpoint from its cursor.
+    /// </summary>
+    private static void ReadPullRequestPages(FetchUnit unit, JsonElement pr, List<NewCheckpoint> discovered, List<RawUnit> rawUnits, Dictionary<string, long> totals)
+    {
+        var cp = unit.Checkpoint;
+        var prId = pr.ReqStr("id");
+        foreach (var kind in PullRequestPages.Kinds)
+        {
+            if (Connection(pr, kind) is not { } page) continue;
+            var nodes = page.Nodes().ToList();
+            var total = page.Int("totalCount") ?? page.Int("filteredCount") ?? nodes.Count;
+            rawUnits.Add(Raw(unit, ok: true) with { Kind = kind });
+            if (kind is FetchKind.ReviewThreads) foreach (var thread in nodes) DiscoverThreadComments(thread, cp, discovered, totals);
+            else if (kind is not (FetchKind.Labels or FetchKind.TimelineEvents)) Add(totals, FetchKinds.StepOf(kind).Name, total);
+            if (page.Prop("pageInfo") is { } info && info.Bool("hasNextPage") == true)
+                discovered.Add(new NewCheckpoint(cp.RepositoryId, kind, prId, prId, info.Str("endCursor"), Math.Max(0, total - nodes.Count), null));
+        }
     }
 
     /// <summary>

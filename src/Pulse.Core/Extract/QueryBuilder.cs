@@ -45,7 +45,9 @@ public static class QueryBuilder
                     break;
                 case FetchKind.PullRequest:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
-                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields }} }}\n");
+                    // The first page of each connection comes along (PullRequestPages): most refreshed PRs need no second round.
+                    var pages = string.Join(" ", PullRequestPages.Kinds.Select(kind => Page(kind, first, "", aliased: true, fragments)));
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields {pages} }} }}\n");
                     fragments.Add("PullRequestFields");
                     break;
                 case FetchKind.ThreadComments:
@@ -58,11 +60,9 @@ public static class QueryBuilder
                 default:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
                     Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
-                    var (connection, arguments, pageInfo, selection, fragment) = PullRequestConnection(cp.Kind);
                     // A page of the PR step's own children carries the PR's fields: its rows must find the PR row, whichever page is written first.
                     var prFields = FetchKinds.CarriesPullRequest(cp.Kind) ? "...PullRequestFields " : "";
-                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ {prFields}{connection}(first: {first}, after: $c{i}{arguments}) {{ {pageInfo} nodes {{ {selection} }} }} }} }}\n");
-                    foreach (var f in fragment) fragments.Add(f);
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ {prFields}{Page(cp.Kind, first, $", after: $c{i}", aliased: prFields.Length > 0, fragments)} }} }}\n");
                     if (prFields.Length > 0) fragments.Add("PullRequestFields");
                     break;
             }
@@ -78,13 +78,21 @@ public static class QueryBuilder
         return new PlannedQuery(text.ToString(), variables, units, units.Sum(u => u.Requests), units.Sum(u => u.PossibleNodes));
     }
 
-    private static (string Connection, string Arguments, string PageInfo, string Selection, string[] Fragments) PullRequestConnection(FetchKind kind) => kind switch
+    /// <summary>One page of a PR's connection, aliased (<see cref="PullRequestPages.Alias"/>) when the PR's own fields come along.</summary>
+    private static string Page(FetchKind kind, string first, string after, bool aliased, ISet<string> fragments)
+    {
+        var (field, arguments, pageInfo, selection, fragment) = PullRequestConnection(kind);
+        foreach (var f in fragment) fragments.Add(f);
+        var alias = aliased && PullRequestPages.Alias(kind) is { } a ? $"{a}: " : "";
+        return $"{alias}{field}(first: {first}{after}{arguments}) {{ {pageInfo} nodes {{ {selection} }} }}";
+    }
+
+    private static (string Field, string Arguments, string PageInfo, string Selection, string[] Fragments) PullRequestConnection(FetchKind kind) => kind switch
     {
         FetchKind.Commits => ("commits", "", PageInfo, "...CommitFields", ["CommitFields"]),
         FetchKind.Reviews => ("reviews", "", PageInfo, "...ReviewFields", ["ReviewFields"]),
         FetchKind.IssueComments => ("comments", "", PageInfo, "...IssueCommentFields", ["IssueCommentFields"]),
-        // Aliased: the carried PR fields ask labels { totalCount }, and one field may not be asked with two sets of arguments.
-        FetchKind.Labels => ("labelPage: labels", "", PageInfo, "...LabelFields", ["LabelFields"]),
+        FetchKind.Labels => ("labels", "", PageInfo, "...LabelFields", ["LabelFields"]),
         FetchKind.TimelineEvents => ("timelineItems", $", itemTypes: [{ItemTypes}]", TimelinePageInfo, "...TimelineEventFields", ["TimelineEventFields"]),
         // A thread's comments are fetched from the thread itself (ThreadComments): one request per thread either way, and
         // rows nested under another connection's nodes cost GitHub far more time than rows asked of their own parent.

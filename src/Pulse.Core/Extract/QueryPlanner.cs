@@ -36,7 +36,7 @@ public sealed class QueryPlanner(ExtractOptions options)
         var width = Math.Clamp(cp.PageSize, 1, 100);
         return cp.Kind switch
         {
-            FetchKind.RepositoryHead or FetchKind.PullRequest => 1,
+            FetchKind.RepositoryHead => 1,
             // A listing page is as wide as its kind's budget allows: PRs with their totalCounts are its items.
             FetchKind.PullRequests => budgets.ListingWidth(Math.Min(width, options.PullRequestPageSize)),
             // Each possible thread counts as a request's worth of nodes: ask for exactly the threads there are.

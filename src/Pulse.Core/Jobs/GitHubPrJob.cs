@@ -12,8 +12,14 @@ public static class GitHubPrJob
     public const string Name = "github_prs";
     public const string DiscoveryJobName = "github_repositories";
 
-    /// <summary>The webhook refreshes of an integration: runs of the same steps over the PRs its deliveries named (issue 15).</summary>
+    /// <summary>
+    /// The webhook refreshes of an integration: runs of the same steps over the PRs its deliveries named (issue 15). Its lease
+    /// says which process refreshes the integration; refreshes running side by side each have a slot job of their own.
+    /// </summary>
     public const string RefreshJobName = "github_pr_refresh";
+
+    /// <summary>The job of refresh slot <paramref name="slot"/> (from 0): the refresh job itself, then github_pr_refresh_2, _3, ...</summary>
+    public static string RefreshSlotJobName(int slot) => slot == 0 ? RefreshJobName : $"{RefreshJobName}_{slot + 1}";
 
     public static readonly PipelineStep PullRequests = new("github_pull_requests", 1, "Pull Requests");
     public static readonly PipelineStep Commits = new("github_commits", 2, "Commits");

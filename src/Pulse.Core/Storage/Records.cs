@@ -106,4 +106,11 @@ public sealed record PullRequestPage(IReadOnlyList<PullRequestSummary> Items, lo
 public sealed record PullRequestDetail(
     PullRequestSummary Summary, string? Body, string? Url, string? BaseRef, string? HeadRef, string? MergedBy, DateTimeOffset? FirstReviewAt,
     long? ReviewCycles, long? ReworkCommits, IReadOnlyList<CommitRow> Commits, IReadOnlyList<ReviewRow> Reviews,
-    IReadOnlyList<ReviewThreadRow> Threads, IReadOnlyList<CommentRow> Comments);
+    IReadOnlyList<ReviewThreadRow> Threads, IReadOnlyList<CommentRow> Comments)
+{
+    /// <summary>The PR's lifecycle events (issue 13), oldest first.</summary>
+    public IReadOnlyList<TimelineEventRow> Events { get; init; } = [];
+
+    /// <summary>The PR's labels, by name.</summary>
+    public IReadOnlyList<LabelRow> Labels { get; init; } = [];
+}

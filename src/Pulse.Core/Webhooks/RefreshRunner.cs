@@ -6,26 +6,30 @@ using Pulse.Core.Sync;
 namespace Pulse.Core.Webhooks;
 
 /// <summary>
-/// A targeted refresh: one run of the integration's refresh job whose first checkpoints are the named PRs, asked by node id
-/// (packed by the extractor's planner) and then every connection of each completely, through the same extract, transform
-/// and embed stages as a sync. The refresh job is not the scheduled job: a refresh never waits for a sync or moves its window.
+/// A targeted refresh: one run whose first checkpoints are the named PRs, asked by node id with the first page of each
+/// connection (packed by the extractor's planner), then what those pages left, through the same extract, transform and
+/// embed stages as a sync. A refresh never waits for a sync or moves its window. One process refreshes an integration at a
+/// time (the lease of its refresh job); its refreshes running side by side each run on a slot job of their own, since a
+/// job has one current run.
 /// </summary>
 public sealed class RefreshRunner(IIntegrationStore integrations, IJobStore jobs, IJobLeaseStore leases, IRunStore runs, PipelineHost host,
     RunCoordinator coordinator, RunWatchdog watchdog, IJobEventBus events, TimeProvider time)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _slotsGate = new(1, 1);
+    private readonly Dictionary<long, (long LeasedJobId, HashSet<int> Slots)> _slots = [];
 
-    /// <summary>Refreshes the PRs and returns the ended run; throws <see cref="RefreshBusyException"/> when another process holds the job.</summary>
+    /// <summary>Refreshes the PRs and returns the ended run; throws <see cref="RefreshBusyException"/> when another process holds the integration.</summary>
     public async Task<RunRecord> RefreshAsync(long tenantId, long integrationId, IReadOnlyList<RefreshTarget> targets, bool embeddings, CancellationToken ct)
     {
         var integration = await integrations.GetAsync(tenantId, integrationId, ct) ?? throw new InvalidOperationException($"Integration {integrationId} does not exist.");
-        var job = await jobs.EnsureJobAsync(tenantId, integrationId, GitHubPrJob.RefreshJobName, ct);
-        if (!await leases.TryLeaseAsync(job.Id, tenantId, _owner, time.GetUtcNow(), time.GetUtcNow() + Lease, ct))
-            throw new RefreshBusyException($"Another process is refreshing integration {integrationId}.");
+        var (leased, slot) = await TakeSlotAsync(tenantId, integrationId, ct);
         try
         {
-            // A refresh left running by a stopped process: its deliveries are still open and come round again, so it just ends.
+            var job = await jobs.EnsureJobAsync(tenantId, integrationId, GitHubPrJob.RefreshSlotJobName(slot), ct);
+            // A refresh left running by a stopped process (this process holds the integration, so no live one runs it): its
+            // deliveries are still open and come round again, so it just ends.
             if (job.CurrentRunId is { } previous && await runs.GetRunAsync(previous, ct) is { Status: RunStatus.Running })
                 await coordinator.FailRunAsync(previous, "Interrupted: the process running it stopped; its deliveries were refreshed again.", ct);
             var first = targets.Select(t => new NewCheckpoint(t.RepositoryId, FetchKind.PullRequest, t.PullRequestNodeId, t.PullRequestNodeId, null, 0, null)).ToList();
@@ -33,16 +37,57 @@ public sealed class RefreshRunner(IIntegrationStore integrations, IJobStore jobs
                 Math.Clamp(integration.Settings.PageSize, 1, 100)), ct);
             await host.QueueOutstandingAsync(run, ct);
             await coordinator.AfterCommitAsync(run.Id, ct);
-            return await WatchAsync(run, ct);
+            return await WatchAsync(run, leased, ct);
         }
         finally
         {
-            await leases.ReleaseLeaseAsync(job.Id, _owner, CancellationToken.None);
+            await ReturnSlotAsync(integrationId, slot);
         }
     }
 
-    /// <summary>The watchdog's watch, ended as soon as the run's end is published rather than at the watchdog's next tick.</summary>
-    private async Task<RunRecord> WatchAsync(RunRecord run, CancellationToken ct)
+    /// <summary>The lowest free slot; the first refresh of the integration in this process takes the refresh job's lease.</summary>
+    private async Task<(long LeasedJobId, int Slot)> TakeSlotAsync(long tenantId, long integrationId, CancellationToken ct)
+    {
+        await _slotsGate.WaitAsync(ct);
+        try
+        {
+            if (!_slots.TryGetValue(integrationId, out var held))
+            {
+                var job = await jobs.EnsureJobAsync(tenantId, integrationId, GitHubPrJob.RefreshJobName, ct);
+                if (!await leases.TryLeaseAsync(job.Id, tenantId, _owner, time.GetUtcNow(), time.GetUtcNow() + Lease, ct))
+                    throw new RefreshBusyException($"Another process is refreshing integration {integrationId}.");
+                _slots[integrationId] = held = (job.Id, []);
+            }
+            var slot = Enumerable.Range(0, int.MaxValue).First(s => !held.Slots.Contains(s));
+            held.Slots.Add(slot);
+            return (held.LeasedJobId, slot);
+        }
+        finally
+        {
+            _slotsGate.Release();
+        }
+    }
+
+    /// <summary>Frees the slot; the last refresh of the integration in this process hands the lease back.</summary>
+    private async Task ReturnSlotAsync(long integrationId, int slot)
+    {
+        await _slotsGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            var held = _slots[integrationId];
+            held.Slots.Remove(slot);
+            if (held.Slots.Count > 0) return;
+            _slots.Remove(integrationId);
+            await leases.ReleaseLeaseAsync(held.LeasedJobId, _owner, CancellationToken.None);
+        }
+        finally
+        {
+            _slotsGate.Release();
+        }
+    }
+
+    /// <summary>The watchdog's watch (renewing the integration's lease), ended as soon as the run's end is published rather than at its next tick.</summary>
+    private async Task<RunRecord> WatchAsync(RunRecord run, long leasedJobId, CancellationToken ct)
     {
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var subscription = events.Subscribe(change =>
@@ -52,7 +97,7 @@ public sealed class RefreshRunner(IIntegrationStore integrations, IJobStore jobs
         });
         try
         {
-            return await watchdog.WatchAsync(run, (_, token) => leases.RenewLeaseAsync(run.JobId, _owner, time.GetUtcNow() + Lease, token), ended.Token);
+            return await watchdog.WatchAsync(run, (_, token) => leases.RenewLeaseAsync(leasedJobId, _owner, time.GetUtcNow() + Lease, token), ended.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -12,8 +12,22 @@ public sealed record WebhookOptions
     [Range(1024, 100L * 1024 * 1024)]
     public long MaxBodyBytes { get; init; } = 25L * 1024 * 1024;
 
-    /// <summary>How long after a delivery arrives its refresh waits for others to share it. Default 1 s.</summary>
+    /// <summary>How long after a delivery arrives its refresh waits, at most, for others to share it. Default 1 s.</summary>
     public TimeSpan CoalesceWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The coalescing window closes early once no delivery has arrived for this long: a lone change (or one change's burst of
+    /// deliveries) is refreshed at once, a steady stream is still shared. Default 250 ms.
+    /// </summary>
+    public TimeSpan CoalesceIdle { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Refreshes of one integration that may run at once (never two holding the same PR). Default 1: each refresh pays at
+    /// least a point per round of queries, so smaller refreshes side by side cost more points per PR (bench/results/webhooks.md);
+    /// more buys latency under a steady stream of changes.
+    /// </summary>
+    [Range(1, 32)]
+    public int MaxConcurrentRefreshes { get; init; } = 1;
 
     /// <summary>Attempts of a delivery before it stays failed. Default 3.</summary>
     [Range(1, 20)]
@@ -29,6 +43,8 @@ public sealed record WebhookOptions
     public string? Check() =>
         MaxBodyBytes < 1024 ? $"Webhook body cap must be at least 1024 bytes, got {MaxBodyBytes}."
         : CoalesceWindow < TimeSpan.Zero ? $"Webhook coalescing window must not be negative, got {CoalesceWindow}."
+        : CoalesceIdle <= TimeSpan.Zero ? $"Webhook coalescing idle time must be positive, got {CoalesceIdle}."
+        : MaxConcurrentRefreshes is < 1 or > 32 ? $"Webhook concurrent refreshes must be between 1 and 32, got {MaxConcurrentRefreshes}."
         : MaxAttempts < 1 ? $"Webhook attempts must be at least 1, got {MaxAttempts}."
         : RetryBackoff <= TimeSpan.Zero ? $"Webhook retry backoff must be positive, got {RetryBackoff}."
         : PollInterval <= TimeSpan.Zero ? $"Webhook poll interval must be positive, got {PollInterval}."

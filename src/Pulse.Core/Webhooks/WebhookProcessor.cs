@@ -8,36 +8,43 @@ using Pulse.Core.Storage;
 namespace Pulse.Core.Webhooks;
 
 /// <summary>
-/// Acts on stored deliveries after the receiver answered: waits the coalescing window after one arrives, then refreshes the
-/// PRs that the open deliveries of each integration name in one run per integration (one at a time each; deliveries
-/// arriving meanwhile go in the next). A delivery ends done, ignored (it names no PR Pulse syncs) or failed with the run's
-/// error; a failed one is tried again after a backoff, up to the attempts allowed. The database is the queue: deliveries
-/// a stopped process left open are taken up on the next poll.
+/// Acts on stored deliveries after the receiver answered: from the first delivery that arrives, waits the coalescing window
+/// (closed early once deliveries stop arriving), then refreshes the PRs that the open deliveries of each integration name in
+/// one run. Refreshes of an integration run side by side up to a bound, never two holding one PR (<see cref="RefreshClaims"/>).
+/// A delivery ends done, ignored (it names no PR Pulse syncs) or failed with the run's error; a failed one is tried again
+/// after a backoff, up to the attempts allowed. The database is the queue: deliveries a stopped process left open are taken
+/// up on the next poll.
 /// </summary>
 public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrationStore integrations, RefreshRunner refresher, WebhookOptions options,
     bool embeddings, TimeProvider time, ILogger<WebhookProcessor> logger) : BackgroundService
 {
-    private readonly Channel<bool> _arrived = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly RefreshClaims _claims = new(options.MaxConcurrentRefreshes);
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, Task> _busy = [];
+    private readonly HashSet<Task> _running = [];
+    private long _firstArrival, _lastArrival;   // UTC ticks of the open window's first and latest delivery; 0: no window open
 
-    /// <summary>A delivery was stored: act on it after the coalescing window.</summary>
-    public void Notify() => _arrived.Writer.TryWrite(true);
+    /// <summary>A delivery was stored: act on it once the coalescing window closes.</summary>
+    public void Notify()
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        Interlocked.CompareExchange(ref _firstArrival, now, 0);
+        Interlocked.Exchange(ref _lastArrival, now);
+        _signal.Writer.TryWrite(true);
+    }
+
+    /// <summary>Look at the open deliveries now: those a refresh held back have waited their window already.</summary>
+    private void Wake() => _signal.Writer.TryWrite(true);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Notify();   // what a stopped process left open
+        Wake();   // what a stopped process left open
         while (!stoppingToken.IsCancellationRequested)
         {
-            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
-            {
-                poll.CancelAfter(options.PollInterval);
-                try { await _arrived.Reader.ReadAsync(poll.Token); }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
-            }
+            await WaitAsync(options.PollInterval, stoppingToken);
             try
             {
-                if (options.CoalesceWindow > TimeSpan.Zero) await Task.Delay(options.CoalesceWindow, time, stoppingToken);
+                await CoalesceAsync(stoppingToken);
                 await RoundAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -46,67 +53,98 @@ public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrat
             }
         }
         Task[] running;
-        lock (_gate) running = [.. _busy.Values];
+        lock (_gate) running = [.. _running];
         await Task.WhenAll(running);
+    }
+
+    /// <summary>Until a signal or <paramref name="timeout"/>, whichever comes first.</summary>
+    private async Task WaitAsync(TimeSpan timeout, CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        wait.CancelAfter(timeout);
+        try { await _signal.Reader.ReadAsync(wait.Token); }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+    }
+
+    /// <summary>
+    /// The window opened by the first delivery since the last round: it closes <see cref="WebhookOptions.CoalesceWindow"/> after
+    /// that delivery, or earlier once none has arrived for <see cref="WebhookOptions.CoalesceIdle"/>.
+    /// </summary>
+    private async Task CoalesceAsync(CancellationToken ct)
+    {
+        while (Interlocked.Read(ref _firstArrival) is var first and > 0)
+        {
+            var closes = Math.Min(first + options.CoalesceWindow.Ticks, Interlocked.Read(ref _lastArrival) + options.CoalesceIdle.Ticks);
+            var left = TimeSpan.FromTicks(closes - time.GetUtcNow().UtcTicks);
+            if (left <= TimeSpan.Zero) break;
+            await WaitAsync(left, ct);
+        }
+        // Deliveries arriving from here on open the next window; any stored before this line is listed by this round.
+        Interlocked.Exchange(ref _firstArrival, 0);
     }
 
     private async Task RoundAsync(CancellationToken ct)
     {
         var open = await deliveries.ListOpenAsync(options.MaxAttempts, 1_000, ct);
-        foreach (var group in open.GroupBy(d => d.IntegrationId))
+        foreach (var group in open.Where(d => !_claims.IsActing(d.Id)).GroupBy(d => (d.TenantId, d.IntegrationId)))
         {
+            if (!_claims.HasRoom(group.Key.IntegrationId)) continue;   // these go in a refresh of the integration that ends
+            var candidates = await ResolveAsync(group.Key.TenantId, group.Key.IntegrationId, [.. group], ct);
+            if (_claims.TryTake(group.Key.IntegrationId, candidates) is not { } batch) continue;
             lock (_gate)
             {
-                if (_busy.ContainsKey(group.Key)) continue;   // its refresh is running: these go in the next one
-                _busy[group.Key] = Task.Run(() => ActAsync(group.ToList(), ct), CancellationToken.None);
+                var task = Task.Run(() => ActAsync(group.Key.TenantId, batch, ct), CancellationToken.None);
+                _running.Add(task);
+                _ = task.ContinueWith(t => { lock (_gate) _running.Remove(t); }, TaskScheduler.Default);
             }
         }
     }
 
-    private async Task ActAsync(IReadOnlyList<OpenWebhookDelivery> group, CancellationToken ct)
+    /// <summary>The PRs each delivery names that Pulse syncs; deliveries naming none end ignored here.</summary>
+    private async Task<List<(OpenWebhookDelivery, IReadOnlyList<RefreshTarget>)>> ResolveAsync(long tenantId, long integrationId,
+        IReadOnlyList<OpenWebhookDelivery> group, CancellationToken ct)
     {
-        var (tenantId, integrationId) = (group[0].TenantId, group[0].IntegrationId);
-        var acting = new List<OpenWebhookDelivery>();
+        var integration = await integrations.GetAsync(tenantId, integrationId, ct);
+        var named = new List<(OpenWebhookDelivery, IReadOnlyList<RefreshTarget>)>();
+        var ignored = new List<long>();
+        foreach (var delivery in group)
+        {
+            var found = integration is { Active: true }
+                ? (await deliveries.ResolveAsync(tenantId, integrationId, Refs(delivery), ct)).Where(t => integration.Settings.Includes(t.RepositoryName)).ToList()
+                : [];
+            if (found.Count == 0) ignored.Add(delivery.Id);
+            else named.Add((delivery, found));
+        }
+        if (ignored.Count > 0)
+            await deliveries.FinishAsync(ignored, WebhookStatus.Ignored, "Names no pull request of a repository this integration syncs.", null, ct);
+        return named;
+    }
+
+    private async Task ActAsync(long tenantId, RefreshBatch batch, CancellationToken ct)
+    {
+        var busy = false;
         try
         {
-            var integration = await integrations.GetAsync(tenantId, integrationId, ct);
-            var targets = new List<RefreshTarget>();
-            var ignored = new List<long>();
-            foreach (var delivery in group)
-            {
-                var found = integration is { Active: true }
-                    ? (await deliveries.ResolveAsync(tenantId, integrationId, Refs(delivery), ct)).Where(t => integration.Settings.Includes(t.RepositoryName)).ToList()
-                    : [];
-                if (found.Count == 0) ignored.Add(delivery.Id);
-                else
-                {
-                    acting.Add(delivery);
-                    targets.AddRange(found);
-                }
-            }
-            if (ignored.Count > 0)
-                await deliveries.FinishAsync(ignored, WebhookStatus.Ignored, "Names no pull request of a repository this integration syncs.", null, ct);
-            if (acting.Count == 0) return;
-
-            var run = await refresher.RefreshAsync(tenantId, integrationId, targets.DistinctBy(t => t.PullRequestNodeId).ToList(), embeddings, ct);
-            if (run.Status == RunStatus.Succeeded) await deliveries.FinishAsync(Ids(acting), WebhookStatus.Done, null, null, ct);
-            else await FailAsync(acting, run.Error ?? "The refresh run failed.", ct);
+            var run = await refresher.RefreshAsync(tenantId, batch.IntegrationId, batch.Targets, embeddings, ct);
+            if (run.Status == RunStatus.Succeeded) await deliveries.FinishAsync(Ids(batch.Deliveries), WebhookStatus.Done, null, null, ct);
+            else await FailAsync(batch.Deliveries, run.Error ?? "The refresh run failed.", ct);
             logger.LogInformation("webhooks: {Deliveries} deliveries refreshed {PullRequests} PRs of integration {IntegrationId} in run {RunId} ({Status})",
-                acting.Count, targets.Count, integrationId, run.Id, run.Status);
+                batch.Deliveries.Count, batch.Targets.Count, batch.IntegrationId, run.Id, run.Status);
         }
         catch (RefreshBusyException)
         {
-            // Another serve process refreshes this integration now: the deliveries stay pending for a later round.
+            // Another serve process refreshes this integration now: the deliveries stay pending for the next poll.
+            busy = true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning("webhooks: refresh of integration {IntegrationId} failed: {Error}", integrationId, e.Message);
-            if (acting.Count > 0) await FailAsync(acting, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+            logger.LogWarning("webhooks: refresh of integration {IntegrationId} failed: {Error}", batch.IntegrationId, e.Message);
+            await FailAsync(batch.Deliveries, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
         }
         finally
         {
-            lock (_gate) _busy.Remove(integrationId);
-            Notify();   // deliveries that arrived during this refresh
+            _claims.Release(batch);
+            if (!busy) Wake();   // deliveries held back while this refresh held their PRs
         }
     }
 

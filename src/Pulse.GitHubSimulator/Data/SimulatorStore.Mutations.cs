@@ -98,7 +98,8 @@ internal sealed partial class SimulatorStore
                     result["deleted"] = RemoveComment(pr, id) ?? throw new ArgumentException($"delete_comment: no comment {id} on #{number}.");
                     break;
                 default:
-                    if (!ApplyTimeline(op, mutation, pr, stamp, result)) throw new ArgumentException($"Unknown mutation op \"{op}\".");
+                    if (!ApplyTimeline(op, mutation, pr, stamp, result) && !ApplyLabels(op, mutation, repo, pr, result))
+                        throw new ArgumentException($"Unknown mutation op \"{op}\".");
                     break;
             }
             pr["updatedAt"] = stamp;

@@ -43,6 +43,8 @@ internal static class WebhookPayloads
             case "convert_to_draft": return [PullRequestEvent("converted_to_draft")];
             case "request_review": return [PullRequestEvent("review_requested", ("requested_reviewer", Actor(mutation["reviewer"])))];
             case "remove_review_request": return [PullRequestEvent("review_request_removed", ("requested_reviewer", Actor(mutation["reviewer"])))];
+            case "add_label" or "remove_label":
+                return [PullRequestEvent(op == "add_label" ? "labeled" : "unlabeled", ("label", Label(result["label"]?.AsObject())))];
             case "add_commit" or "force_push":
                 var head = (string?)before?["pullRequest"]?["headRefOid"];
                 var push = Payload(null, ("ref", $"refs/heads/{pr["headRefName"]}"), ("before", head), ("after", pr["headRefOid"]?.DeepClone()),
@@ -88,6 +90,9 @@ internal static class WebhookPayloads
 
     private static JsonObject? Review(JsonNode? r) => r is null ? null : Fields(("id", r["databaseId"]), ("node_id", r["id"]), ("body", r["body"]),
         ("state", ((string?)r["state"])?.ToLowerInvariant()), ("user", Actor(r["author"])), ("submitted_at", r["submittedAt"]), ("commit_id", r["commit"]?["oid"]));
+
+    /// <summary>A label as GitHub's <c>labeled</c> action carries it; the data holds no database id, so <c>id</c> is left out.</summary>
+    private static JsonObject? Label(JsonObject? l) => l is null ? null : Fields(("node_id", l["id"]), ("name", l["name"]), ("color", l["color"]));
 
     private static JsonObject? Actor(JsonNode? actor) => actor switch
     {

@@ -48,9 +48,18 @@ public static class ServeCommand
         {
             Description = "How long a webhook delivery's refresh waits for others to share it, in milliseconds (0..60000).", DefaultValueFactory = _ => 1000,
         };
+        var coalesceIdle = new Option<int>("--webhook-coalesce-idle-ms")
+        {
+            Description = "The coalescing window closes early once no delivery has arrived for this long, in milliseconds (1..60000).", DefaultValueFactory = _ => 250,
+        };
+        var concurrentRefreshes = new Option<int>("--webhook-concurrent-refreshes")
+        {
+            Description = "Webhook refreshes of one integration that may run at once, never two of the same PR (1..32); more buys latency for points.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("serve", "Serve the API, the live dashboard and the scheduler; runs execute in this process (inproc) or in pulse worker processes (amqp).")
         {
-            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings, coalesce,
+            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings, coalesce, coalesceIdle, concurrentRefreshes,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -61,6 +70,8 @@ public static class ServeCommand
                     throw new ArgumentException("--watch-seconds must be at least 1 and at most half of --lease-seconds (the lease is renewed on every check).");
                 if (parse.GetValue(quiet) is < 1 or > 86_400) throw new ArgumentException("--requeue-after-seconds must be between 1 and 86400.");
                 if (parse.GetValue(coalesce) is < 0 or > 60_000) throw new ArgumentException("--webhook-coalesce-ms must be between 0 and 60000.");
+                if (parse.GetValue(coalesceIdle) is < 1 or > 60_000) throw new ArgumentException("--webhook-coalesce-idle-ms must be between 1 and 60000.");
+                if (parse.GetValue(concurrentRefreshes) is < 1 or > 32) throw new ArgumentException("--webhook-concurrent-refreshes must be between 1 and 32.");
                 var options = new ServerOptions
                 {
                     Urls = parse.GetValue(urls)!,
@@ -72,7 +83,12 @@ public static class ServeCommand
                     QuietTimeout = TimeSpan.FromSeconds(parse.GetValue(quiet)),
                     AdminKey = parse.GetValue(adminKey) ?? Environment.GetEnvironmentVariable("PULSE_ADMIN_KEY"),
                     Embeddings = !parse.GetValue(noEmbeddings),
-                    Webhooks = new() { CoalesceWindow = TimeSpan.FromMilliseconds(parse.GetValue(coalesce)) },
+                    Webhooks = new()
+                    {
+                        CoalesceWindow = TimeSpan.FromMilliseconds(parse.GetValue(coalesce)),
+                        CoalesceIdle = TimeSpan.FromMilliseconds(parse.GetValue(coalesceIdle)),
+                        MaxConcurrentRefreshes = parse.GetValue(concurrentRefreshes),
+                    },
                 };
                 await using var app = await PulseServer.BuildAsync(options, ct);
                 await app.StartAsync(ct);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pulse.Core.Webhooks;
+using Pulse.EndToEnd.Tests.Sync;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
 
@@ -17,23 +18,29 @@ internal sealed class WebhookRig : IAsyncDisposable
 {
     public const string Secret = "hook-secret";
 
-    private WebhookRig(ServerHarness server, HttpClient client, long integrationId, long jobId) =>
-        (Server, Client, IntegrationId, JobId) = (server, client, integrationId, jobId);
+    private WebhookRig(ServerHarness server, string key, long integrationId, long jobId, Backend backend) =>
+        (Server, Key, Client, IntegrationId, JobId, Backend) = (server, key, server.Client(key), integrationId, jobId, backend);
 
     public ServerHarness Server { get; }
+
+    /// <summary>The API key of the rig's tenant.</summary>
+    public string Key { get; }
     public HttpClient Client { get; }
     public long IntegrationId { get; }
     public long JobId { get; }
+    public Backend Backend { get; }
     public GitHubSimulatorServer Simulator => Server.Simulator;
 
-    public static async Task<WebhookRig> StartAsync(string synthetic, double dropRate, CancellationToken ct)
+    public static async Task<WebhookRig> StartAsync(string synthetic, double dropRate, Backend backend, CancellationToken ct)
     {
         var server = await ServerHarness.StartWithoutSimulatorAsync(new WebhookOptions
         {
+            // Refreshes side by side: every test over the rig checks that they never write a PR's older state over a newer one.
             CoalesceWindow = TimeSpan.FromMilliseconds(200), RetryBackoff = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromSeconds(1),
-        }, ct);
+            MaxConcurrentRefreshes = 4,
+        }, backend, ct);
         var (_, key) = await server.NewTenantAsync("acme");
-        var client = server.Client(key);
+        using var client = server.Client(key);
         var port = FreePort();
         var (integrationId, jobId) = await SignedDeliveries.AddIntegrationAsync(client, new Uri($"http://127.0.0.1:{port}/graphql"), SyntheticDataset.OrganizationLogin, Secret);
         await server.StartSimulatorAsync(new SimulatorOptions
@@ -41,7 +48,7 @@ internal sealed class WebhookRig : IAsyncDisposable
             Port = port, Synthetic = SyntheticSpec.Parse(synthetic), ProcessingTimeScale = 0,
             WebhookUrl = new Uri(server.BaseAddress, $"/api/webhooks/github/{integrationId}"), WebhookSecret = Secret, WebhookDropRate = dropRate,
         }, ct);
-        return new WebhookRig(server, client, integrationId, jobId);
+        return new WebhookRig(server, key, integrationId, jobId, backend);
     }
 
     /// <summary>Runs the scheduled job now (a full sync the first time, incremental after) and waits for it to finish.</summary>
@@ -62,6 +69,19 @@ internal sealed class WebhookRig : IAsyncDisposable
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>Applies the mutation and waits until each of its deliveries has ended, none failed; the mutation's answer.</summary>
+    public async Task<JsonObject> ApplyAsync(JsonObject mutation)
+    {
+        var result = await MutateAsync(mutation);
+        var ids = (result["deliveries"] as JsonArray ?? []).Select(i => (string)i!).ToHashSet();
+        Assert.NotEmpty(ids);
+        var ended = await WaitForAsync(DeliveriesAsync,
+            d => d.EnumerateArray().Count(x => ids.Contains(x.GetProperty("delivery_id").GetString()!) && x.GetProperty("status").GetString() != "pending") == ids.Count,
+            $"{mutation["op"]}'s deliveries to end");
+        Assert.DoesNotContain(ended.EnumerateArray(), x => ids.Contains(x.GetProperty("delivery_id").GetString()!) && x.GetProperty("status").GetString() == "failed");
+        return result;
+    }
+
     /// <summary>Every PR Pulse holds, by "repository#number", as its detail (children included) without Pulse's own row id.</summary>
     public Task<SortedDictionary<string, string>> DetailsAsync() => DetailsAsync(Client);
 
@@ -78,17 +98,20 @@ internal sealed class WebhookRig : IAsyncDisposable
         return result;
     }
 
-    /// <summary>The PR details a fresh full sync of the same simulator gives, on a new server and database.</summary>
-    public async Task<SortedDictionary<string, string>> FreshFullSyncAsync(CancellationToken ct)
+    /// <summary>The PR details a fresh full sync of the same simulator gives, on a new server and database of the same backend.</summary>
+    public Task<SortedDictionary<string, string>> FreshFullSyncAsync(CancellationToken ct) => FreshFullSyncAsync(DetailsAsync, ct);
+
+    /// <summary>What <paramref name="read"/> reads of a fresh full sync of the same simulator, on a new server and database of the same backend.</summary>
+    public async Task<T> FreshFullSyncAsync<T>(Func<HttpClient, Task<T>> read, CancellationToken ct)
     {
-        await using var fresh = await ServerHarness.StartWithoutSimulatorAsync(new(), ct);
+        await using var fresh = await ServerHarness.StartWithoutSimulatorAsync(new(), Backend, ct);
         fresh.UseSimulator(Simulator);
         var (_, key) = await fresh.NewTenantAsync("fresh");
         using var client = fresh.Client(key);
         var (_, job) = await fresh.AddIntegrationAsync(client);
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/jobs/{job}/run-now", null, ct)).StatusCode);
         await fresh.WaitForOverallAsync(client, job, "FINISHED");
-        return await DetailsAsync(client);
+        return await read(client);
     }
 
     public async Task<JsonElement> DetailAsync(string repository, int number) =>

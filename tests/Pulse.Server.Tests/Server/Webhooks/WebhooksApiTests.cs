@@ -101,7 +101,7 @@ public sealed partial class WebhooksApiTests
     public async Task Receive_BodyOverTheCap_Is413AndNotStored()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = await ServerHarness.StartWithoutSimulatorAsync(new WebhookOptions { MaxBodyBytes = 4096 }, ct);
+        await using var server = await ServerHarness.StartWithoutSimulatorAsync(new WebhookOptions { MaxBodyBytes = 4096 }, ct: ct);
         var (_, key) = await server.NewTenantAsync("acme");
         using var client = server.Client(key);
         using var anonymous = server.Client();

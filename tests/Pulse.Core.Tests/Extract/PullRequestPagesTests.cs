@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Pulse.Core.Extract;
+using Pulse.Core.GitHub;
+using Pulse.Core.Jobs;
+using Pulse.Core.Transform;
+
+namespace Pulse.Core.Tests.Extract;
+
+/// <summary>A PR asked by node id brings the first page of each connection (issue 15): one round instead of three.</summary>
+public sealed class PullRequestPagesTests
+{
+    private static Checkpoint ById(long id, int pageSize = 50) =>
+        new(id, 1, 1, 7, FetchKind.PullRequest, $"PR_{id}", $"PR_{id}", null, 0, 0, pageSize, null, "acme", "repo7");
+
+    [Fact]
+    public void Plan_PullRequestsById_PackedUnderOnePointWithEveryConnectionPaged()
+    {
+        var options = new ExtractOptions { InitialItemsPerQuery = 10_000 };
+        var plan = new QueryPlanner(options).Plan([.. Enumerable.Range(1, 40).Select(i => ById(i))], new WorkBudgets(options))!;
+
+        // Six connections per PR, one request each: 24 PRs is the most one point buys (149 requests).
+        Assert.Equal(24, plan.Units.Count);
+        Assert.Equal(144, plan.Requests);
+        Assert.Equal(1, plan.Points);
+        Assert.Equal(144 * 50, plan.PossibleNodes);
+        foreach (var page in new[] { "commitPage: commits(first: 50)", "reviewPage: reviews(first: 50)", "commentPage: comments(first: 50)",
+                     "threadPage: reviewThreads(first: 50)", "labelPage: labels(first: 50)", "timelineItems(first: 50, itemTypes: [" })
+            Assert.Contains(page, plan.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_PullRequestWithPages_RowsOfEveryStepAndCheckpointsOnlyForWhatThePagesLeft()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"id":"PR_1","number":1,"title":"t","state":"OPEN","isDraft":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-02T00:00:00Z",
+              "commits":{"totalCount":3},"reviews":{"totalCount":1},"comments":{"totalCount":0},"reviewThreads":{"totalCount":1},"labels":{"totalCount":0},
+              "commitPage":{"totalCount":3,"pageInfo":{"hasNextPage":true,"endCursor":"C2"},"nodes":[{"commit":{"oid":"a"}},{"commit":{"oid":"b"}}]},
+              "reviewPage":{"totalCount":1,"pageInfo":{"hasNextPage":false,"endCursor":"R1"},"nodes":[{"id":"PRR_1"}]},
+              "commentPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+              "threadPage":{"totalCount":1,"pageInfo":{"hasNextPage":false,"endCursor":"T1"},"nodes":[{"id":"PRRT_1","comments":{"totalCount":2}}]},
+              "labelPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+              "timelineItems":{"filteredCount":1,"pageInfo":{"hasNextPage":false,"endCursor":"E1"},"nodes":[{"__typename":"ReadyForReviewEvent","id":"RFR_1"}]}},
+             "rateLimit":{"cost":1}}}
+            """);
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", ById(1), 2)]);
+
+        Assert.True(Assert.Single(outcome.Advances).Done);
+        Assert.Equal([FetchKind.PullRequest, .. PullRequestPages.Kinds], outcome.Units.Select(u => u.Kind));
+        Assert.All(outcome.Units, u => Assert.Equal("u0", u.Alias));
+        Assert.Equal(GitHubPrJob.Steps, outcome.StepsWithData);
+        // The commits went on past their first page (from its cursor); the thread's comments are asked of the thread; nothing else.
+        Assert.Equal(2, outcome.NewCheckpoints.Count);
+        var commits = Assert.Single(outcome.NewCheckpoints, c => c.Kind == FetchKind.Commits);
+        Assert.Equal(("PR_1", "C2", 1L), (commits.ParentNodeId, commits.Cursor, commits.Remaining));
+        var thread = Assert.Single(outcome.NewCheckpoints, c => c.Kind == FetchKind.ThreadComments);
+        Assert.Equal(("PRRT_1", "PR_1", 2L), (thread.ParentNodeId, thread.PullRequestNodeId, thread.Remaining));
+        Assert.Equal(3, outcome.StepTotals[GitHubPrJob.Commits.Name]);
+        Assert.Equal(2, outcome.StepTotals[GitHubPrJob.Comments.Name]);
+    }
+
+    [Fact]
+    public void Connection_PageBesideTheFieldsTotalCount_ReadsThePage()
+    {
+        using var document = JsonDocument.Parse("""{"commits":{"totalCount":3},"commitPage":{"totalCount":3,"nodes":[{"commit":{"oid":"a"}}]}}""");
+
+        var page = PageReader.Connection(document.RootElement, FetchKind.Commits)!.Value;
+
+        Assert.Single(page.Nodes());
+    }
+
+    private static GraphQLResponse Answer(string body) =>
+        new(System.Text.Encoding.UTF8.GetBytes(body), JsonDocument.Parse(body), [], null, null);
+}

@@ -1,0 +1,19 @@
+using Pulse.Core.Webhooks;
+
+namespace Pulse.Core.Tests.Webhooks;
+
+public sealed class WebhookOptionsTests
+{
+    [Fact]
+    public void Check_Defaults_Pass() => Assert.Null(new WebhookOptions().Check());
+
+    [Fact]
+    public void Check_IdleTimeNotPositive_NamesIt() =>
+        Assert.Equal("Webhook coalescing idle time must be positive, got 00:00:00.", new WebhookOptions { CoalesceIdle = TimeSpan.Zero }.Check());
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(33)]
+    public void Check_ConcurrentRefreshesOutOfRange_NamesIt(int refreshes) =>
+        Assert.Equal($"Webhook concurrent refreshes must be between 1 and 32, got {refreshes}.", new WebhookOptions { MaxConcurrentRefreshes = refreshes }.Check());
+}
