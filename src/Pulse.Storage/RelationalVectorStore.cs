@@ -51,8 +51,15 @@ public sealed class RelationalVectorStore(RelationalDatabase db) : IVectorStore
             var known = new Dictionary<string, float[]>(StringComparer.Ordinal);
             foreach (var chunk in contentHashes.Distinct(StringComparer.Ordinal).Chunk(500))
             {
+                // One row per hash, chosen in the index (tenant_id, model, content_hash) without reading a vector: a common text
+                // (an identical commit message, a template) is held by thousands of rows of a large organisation, and reading
+                // every one of their vectors on each item made the embed stage allocate ~150 MB/s (bench/results/embeddings-memory.md).
                 foreach (var (hash, vector) in await c.QueryAsync<(string, object)>(
-                             $"SELECT content_hash, vector FROM embeddings WHERE tenant_id = @tenantId AND model = @model AND {db.Dialect.In("content_hash", "@chunk")}",
+                             $"""
+                             SELECT content_hash, vector FROM embeddings WHERE id IN (
+                               SELECT MIN(id) FROM embeddings
+                               WHERE tenant_id = @tenantId AND model = @model AND {db.Dialect.In("content_hash", "@chunk")} GROUP BY content_hash)
+                             """,
                              new { tenantId, model, chunk = db.Dialect.List(chunk) }))
                     known.TryAdd(hash, db.Dialect.VectorValue(vector));
             }

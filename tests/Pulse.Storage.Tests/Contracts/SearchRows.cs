@@ -16,8 +16,8 @@ internal sealed class SearchRows(RelationalDatabase db, long tenantId, Cancellat
 
     private static readonly SqlBatch InsertVector = new("contract.embedding", """
         INSERT INTO embeddings (tenant_id, table_name, row_id, model, content_hash, dimensions, vector, created_at)
-        VALUES (@tenantId, @table, @rowId, @model, 'h', @dimensions, @vector, @now)
-        """, [("tenantId", DbType.Int64), ("table", DbType.String), ("rowId", DbType.Int64), ("model", DbType.String), ("dimensions", DbType.Int64),
+        VALUES (@tenantId, @table, @rowId, @model, @hash, @dimensions, @vector, @now)
+        """, [("tenantId", DbType.Int64), ("table", DbType.String), ("rowId", DbType.Int64), ("model", DbType.String), ("hash", DbType.String), ("dimensions", DbType.Int64),
             ("vector", DbType.Object), ("now", DbType.DateTimeOffset)]);
 
     public Task<long> PullRequestAsync(long repositoryId, int number, string state, string author, DateTimeOffset at, string title, string body) =>
@@ -34,10 +34,14 @@ internal sealed class SearchRows(RelationalDatabase db, long tenantId, Cancellat
         WriteAsync(w => w.CommentsAsync(comments.Select(x => new CommentRow(Node(pr), x.Node, null, CommentTypes.Issue, null, null, x.Author, "User", x.Body, x.At,
             x.At, null, null, null, null, null, "h")).ToList()));
 
-    /// <summary>Vectors of <see cref="Model"/> (or <paramref name="model"/>) for rows, by table and row id.</summary>
-    public Task VectorsAsync(IEnumerable<(string Table, long RowId, float[] Vector)> vectors, string model = Model) => db.WriteAsync(async (c, tx) =>
+    /// <summary>Vectors of <see cref="Model"/> (or <paramref name="model"/>) for rows, by table and row id, all with content hash <paramref name="hash"/>.</summary>
+    public Task VectorsAsync(IEnumerable<(string Table, long RowId, float[] Vector)> vectors, string model = Model, string hash = "h") =>
+        VectorsAsync(vectors.Select(v => (v.Table, v.RowId, hash, v.Vector)), model);
+
+    /// <summary>Vectors of <paramref name="model"/> for rows, each with its own content hash.</summary>
+    public Task VectorsAsync(IEnumerable<(string Table, long RowId, string Hash, float[] Vector)> vectors, string model) => db.WriteAsync(async (c, tx) =>
     {
-        var rows = vectors.Select(v => new object?[] { tenantId, v.Table, v.RowId, model, (long)Dimensions, db.Dialect.Vector(v.Vector), db.Now }).ToList();
+        var rows = vectors.Select(v => new object?[] { tenantId, v.Table, v.RowId, model, v.Hash, (long)Dimensions, db.Dialect.Vector(v.Vector), db.Now }).ToList();
         await db.Dialect.RunManyAsync(c, tx, InsertVector, rows, ct);
         return 0;
     }, ct);
