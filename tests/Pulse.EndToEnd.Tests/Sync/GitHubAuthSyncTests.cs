@@ -19,13 +19,7 @@ public sealed class GitHubAuthSyncTests
         using var rsa = RSA.Create(2048);
         // One clock for GitHub and Pulse's connections, moved an hour on twice mid-run: the installation token expires under the run.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
-        {
-            // No latency: the simulator would wait for it on its fake clock.
-            ProcessingTimeScale = 0, TimeProvider = clock,
-            Synthetic = new SyntheticSpec { Repositories = 3, PullRequests = 300, Seed = 7 },
-            Apps = [new SimulatedApp(11, rsa.ExportSubjectPublicKeyInfoPem(), 22)],
-        }, Ct);
+        await using var sim = await InstallationExpiry.StartSimulatorAsync(rsa, clock, 11, 22, Ct);
         await using var harness = new SyncHarness();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var expiries = InstallationExpiry.AfterRequestsAsync(sim, clock, [2, 6], stop.Token);

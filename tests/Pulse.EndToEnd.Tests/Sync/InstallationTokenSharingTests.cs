@@ -32,12 +32,7 @@ public sealed class InstallationTokenSharingTests
         using var rsa = RSA.Create(2048);
         // GitHub's clock, shared by the simulator and every process's GitHub connections, moved past the token's hour twice.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var sim = await GitHubSimulatorServer.StartAsync(new SimulatorOptions
-        {
-            ProcessingTimeScale = 0, TimeProvider = clock,
-            Synthetic = new SyntheticSpec { Repositories = 3, PullRequests = 300, Seed = 7 },
-            Apps = [new SimulatedApp(AppId, rsa.ExportSubjectPublicKeyInfoPem(), InstallationId)],
-        }, Ct);
+        await using var sim = await InstallationExpiry.StartSimulatorAsync(rsa, clock, AppId, InstallationId, Ct);
         await using var harness = new SyncHarness(Backend.Postgres);
         var database = await harness.PostgresAsync(Ct);
         var key = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
