@@ -89,6 +89,7 @@ public sealed class SqliteDatabase : RelationalDatabase
             {
                 await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
                 var result = await work(connection, tx);
+                await IndexQueuedDocumentsAsync(connection, ct);
                 await tx.CommitAsync(ct);
                 return result;
             }
@@ -124,6 +125,25 @@ public sealed class SqliteDatabase : RelationalDatabase
         statement = new SqliteStatement(_writerConnection, sql, parameterNames);
         return _writerStatements[key] = statement;
     }
+
+    /// <summary>
+    /// Brings the keyword index (FTS5) in step with the documents this transaction changed, in two statements: FTS5 then
+    /// writes one segment per transaction instead of one per document (migration 013_keyword_queue says why).
+    /// </summary>
+    private async Task IndexQueuedDocumentsAsync(DbConnection connection, CancellationToken ct)
+    {
+        if (await WriterStatement(connection, "fts.queued", "SELECT EXISTS (SELECT 1 FROM search_fts_queue)", []).ScalarAsync(ct) != 1) return;
+        // A delete must name the text the index holds for the document, or FTS5's index goes wrong.
+        await WriterStatement(connection, "fts.unindex", """
+            INSERT INTO search_fts (search_fts, rowid, text) SELECT 'delete', doc_id, indexed_text FROM search_fts_queue WHERE indexed_text IS NOT NULL
+            """, []).ExecuteAsync(ct);
+        await WriterStatement(connection, "fts.index", """
+            INSERT INTO search_fts (rowid, text)
+            SELECT d.id, d.text FROM search_fts_queue q JOIN search_documents d ON d.id = q.doc_id WHERE q.gone = 0 ORDER BY q.doc_id
+            """, []).ExecuteAsync(ct);
+        await WriterStatement(connection, "fts.dequeue", "DELETE FROM search_fts_queue", []).ExecuteAsync(ct);
+    }
+
 
     private void DisposeWriterStatements()
     {

@@ -62,7 +62,10 @@ internal sealed class SearchRows(RelationalDatabase db, long tenantId, Cancellat
     /// <summary>The query vector: the first axis.</summary>
     public static float[] Query => AtCosine(1, 1);
 
-    private string Node(int number) => $"PR_{tenantId}_{number}";
+    private string Node(int number) => NodeOf(tenantId, number);
+
+    /// <summary>The node id of PR <paramref name="number"/> as these rows write it.</summary>
+    public static string NodeOf(long tenantId, int number) => $"PR_{tenantId}_{number}";
 
     private Task<T> WriteAsync<T>(Func<RowWriter, Task<T>> write) =>
         db.WriteAsync((c, tx) => write(new RowWriter(db.Dialect, c, tx, tenantId, 0, ct)), ct);

@@ -119,6 +119,45 @@ public abstract class SearchStoreContract : StoreContract
     }
 
     /// <summary>
+    /// A document rewritten in its own transaction, then rewritten twice and deleted in one transaction whose new document may
+    /// take the freed id: the keyword index finds each document by its current text only. (SQLite indexes a transaction's
+    /// documents when it commits; a wrong delete there would leave old words pointing at the new document.)
+    /// </summary>
+    [Fact]
+    public async Task Keyword_DocumentsRewrittenAndReplacedInOneTransaction_FindOnlyTheirCurrentText()
+    {
+        var (job, api) = await NewJobAsync();
+        var rows = new SearchRows(Database, job.TenantId, Ct);
+        await rows.PullRequestAsync(api.Id, 1, "OPEN", "alice", T0, "Keyword upkeep", "");
+        const string oid = "abcdef1234567890abcdef1234567890abcdef12";
+        var doc = await rows.DocumentAsync("prs_commits", await rows.CommitAsync(1, oid, "alpha draft", "frank", T0));
+        var q = new SearchQuery(job.TenantId, "");
+        Assert.Equal([doc], await KeywordAsync(q, "alpha"));
+
+        await rows.CommitAsync(1, oid, "bravo draft", "frank", T0);
+
+        Assert.Empty(await KeywordAsync(q, "alpha"));
+        Assert.Equal([doc], await KeywordAsync(q, "bravo draft"));
+
+        var comment = await Database.WriteAsync(async (c, tx) =>
+        {
+            var writer = new RowWriter(Database.Dialect, c, tx, job.TenantId, 0, Ct);
+            await writer.CommitsAsync([CommitOf(oid, "charlie draft")]);
+            await writer.CommitsAsync([CommitOf(oid, "delta draft")]);
+            await c.ExecuteAsync("DELETE FROM search_documents WHERE id = @doc", new { doc }, tx);
+            return (await writer.CommentsAsync([new CommentRow(SearchRows.NodeOf(job.TenantId, 1), "IC_echo", null, CommentTypes.Issue, null, null, "erin", "User",
+                "echo", T0, T0, null, null, null, null, null, "h")]))[0];
+        }, Ct);
+        var echo = await rows.DocumentAsync("prs_comments", comment);
+
+        foreach (var gone in new[] { "alpha", "bravo", "charlie", "delta", "draft" }) Assert.Empty(await KeywordAsync(q, gone));
+        Assert.Equal([echo], await KeywordAsync(q, "echo"));
+
+        CommitRow CommitOf(string sha, string message) =>
+            new(SearchRows.NodeOf(job.TenantId, 1), sha, message, "frank", null, "frank", null, null, null, T0, T0, 1, 1, "h");
+    }
+
+    /// <summary>
     /// 1,100 comments of org/api lie nearer the query than any of the 15 of org/web (by zoe): a search filtered to org/web (or
     /// to zoe) must still find its nearest 10, which an index asked for the nearest 1,000 and filtered afterwards does not.
     /// </summary>
