@@ -26,9 +26,11 @@ public sealed partial class PostgresDialect : SqlDialect
 
     public override string ClaimIndex => "";
 
+    public override string ClaimKindIndex => "";
+
     public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
 
-    public override IEnumerable<T> List<T>(IEnumerable<T> values) => values.ToArray();
+    public override object List<T>(IEnumerable<T> values) => values.ToArray();
 
     public override string Json(string parameter) => $"{parameter}::jsonb";
 

@@ -23,9 +23,15 @@ public sealed class SqliteDialect(SqliteDatabase db) : SqlDialect
     // then read and sorted all pending rows of the run.
     public override string ClaimIndex => "INDEXED BY checkpoints_claim";
 
-    public override string In(string column, string parameter) => $"{column} IN {parameter}";
+    // Without the stored statistics of ANALYZE the planner prefers walking checkpoints_claim in id order, through every pending
+    // row of the other kinds, to the one kind's rows in id order.
+    public override string ClaimKindIndex => "INDEXED BY checkpoints_pending";
 
-    public override IEnumerable<T> List<T>(IEnumerable<T> values) => values.ToList();
+    // The list is one JSON text, not a parameter per value: Dapper's expansion into IN (@p1, …, @pN) made a new statement to
+    // parse for every length, and binding N parameters by name costs N² name comparisons (a claim's lease of 200 ids: 1.5 ms, now 0.4).
+    public override string In(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    public override object List<T>(IEnumerable<T> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
     public override string Json(string parameter) => parameter;
 

@@ -28,8 +28,8 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
     /// other steps' transforms wait for the first step's (their rows point at its PRs), so the sooner it ends, the more of
     /// their transform runs beside the rest of the extraction instead of after it.
     /// </summary>
-    private static readonly string FirstStepKinds = string.Join(", ", Enum.GetValues<FetchKind>()
-        .Where(k => FetchKinds.StepOf(k) == GitHubPrJob.Steps[0]).Select(k => $"'{FetchKinds.Name(k)}'"));
+    private static readonly string[] FirstStepKinds = Enum.GetValues<FetchKind>()
+        .Where(k => FetchKinds.StepOf(k) == GitHubPrJob.Steps[0]).Select(FetchKinds.Name).ToArray();
 
     private static readonly SqlBatch Fail = new("checkpoint.fail",
         "UPDATE checkpoints SET lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, error = @error WHERE id = @id",
@@ -69,15 +69,25 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
             ON CONFLICT (run_id) DO UPDATE SET last_turn = excluded.last_turn, last_served_at = excluded.last_served_at
             """, new { runId, turn, now }, tx);
         // The first step's pages first, then oldest first; a checkpoint that a late commit is advancing (locked) is passed over,
-        // not waited for.
-        var rows = (await c.QueryAsync<Row>($"""
-            SELECT {Columns} FROM checkpoints cp {Dialect.ClaimIndex} JOIN repositories r ON r.id = cp.repository_id
-            WHERE {Claimable("@runId")} ORDER BY CASE WHEN cp.kind IN ({FirstStepKinds}) THEN 0 ELSE 1 END, cp.id LIMIT @max{Dialect.SkipLocked("cp")}
-            """, new { runId, now, max }, tx)).ToList();
+        // not waited for. Each kind of the first step is an index walk in id order, and so are the other steps' pages: one
+        // ORDER BY over kinds read and sorted every pending page of the run on every claim (a checkpoint per PR for its
+        // timeline alone: ~10,000 in bench-org, ~2 ms of the writer per claim).
+        var rows = new List<Row>();
+        foreach (var kind in FirstStepKinds)
+            rows.AddRange(await c.QueryAsync<Row>(ClaimSql(Dialect.ClaimKindIndex, "cp.kind = @kind"), new { runId, now, max, kind }, tx));
+        rows = rows.OrderBy(r => r.Id).Take(max).ToList();
+        if (rows.Count < max)
+            rows.AddRange(await c.QueryAsync<Row>(ClaimSql(Dialect.ClaimIndex, $"NOT ({Dialect.In("cp.kind", "@firstStep")})"),
+                new { runId, now, max = max - rows.Count, firstStep = Dialect.List(FirstStepKinds) }, tx));
         await c.ExecuteAsync($"UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE {Dialect.In("id", "@ids")}",
             new { owner, leaseUntil, ids = Dialect.List(rows.Select(r => r.Id)) }, tx);
         return new ExtractTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
     }, ct);
+
+    private string ClaimSql(string index, string kinds) => $"""
+        SELECT {Columns} FROM checkpoints cp {index} JOIN repositories r ON r.id = cp.repository_id
+        WHERE {Claimable("@runId")} AND {kinds} ORDER BY cp.id LIMIT @max{Dialect.SkipLocked("cp")}
+        """;
 
     public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, string owner, CheckpointRelease release, CancellationToken ct)
     {

@@ -33,7 +33,14 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         return new TransformInput(row.RunId, row.TenantId, row.JobId, Dialect.PayloadBytes(row.Payload), units, row.Embeddings, items);
     }, ct);
 
-    public Task<TransformCommitResult> CommitTransformAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
+    public Task<TransformCommitResult> CommitTransformAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct)
+    {
+        var texts = SearchTexts.Of(batches);
+        return db.WriteAsync((c, tx) => CommitTransformAsync(c, tx, batches, texts, ct), ct);
+    }
+
+    private async Task<TransformCommitResult> CommitTransformAsync(DbConnection c, DbTransaction tx, IReadOnlyList<TransformBatch> batches, SearchTexts texts,
+        CancellationToken ct)
     {
         var toQueue = new List<long>();
         var counted = new Dictionary<(long RunId, string Step), (long Items, long Embeds)>();
@@ -43,7 +50,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         foreach (var batch in batches)
         {
             if (!writers.TryGetValue((batch.TenantId, batch.RunId), out var writer))
-                writers[(batch.TenantId, batch.RunId)] = writer = new RowWriter(Dialect, c, tx, batch.TenantId, batch.RunId, ct);
+                writers[(batch.TenantId, batch.RunId)] = writer = new RowWriter(Dialect, c, tx, batch.TenantId, batch.RunId, ct, texts);
             if (await CommitAsync(c, tx, writer, batch, toQueue) is not { } embeds) continue;
             committed.Add(batch.WorkItemId);
             var (items, queued) = counted.GetValueOrDefault((batch.RunId, batch.Step));
@@ -63,7 +70,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
                 new { count, embeds, runId, step }, tx);
         }
         return new TransformCommitResult(toQueue);
-    }, ct);
+    }
 
     /// <summary>One batch: how many rows it queued for embedding, or null when its item was no longer pending (a redelivery, or a sibling's transform took it).</summary>
     private async Task<long?> CommitAsync(DbConnection c, DbTransaction tx, RowWriter writer, TransformBatch batch, List<long> toQueue)

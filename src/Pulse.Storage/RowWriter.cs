@@ -10,10 +10,11 @@ namespace Pulse.Storage;
 /// column. Every row is stamped with the run that saw it, so an incremental run can remove what GitHub no longer has. Rows of a
 /// table go to the database together (<see cref="SqlDialect.RunManyAsync"/>), in order, so a repeated key ends as its last copy.
 /// </summary>
-internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransaction tx, long tenantId, long runId, CancellationToken ct)
+internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransaction tx, long tenantId, long runId, CancellationToken ct, SearchTexts? texts = null)
 {
     private readonly Dictionary<string, long> _prIds = [];
     private readonly Dictionary<string, long> _threadIds = [];
+    private readonly SearchTexts _texts = texts ?? SearchTexts.None;
 
     public async Task<IReadOnlyList<long>> PullRequestsAsync(IReadOnlyList<PullRequestRow> rows)
     {
@@ -25,7 +26,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
             (long)pr.ReviewThreadsTotal, pr.ContentHash, runId,
         }).ToList());
         for (var i = 0; i < rows.Count; i++) _prIds[rows[i].NodeId] = ids[i];
-        await IndexAsync(rows.Select((pr, i) => SearchDocuments.PullRequest(tenantId, ids[i], pr)));
+        await IndexAsync(rows.Select((pr, i) => SearchDocuments.PullRequest(tenantId, ids[i], pr, _texts.For(pr))));
         return ids;
     }
 
@@ -37,7 +38,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
             tenantId, _prIds[x.PullRequestNodeId], x.Oid, x.Message, x.AuthorName, x.AuthorEmail, x.AuthorLogin, x.CommitterName, x.CommitterEmail,
             x.CommitterLogin, x.AuthoredDate, x.CommittedDate, (long?)x.Additions, (long?)x.Deletions, x.ContentHash, runId,
         }).ToList());
-        await IndexAsync(rows.Select((x, i) => SearchDocuments.Commit(tenantId, ids[i], _prIds[x.PullRequestNodeId], x)));
+        await IndexAsync(rows.Select((x, i) => SearchDocuments.Commit(tenantId, ids[i], _prIds[x.PullRequestNodeId], x, _texts.For(x))));
         return ids;
     }
 
@@ -49,7 +50,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
             tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.DatabaseId, x.AuthorLogin, x.AuthorType, x.State, x.Body, x.CreatedAt, x.SubmittedAt,
             x.UpdatedAt, x.CommitOid, x.ContentHash, runId,
         }).ToList());
-        await IndexAsync(rows.Select((x, i) => SearchDocuments.Review(tenantId, ids[i], _prIds[x.PullRequestNodeId], x)));
+        await IndexAsync(rows.Select((x, i) => SearchDocuments.Review(tenantId, ids[i], _prIds[x.PullRequestNodeId], x, _texts.For(x))));
         return ids;
     }
 
@@ -74,7 +75,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
             tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.DatabaseId, x.CommentType, x.ThreadNodeId is null ? null : _threadIds[x.ThreadNodeId], x.ReviewNodeId,
             x.AuthorLogin, x.AuthorType, x.Body, x.CreatedAt, x.UpdatedAt, x.Path, (long?)x.Line, (long?)x.OriginalLine, x.DiffHunk, x.ReplyToNodeId, x.ContentHash, runId,
         }).ToList());
-        await IndexAsync(rows.Select((x, i) => SearchDocuments.Comment(tenantId, ids[i], _prIds[x.PullRequestNodeId], x)));
+        await IndexAsync(rows.Select((x, i) => SearchDocuments.Comment(tenantId, ids[i], _prIds[x.PullRequestNodeId], x, _texts.For(x))));
         return ids;
     }
 

@@ -21,16 +21,23 @@ internal static class SearchDocuments
         """, [("tenantId", DbType.Int64), ("table", DbType.String), ("rowId", DbType.Int64), ("prId", DbType.Int64), ("author", DbType.String),
             ("at", DbType.DateTimeOffset), ("text", DbType.String)]);
 
-    public static object?[] PullRequest(long tenantId, long id, PullRequestRow pr) =>
-        [tenantId, "prs", id, id, pr.AuthorLogin, pr.CreatedAt, SearchText.Index($"{pr.Title}\n{pr.Body}\n{pr.HeadRefName}")];
+    public static object?[] PullRequest(long tenantId, long id, PullRequestRow pr, string text) => [tenantId, "prs", id, id, pr.AuthorLogin, pr.CreatedAt, text];
+
+    public static object?[] Commit(long tenantId, long id, long prId, CommitRow commit, string text) =>
+        [tenantId, "prs_commits", id, prId, commit.AuthorLogin, commit.CommittedDate ?? commit.AuthoredDate, text];
+
+    public static object?[] Review(long tenantId, long id, long prId, ReviewRow review, string text) =>
+        [tenantId, "prs_reviews", id, prId, review.AuthorLogin, review.SubmittedAt ?? review.CreatedAt, text];
+
+    public static object?[] Comment(long tenantId, long id, long prId, CommentRow comment, string text) =>
+        [tenantId, "prs_comments", id, prId, comment.AuthorLogin, comment.CreatedAt, text];
+
+    public static string TextOf(PullRequestRow pr) => SearchText.Index($"{pr.Title}\n{pr.Body}\n{pr.HeadRefName}");
 
     // The sha is indexed with the message: a commit is found by a prefix of it.
-    public static object?[] Commit(long tenantId, long id, long prId, CommitRow commit) =>
-        [tenantId, "prs_commits", id, prId, commit.AuthorLogin, commit.CommittedDate ?? commit.AuthoredDate, SearchText.Index($"{commit.Message}\n{commit.Oid}")];
+    public static string TextOf(CommitRow commit) => SearchText.Index($"{commit.Message}\n{commit.Oid}");
 
-    public static object?[] Review(long tenantId, long id, long prId, ReviewRow review) =>
-        [tenantId, "prs_reviews", id, prId, review.AuthorLogin, review.SubmittedAt ?? review.CreatedAt, SearchText.Index(review.Body)];
+    public static string TextOf(ReviewRow review) => SearchText.Index(review.Body);
 
-    public static object?[] Comment(long tenantId, long id, long prId, CommentRow comment) =>
-        [tenantId, "prs_comments", id, prId, comment.AuthorLogin, comment.CreatedAt, SearchText.Index(comment.Body)];
+    public static string TextOf(CommentRow comment) => SearchText.Index(comment.Body);
 }

@@ -24,11 +24,14 @@ public abstract class SqlDialect
     /// <summary>After <c>FROM checkpoints cp</c> in a claim: the index that finds a run's oldest pending checkpoints.</summary>
     public abstract string ClaimIndex { get; }
 
+    /// <summary>After <c>FROM checkpoints cp</c> in a claim of some kinds only: the index that finds a run's pending checkpoints of a kind.</summary>
+    public abstract string ClaimKindIndex { get; }
+
     /// <summary><paramref name="column"/> is one of the list parameter <paramref name="parameter"/> (made by <see cref="List{T}"/>).</summary>
     public abstract string In(string column, string parameter);
 
     /// <summary>The value of a list parameter for <see cref="In"/>.</summary>
-    public abstract IEnumerable<T> List<T>(IEnumerable<T> values);
+    public abstract object List<T>(IEnumerable<T> values);
 
     /// <summary>A JSON parameter as a column value.</summary>
     public abstract string Json(string parameter);
