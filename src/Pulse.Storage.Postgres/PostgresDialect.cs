@@ -54,10 +54,16 @@ public sealed partial class PostgresDialect : SqlDialect
 
     public override float[] VectorValue(object value) => ((Pgvector.Vector)value).ToArray();
 
-    /// <summary>One NpgsqlBatch: every row's statement in one round trip, run in order (each sees the ones before it), prepared once per session.</summary>
+    /// <summary>
+    /// An INSERT batch as one statement over arrays (<see cref="PostgresBulkInsert"/>); any other batch as one NpgsqlBatch: every
+    /// row's statement in one round trip, run in order (each sees the ones before it).
+    /// </summary>
     public override async Task<IReadOnlyList<long?>> RunManyAsync(DbConnection c, DbTransaction tx, SqlBatch batch, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return [];
+        if (rows.Count > 1 && PostgresBulkInsert.For(batch) is { } bulk
+            && await bulk.RunAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, rows, ct) is { } ids)
+            return ids;
         var sql = PositionalSql(batch);
         await using var command = new NpgsqlBatch((NpgsqlConnection)c, (NpgsqlTransaction)tx);
         foreach (var row in rows)

@@ -69,11 +69,18 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
             ON CONFLICT (run_id) DO UPDATE SET last_turn = excluded.last_turn, last_served_at = excluded.last_served_at
             """, new { runId, turn, now }, tx);
         // The first step's pages first, then oldest first; a checkpoint that a late commit is advancing (locked) is passed over,
-        // not waited for.
+        // not waited for. Two reads, each in an index's order: the first step's few pending rows by kind (checkpoints_pending),
+        // then the oldest of the rest by id (checkpoints_claim), which stops after @max rows. One ORDER BY over both read and
+        // sorted every pending checkpoint of the run per claim (~40,000 in bench-org, 61 ms) while the claims queued on the pool's row.
         var rows = (await c.QueryAsync<Row>($"""
-            SELECT {Columns} FROM checkpoints cp {Dialect.ClaimIndex} JOIN repositories r ON r.id = cp.repository_id
-            WHERE {Claimable("@runId")} ORDER BY CASE WHEN cp.kind IN ({FirstStepKinds}) THEN 0 ELSE 1 END, cp.id LIMIT @max{Dialect.SkipLocked("cp")}
+            SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
+            WHERE {Claimable("@runId")} AND cp.kind IN ({FirstStepKinds}) ORDER BY cp.id LIMIT @max{Dialect.SkipLocked("cp")}
             """, new { runId, now, max }, tx)).ToList();
+        if (rows.Count < max)
+            rows.AddRange(await c.QueryAsync<Row>($"""
+                SELECT {Columns} FROM checkpoints cp {Dialect.ClaimIndex} JOIN repositories r ON r.id = cp.repository_id
+                WHERE {Claimable("@runId")} AND cp.kind NOT IN ({FirstStepKinds}) ORDER BY cp.id LIMIT @rest{Dialect.SkipLocked("cp")}
+                """, new { runId, now, rest = max - rows.Count }, tx));
         await c.ExecuteAsync($"UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE {Dialect.In("id", "@ids")}",
             new { owner, leaseUntil, ids = Dialect.List(rows.Select(r => r.Id)) }, tx);
         return new ExtractTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
