@@ -24,7 +24,21 @@ public sealed partial class PostgresDialect : SqlDialect
 
     public override string SkipLocked(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
 
-    public override string ClaimIndex => "";
+    // PostgreSQL's planner finds the claim indexes itself (and has no hints).
+    public override string Indexed(string index) => "";
+
+    /// <summary>
+    /// The read with sequential scans priced out, and only that read: statistics of a table that grew or drained since they
+    /// were taken make an EXISTS over it look answered by the first rows of a sequential scan, which then reads every row when
+    /// none matches (a run's snapshot probes read 44 million checkpoint rows in one bench-org sync that way).
+    /// </summary>
+    public override async Task<T> ByIndexAsync<T>(DbConnection c, DbTransaction tx, Func<Task<T>> read)
+    {
+        await c.ExecuteAsync("SET LOCAL enable_seqscan = off", transaction: tx);
+        var result = await read();
+        await c.ExecuteAsync("SET LOCAL enable_seqscan TO DEFAULT", transaction: tx);
+        return result;
+    }
 
     public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
 

@@ -19,9 +19,11 @@ public sealed class SqliteDialect(SqliteDatabase db) : SqlDialect
 
     public override string SkipLocked(string alias) => "";
 
-    // Without the hint the planner reads checkpoints_pending, whose kind column sits between status and the rowid: every claim
-    // then read and sorted all pending rows of the run.
-    public override string ClaimIndex => "INDEXED BY checkpoints_claim";
+    // Without the hint the planner picks an index by its shape: for a claim it read checkpoints_pending, whose kind column sits
+    // between status and the rowid, and so read and sorted all pending rows of the run.
+    public override string Indexed(string index) => $"INDEXED BY {index}";
+
+    public override Task<T> ByIndexAsync<T>(DbConnection c, DbTransaction tx, Func<Task<T>> read) => read();
 
     public override string In(string column, string parameter) => $"{column} IN {parameter}";
 

@@ -47,13 +47,14 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
         // The pool's row first: claims queue behind one another for a moment, so each one sees the turns taken before it.
         var turn = await c.ExecuteScalarAsync<long>("UPDATE extraction_pool SET turns = turns + 1 WHERE id = 1 RETURNING turns", transaction: tx);
         // Least recently served first (never served: before all).
-        var runId = await c.ExecuteScalarAsync<long?>($"""
-            SELECT r.id FROM etl_job_runs r LEFT JOIN extraction_turns t ON t.run_id = r.id
+        // The chosen run's row comes with it: the turn needs no second read of it.
+        var run = await c.QuerySingleOrDefaultAsync<RunRow>($"""
+            SELECT {RunRow.ColumnsOf("r")} FROM etl_job_runs r LEFT JOIN extraction_turns t ON t.run_id = r.id
             WHERE r.status = 'running' AND NOT ({Dialect.In("r.id", "@skipRuns")})
               AND EXISTS (SELECT 1 FROM checkpoints cp {Dialect.ClaimIndex} WHERE {Claimable("r.id")})
             ORDER BY t.last_turn NULLS FIRST, r.id LIMIT 1
             """, new { skipRuns = Dialect.List(skipRuns), now }, tx);
-        if (runId is null)
+        if (run is null)
         {
             // Claims in flight may commit work that no queued message would take: this message is owed back.
             if (owedIfNone && await c.ExecuteScalarAsync<bool>($"""
@@ -64,16 +65,17 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
             return (ExtractTurn?)null;
         }
 
+        var runId = run.Id;
         await c.ExecuteAsync("""
             INSERT INTO extraction_turns (run_id, last_turn, last_served_at) VALUES (@runId, @turn, @now)
             ON CONFLICT (run_id) DO UPDATE SET last_turn = excluded.last_turn, last_served_at = excluded.last_served_at
             """, new { runId, turn, now }, tx);
         // The first step's pages first, then oldest first; a checkpoint that a late commit is advancing (locked) is passed over,
-        // not waited for. Two reads, each in an index's order: the first step's few pending rows by kind (checkpoints_pending),
-        // then the oldest of the rest by id (checkpoints_claim), which stops after @max rows. One ORDER BY over both read and
-        // sorted every pending checkpoint of the run per claim (~40,000 in bench-org, 61 ms) while the claims queued on the pool's row.
+        // not waited for. Two reads, each in an index's order that stops after @max rows: the first step's (checkpoints_claim_first,
+        // migration 012, whose WHERE is this one's), then the rest (checkpoints_claim). One ORDER BY over both read and sorted
+        // every pending checkpoint of the run per claim (~40,000 in bench-org, 61 ms) while the claims queued on the pool's row.
         var rows = (await c.QueryAsync<Row>($"""
-            SELECT {Columns} FROM checkpoints cp JOIN repositories r ON r.id = cp.repository_id
+            SELECT {Columns} FROM checkpoints cp {Dialect.Indexed("checkpoints_claim_first")} JOIN repositories r ON r.id = cp.repository_id
             WHERE {Claimable("@runId")} AND cp.kind IN ({FirstStepKinds}) ORDER BY cp.id LIMIT @max{Dialect.SkipLocked("cp")}
             """, new { runId, now, max }, tx)).ToList();
         if (rows.Count < max)
@@ -83,7 +85,7 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
                 """, new { runId, now, rest = max - rows.Count }, tx));
         await c.ExecuteAsync($"UPDATE checkpoints SET lease_owner = @owner, lease_until = @leaseUntil WHERE {Dialect.In("id", "@ids")}",
             new { owner, leaseUntil, ids = Dialect.List(rows.Select(r => r.Id)) }, tx);
-        return new ExtractTurn(runId.Value, rows.Select(r => r.ToCheckpoint()).ToList());
+        return new ExtractTurn(run.ToRecord(), rows.Select(r => r.ToCheckpoint()).ToList());
     }, ct);
 
     public Task ReleaseAsync(IReadOnlyList<long> checkpointIds, string owner, CheckpointRelease release, CancellationToken ct)

@@ -22,7 +22,16 @@ public abstract class SqlDialect
     public abstract string SkipLocked(string alias);
 
     /// <summary>After <c>FROM checkpoints cp</c> in a claim: the index that finds a run's oldest pending checkpoints.</summary>
-    public abstract string ClaimIndex { get; }
+    public string ClaimIndex => Indexed("checkpoints_claim");
+
+    /// <summary>After a table in FROM: read it through <paramref name="index"/> where the planner would not pick it by itself.</summary>
+    public abstract string Indexed(string index);
+
+    /// <summary>
+    /// Runs <paramref name="read"/> (probes whose every condition an index holds) through indexes only, whatever the table's
+    /// statistics say; the transaction's planner settings are as before afterwards.
+    /// </summary>
+    public abstract Task<T> ByIndexAsync<T>(DbConnection c, DbTransaction tx, Func<Task<T>> read);
 
     /// <summary><paramref name="column"/> is one of the list parameter <paramref name="parameter"/> (made by <see cref="List{T}"/>).</summary>
     public abstract string In(string column, string parameter);
