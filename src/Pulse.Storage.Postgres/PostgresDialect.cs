@@ -32,13 +32,7 @@ public sealed partial class PostgresDialect : SqlDialect
     /// were taken make an EXISTS over it look answered by the first rows of a sequential scan, which then reads every row when
     /// none matches (a run's snapshot probes read 44 million checkpoint rows in one bench-org sync that way).
     /// </summary>
-    public override async Task<T> ByIndexAsync<T>(DbConnection c, DbTransaction tx, Func<Task<T>> read)
-    {
-        await c.ExecuteAsync("SET LOCAL enable_seqscan = off", transaction: tx);
-        var result = await read();
-        await c.ExecuteAsync("SET LOCAL enable_seqscan TO DEFAULT", transaction: tx);
-        return result;
-    }
+    public override string ByIndex(string select) => $"SET LOCAL enable_seqscan = off; {select}; SET LOCAL enable_seqscan TO DEFAULT";
 
     public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
 

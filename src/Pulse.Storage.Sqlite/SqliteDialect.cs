@@ -23,7 +23,7 @@ public sealed class SqliteDialect(SqliteDatabase db) : SqlDialect
     // between status and the rowid, and so read and sorted all pending rows of the run.
     public override string Indexed(string index) => $"INDEXED BY {index}";
 
-    public override Task<T> ByIndexAsync<T>(DbConnection c, DbTransaction tx, Func<Task<T>> read) => read();
+    public override string ByIndex(string select) => select;
 
     public override string In(string column, string parameter) => $"{column} IN {parameter}";
 

@@ -28,10 +28,10 @@ public abstract class SqlDialect
     public abstract string Indexed(string index);
 
     /// <summary>
-    /// Runs <paramref name="read"/> (probes whose every condition an index holds) through indexes only, whatever the table's
-    /// statistics say; the transaction's planner settings are as before afterwards.
+    /// <paramref name="select"/> (probes whose every condition an index holds; run in a transaction) read through indexes only,
+    /// whatever the tables' statistics say; the transaction's planner settings are as before after it. One command, its one result.
     /// </summary>
-    public abstract Task<T> ByIndexAsync<T>(DbConnection c, DbTransaction tx, Func<Task<T>> read);
+    public abstract string ByIndex(string select);
 
     /// <summary><paramref name="column"/> is one of the list parameter <paramref name="parameter"/> (made by <see cref="List{T}"/>).</summary>
     public abstract string In(string column, string parameter);
