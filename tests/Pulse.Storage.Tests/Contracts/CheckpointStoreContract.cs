@@ -33,6 +33,19 @@ public abstract class CheckpointStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task StartRun_AConnectionListedTwice_KeepsItsFirstCheckpoint()
+    {
+        // A PR that moved between listing pages is revealed twice in one batch of new checkpoints: the first copy stays.
+        var (job, repository) = await NewJobAsync();
+        var list = new[] { ("PR_0", 5L), ("PR_1", 7L), ("PR_0", 9L) }.Select(x => new NewCheckpoint(repository.Id, FetchKind.Commits, x.Item1, x.Item1, null, x.Item2, null)).ToList();
+        await Stores.Runs.StartRunAsync(new RunStart(job.TenantId, job.Id, job.IntegrationId, Clock.GetUtcNow(), null, false, list, 100), Ct);
+
+        var turn = (await Stores.Checkpoints.ClaimTurnAsync([], false, 10, "a", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+
+        Assert.Equal([("PR_0", 5L), ("PR_1", 7L)], turn.Checkpoints.Select(c => (c.ParentNodeId, c.Remaining)));
+    }
+
+    [Fact]
     public async Task ClaimTurn_FirstStepPagesPending_TakesThemBeforeOlderPagesOfOtherSteps()
     {
         // The other steps' transforms wait for the first step's: its pages (here a PR's timeline) go first, whatever their age.
