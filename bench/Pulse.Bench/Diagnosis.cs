@@ -74,6 +74,7 @@ public static class Diagnosis
             await MeasureAsync($"round {i + 1} distributed ({where})", () => distributed.SyncAsync(sim.GraphQLUrl, Bench.Owner, workers, CancellationToken.None, processes),
                 distributed.RowsAsync, embedded);
             if (processes > 0) Console.WriteLine($"  pulse worker processes' CPU {distributed.WorkerCpu.TotalSeconds:F2} s");
+            Console.WriteLine($"  PostgreSQL CPU for this database {distributed.DatabaseCpu.TotalSeconds:F2} s");
             foreach (var line in await distributed.StageTimelineAsync()) Console.WriteLine("  " + line);
             if (times is not null)
                 foreach (var line in times.Report(calls)) Console.WriteLine("  " + line);

@@ -37,6 +37,9 @@ public sealed class DistributedRun : IAsyncDisposable
     /// <summary>CPU time of the <c>pulse worker</c> processes in the last sync (zero with the workers in this process).</summary>
     public TimeSpan WorkerCpu { get; private set; }
 
+    /// <summary>CPU time of the PostgreSQL processes serving this run's database in the last sync (<see cref="PostgresCpu"/>).</summary>
+    public TimeSpan DatabaseCpu { get; private set; }
+
     /// <summary>
     /// A full sync with <paramref name="workers"/> consumers per stage: in <paramref name="processes"/> <c>pulse worker</c> processes
     /// (started, and their migration done, before the clock starts), or in this process when 0.
@@ -52,6 +55,7 @@ public sealed class DistributedRun : IAsyncDisposable
         var queueUrl = $"{RabbitMq}?prefix={Uri.EscapeDataString(Prefix)}";
         using var workerProcesses = processes > 0 ? await WorkerProcesses.StartAsync(processes, workers, _database, queueUrl, Key, ct) : null;
         var cpuBefore = workerProcesses?.CpuTime() ?? TimeSpan.Zero;
+        var databaseCpuBefore = PostgresCpu.Of(_name);
         var watch = Stopwatch.StartNew();
         var (storage, db) = await PostgresStorage.OpenAsync(_database, ct);
         await using (db)
@@ -67,6 +71,7 @@ public sealed class DistributedRun : IAsyncDisposable
             }, new SyncOptions { GraphQLUrl = graphQLUrl, Owner = owner, Token = "sim-token", Embeddings = false }, ct);
             var elapsed = watch.Elapsed;
             WorkerCpu = (workerProcesses?.CpuTime() ?? TimeSpan.Zero) - cpuBefore;
+            DatabaseCpu = PostgresCpu.Of(_name) - databaseCpuBefore;
             return (result, elapsed);
         }
     }

@@ -64,6 +64,9 @@ internal sealed class RunRow
         finished_at AS FinishedAt, since AS Since, embeddings_enabled AS EmbeddingsEnabled, error AS Error, points AS Points, requests AS Requests, pages AS Pages
         """;
 
+    /// <summary><see cref="Columns"/> of the table aliased <paramref name="alias"/>.</summary>
+    public static string ColumnsOf(string alias) => string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries).Select(c => $"{alias}.{c}"));
+
     public long Id { get; set; }
     public long TenantId { get; set; }
     public long JobId { get; set; }

@@ -21,7 +21,7 @@ internal sealed class RelationalRunTransaction(RelationalDatabase db, DbConnecti
     {
         var states = (await c.QueryAsync<(string Step, string Stage, string State)>("SELECT step, stage, state FROM run_stages WHERE run_id = @Id", run, tx))
             .ToDictionary(s => new StageKey(s.Step, StageNames.Parse(s.Stage)), s => s.State);
-        var row = (IDictionary<string, object?>)await c.QuerySingleAsync(SnapshotSql, new { runId = run.Id }, tx);
+        var row = (IDictionary<string, object?>)await c.QuerySingleAsync(db.Dialect.ByIndex(SnapshotSql), new { runId = run.Id }, tx);
         bool Probe(string step, Stage stage, string what) =>
             Convert.ToBoolean(row[$"p{Array.FindIndex(Probes, p => p.Step == step && p.Stage == stage && p.What == what)}"], System.Globalization.CultureInfo.InvariantCulture);
         var stages = GitHubPrJob.Steps.SelectMany(s => Enum.GetValues<Stage>().Select(g => new StageKey(s.Name, g))).ToDictionary(k => k, k =>

@@ -22,10 +22,16 @@ public abstract class SqlDialect
     public abstract string SkipLocked(string alias);
 
     /// <summary>After <c>FROM checkpoints cp</c> in a claim: the index that finds a run's oldest pending checkpoints.</summary>
-    public abstract string ClaimIndex { get; }
+    public string ClaimIndex => Indexed("checkpoints_claim");
 
-    /// <summary>After <c>FROM checkpoints cp</c> in a claim of some kinds only: the index that finds a run's pending checkpoints of a kind.</summary>
-    public abstract string ClaimKindIndex { get; }
+    /// <summary>After a table in FROM: read it through <paramref name="index"/> where the planner would not pick it by itself.</summary>
+    public abstract string Indexed(string index);
+
+    /// <summary>
+    /// <paramref name="select"/> (probes whose every condition an index holds; run in a transaction) read through indexes only,
+    /// whatever the tables' statistics say; the transaction's planner settings are as before after it. One command, its one result.
+    /// </summary>
+    public abstract string ByIndex(string select);
 
     /// <summary><paramref name="column"/> is one of the list parameter <paramref name="parameter"/> (made by <see cref="List{T}"/>).</summary>
     public abstract string In(string column, string parameter);

@@ -18,7 +18,6 @@ namespace Pulse.Core.Extract;
 /// </summary>
 public sealed class ExtractHandler(
     IJobStore jobs,
-    IRunStore runs,
     ICheckpointStore checkpoints,
     IRepositoryStore repositories,
     IGitHubConnections connections,
@@ -77,9 +76,10 @@ public sealed class ExtractHandler(
                 continue;
             }
 
-            // A run that ended meanwhile, or whose checkpoints a late commit held locked (PostgreSQL skips those): the next run.
-            var run = await runs.GetRunAsync(turn.RunId, ct);
-            if (turn.Checkpoints.Count == 0 || run is not { Status: RunStatus.Running })
+            // Checkpoints a late commit held locked (PostgreSQL skips those): the next run. The claim chose a running run; one that
+            // ends meanwhile is stopped by its commit's fence and the state machine, as it would be after any later read.
+            var run = turn.Run;
+            if (turn.Checkpoints.Count == 0)
             {
                 await checkpoints.ReleaseAsync(Ids(turn.Checkpoints), _owner, new CheckpointRelease(), ct);
                 skipped.Add(turn.RunId);

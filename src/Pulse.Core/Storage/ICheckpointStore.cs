@@ -66,8 +66,13 @@ public interface ICheckpointStore
     Task ClearLeasesAsync(long runId, CancellationToken ct);
 }
 
-/// <summary>One extraction turn: the run the database chose and the checkpoints leased for it.</summary>
-public sealed record ExtractTurn(long RunId, IReadOnlyList<Checkpoint> Checkpoints);
+/// <summary>
+/// One extraction turn: the run the database chose (its row as the claim read it, running then) and the checkpoints leased for it.
+/// </summary>
+public sealed record ExtractTurn(RunRecord Run, IReadOnlyList<Checkpoint> Checkpoints)
+{
+    public long RunId => Run.Id;
+}
 
 /// <summary>How a lease ends without a page: untouched, a failed attempt, or a permanent failure with its reason.</summary>
 public sealed record CheckpointRelease(bool CountAttempt = false, int? PageSize = null, string? FailWith = null, int MaxAttempts = int.MaxValue);

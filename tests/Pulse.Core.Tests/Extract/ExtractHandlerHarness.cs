@@ -33,12 +33,12 @@ internal sealed class ExtractHandlerHarness
         var run = new RunRecord(RunId, 1, 1, 1, RunStatus.Running, Clock.GetUtcNow(), null, null, false, null);
         var runs = new FakeRunStore(run);
         Checkpoints = new FakeCheckpointStore([.. Data.Value.Repositories.Select((r, i) =>
-            new Checkpoint(i + 1, RunId, 1, i + 1, FetchKind.PullRequests, $"R_{i}", null, null, 5, 0, 100, null, r.Owner, r.Name))]);
+            new Checkpoint(i + 1, RunId, 1, i + 1, FetchKind.PullRequests, $"R_{i}", null, null, 5, 0, 100, null, r.Owner, r.Name))], run);
         GitHub = new ScriptedGitHub(Data.Value.Engine, Clock);
         var connection = new GitHubConnection([new GitHubAccount("token", new InMemoryRateLimitBudget(Clock, new RateLimitBudgetOptions()),
             [new GitHubGraphQLClient(new HttpClient(GitHub), new Uri("https://github.test/graphql"), "test-token")])]);
         var coordinator = new RunCoordinator(runs, Queue, new InProcessJobEventBus(), Clock);
-        Handler = new ExtractHandler(Jobs, runs, Checkpoints, new FakeRepositoryStore(), new FixedConnections(connection), Queue, coordinator, Budgets, Options, Clock);
+        Handler = new ExtractHandler(Jobs, Checkpoints, new FakeRepositoryStore(), new FixedConnections(connection), Queue, coordinator, Budgets, Options, Clock);
     }
 
     public TimerClock Clock { get; } = new();
@@ -164,7 +164,7 @@ internal sealed partial record SentQuery(DateTimeOffset At, string Text)
 }
 
 /// <summary>Checkpoints in memory: claims lease the free ones of runs not skipped; a committed page's checkpoints are done.</summary>
-internal sealed class FakeCheckpointStore(IReadOnlyList<Checkpoint> checkpoints) : ICheckpointStore
+internal sealed class FakeCheckpointStore(IReadOnlyList<Checkpoint> checkpoints, RunRecord run) : ICheckpointStore
 {
     private readonly Lock _gate = new();
     private readonly HashSet<long> _leased = [];
@@ -182,7 +182,7 @@ internal sealed class FakeCheckpointStore(IReadOnlyList<Checkpoint> checkpoints)
         {
             var free = checkpoints.Where(c => !skipRuns.Contains(c.RunId) && !_leased.Contains(c.Id) && !_done.Contains(c.Id)).Take(max).ToList();
             _leased.UnionWith(free.Select(c => c.Id));
-            return Task.FromResult(free.Count == 0 ? null : new ExtractTurn(free[0].RunId, free));
+            return Task.FromResult(free.Count == 0 ? null : new ExtractTurn(run with { Id = free[0].RunId }, free));
         }
     }
 

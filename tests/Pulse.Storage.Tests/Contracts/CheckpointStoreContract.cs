@@ -19,7 +19,7 @@ public abstract class CheckpointStoreContract : StoreContract
         var checkpoints = Stores.Checkpoints;
 
         var first = (await checkpoints.ClaimTurnAsync([], false, 3, "a", Clock.GetUtcNow().AddSeconds(30), Ct))!;
-        Assert.Equal(run.Id, first.RunId);
+        Assert.Equal(run, first.Run);   // the run's row as the claim read it: the turn reads it no second time
         Assert.Equal(["PR_0", "PR_1", "PR_2"], first.Checkpoints.Select(c => c.ParentNodeId));
         var second = (await checkpoints.ClaimTurnAsync([], false, 3, "b", Clock.GetUtcNow().AddSeconds(30), Ct))!;
         Assert.Equal(["PR_3", "PR_4"], second.Checkpoints.Select(c => c.ParentNodeId));
@@ -30,6 +30,19 @@ public abstract class CheckpointStoreContract : StoreContract
         Clock.Advance(TimeSpan.FromSeconds(31));
         var taken = (await checkpoints.ClaimTurnAsync([], false, 10, "c", Clock.GetUtcNow().AddSeconds(30), Ct))!;
         Assert.Equal(5, taken.Checkpoints.Count);
+    }
+
+    [Fact]
+    public async Task StartRun_AConnectionListedTwice_KeepsItsFirstCheckpoint()
+    {
+        // A PR that moved between listing pages is revealed twice in one batch of new checkpoints: the first copy stays.
+        var (job, repository) = await NewJobAsync();
+        var list = new[] { ("PR_0", 5L), ("PR_1", 7L), ("PR_0", 9L) }.Select(x => new NewCheckpoint(repository.Id, FetchKind.Commits, x.Item1, x.Item1, null, x.Item2, null)).ToList();
+        await Stores.Runs.StartRunAsync(new RunStart(job.TenantId, job.Id, job.IntegrationId, Clock.GetUtcNow(), null, false, list, 100), Ct);
+
+        var turn = (await Stores.Checkpoints.ClaimTurnAsync([], false, 10, "a", Clock.GetUtcNow().AddSeconds(30), Ct))!;
+
+        Assert.Equal([("PR_0", 5L), ("PR_1", 7L)], turn.Checkpoints.Select(c => (c.ParentNodeId, c.Remaining)));
     }
 
     [Fact]
