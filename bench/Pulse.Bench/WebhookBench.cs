@@ -74,6 +74,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             }
         });
         using var control = new HttpClient { BaseAddress = sim.BaseUrl };
+        var processingBefore = sim.Stats.For("sim-token").ProcessingMs;
         for (var i = 0; i < mutations; i++)
         {
             var (repo, number) = prs[i % prs.Count];
@@ -109,6 +110,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             SELECT x.entity_type, count(*), sum(x.points), sum(x.requests) FROM raw_extraction_data x JOIN etl_job_runs r ON r.id = x.run_id
             JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%' GROUP BY x.entity_type ORDER BY x.entity_type
             """);
+        var phases = await WebhookPhases.ReadAsync(db, sim.Stats.For("sim-token").ProcessingMs - processingBefore, queries.Sum(q => q.Queries));
         var statuses = await db.QueryAsync<(string Status, long Count)>("SELECT status, count(*) FROM webhook_deliveries GROUP BY status ORDER BY status");
         serve.Kill(entireProcessTree: true);
         var result = new JsonObject
@@ -124,6 +126,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             ["points_per_refreshed_pr"] = refreshed == 0 ? 0 : Math.Round((double)refresh.Points / refreshed, 4),
             ["refresh_queries"] = new JsonObject(queries.Select(q => KeyValuePair.Create(q.Kinds,
                 (JsonNode?)new JsonObject { ["queries"] = q.Queries, ["points"] = q.Points, ["requests"] = q.Requests }))),
+            ["refresh_phases"] = phases,
             ["deliveries"] = new JsonObject(statuses.Select(s => KeyValuePair.Create(s.Status, (JsonNode?)s.Count))),
             ["load_average_before"] = loadBefore, ["load_average_after"] = Bench.LoadAverage(), ["cores"] = Environment.ProcessorCount,
         };

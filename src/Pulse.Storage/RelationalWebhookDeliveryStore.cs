@@ -71,6 +71,15 @@ public sealed class RelationalWebhookDeliveryStore(RelationalDatabase db) : IWeb
             return (IReadOnlyList<RefreshTarget>)found.DistinctBy(t => t.PullRequestNodeId).ToList();
         }, ct);
 
+    public Task<IReadOnlyList<HeldThread>> ListHeldThreadsAsync(long tenantId, IReadOnlyList<string> pullRequestNodeIds, CancellationToken ct) =>
+        pullRequestNodeIds.Count == 0 ? Task.FromResult<IReadOnlyList<HeldThread>>([]) : db.ReadAsync(async c =>
+            (IReadOnlyList<HeldThread>)(await c.QueryAsync<(string, string, long)>($$"""
+                SELECT p.node_id, t.node_id, (SELECT count(*) FROM prs_comments m WHERE m.pr_id = p.id AND m.thread_id = t.id)
+                FROM prs p JOIN prs_review_threads t ON t.pr_id = p.id
+                WHERE p.tenant_id = @tenantId AND {{db.Dialect.In("p.node_id", "@ids")}}
+                ORDER BY p.node_id, t.id
+                """, new { tenantId, ids = db.Dialect.List(pullRequestNodeIds) })).Select(t => new HeldThread(t.Item1, t.Item2, t.Item3)).ToList(), ct);
+
     private sealed class Row
     {
         public long Id { get; set; }

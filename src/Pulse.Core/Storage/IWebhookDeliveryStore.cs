@@ -23,6 +23,12 @@ public interface IWebhookDeliveryStore
     /// resolves through its repository (a PR opened since the last sync). References to repositories Pulse does not sync resolve to nothing.
     /// </summary>
     Task<IReadOnlyList<RefreshTarget>> ResolveAsync(long tenantId, long integrationId, IReadOnlyList<PullRequestRef> refs, CancellationToken ct);
+
+    /// <summary>
+    /// The review threads Pulse holds for the tenant's PRs (by PR node id), with the comments it holds of each: a refresh asks
+    /// their comments of each thread in its first round instead of waiting for the PR's answer to name the threads.
+    /// </summary>
+    Task<IReadOnlyList<HeldThread>> ListHeldThreadsAsync(long tenantId, IReadOnlyList<string> pullRequestNodeIds, CancellationToken ct);
 }
 
 public static class WebhookStatus
@@ -53,6 +59,9 @@ public sealed record OpenWebhookDelivery(long Id, long TenantId, long Integratio
 /// (a forced push) the branch whose PRs it rewrote. Only these ids are read from a payload; the data comes from GitHub's API.
 /// </summary>
 public sealed record PullRequestRef(string RepositoryNodeId, string? NodeId = null, int? Number = null, string? HeadRef = null);
+
+/// <summary>A review thread Pulse holds: its PR, its node id and how many of its comments Pulse holds.</summary>
+public sealed record HeldThread(string PullRequestNodeId, string ThreadNodeId, long Comments);
 
 /// <summary>A pull request to refresh, and the repository it belongs to.</summary>
 public sealed record RefreshTarget(long RepositoryId, string RepositoryName, string PullRequestNodeId);
