@@ -20,7 +20,7 @@ namespace Pulse.Bench;
 /// runs' GitHub points over the PRs they refreshed (checkpoints of kind pull_request). The refresh runs of every slot job
 /// (github_pr_refresh, github_pr_refresh_2, ...) count; how many ran at once is read from their start and end times.
 /// </summary>
-public sealed class WebhookBench(string output, int mutations, TimeSpan interval, int coalesceMs, int coalesceIdleMs, int concurrentRefreshes)
+public sealed class WebhookBench(string output, int mutations, TimeSpan interval, int coalesceMs, int coalesceIdleMs, int coalesceDeliveries, int concurrentRefreshes)
 {
     private const string Secret = "bench-hook-secret";
     private const string AdminKey = "bench-admin";
@@ -116,7 +116,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
         var result = new JsonObject
         {
             ["bench"] = "webhooks", ["mutations"] = mutations, ["interval_ms"] = interval.TotalMilliseconds, ["coalesce_ms"] = coalesceMs,
-            ["coalesce_idle_ms"] = coalesceIdleMs, ["concurrent_refreshes"] = concurrentRefreshes,
+            ["coalesce_idle_ms"] = coalesceIdleMs, ["coalesce_deliveries"] = coalesceDeliveries, ["concurrent_refreshes"] = concurrentRefreshes,
             ["data"] = "repos=4,prs=60,seed=11 (simulator sleep scale 1: calibrated answer times)", ["backend"] = "sqlite, inproc queue, embeddings off",
             ["markers_measured"] = latencies.Count,
             ["latency_ms"] = new JsonObject { ["p50"] = Percentile(latencies, 0.5), ["p95"] = Percentile(latencies, 0.95), ["max"] = latencies.Count > 0 ? latencies[^1] : 0 },
@@ -131,7 +131,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             ["load_average_before"] = loadBefore, ["load_average_after"] = Bench.LoadAverage(), ["cores"] = Environment.ProcessorCount,
         };
         Directory.CreateDirectory(output);
-        var name = $"webhooks-{mutations}x{interval.TotalMilliseconds:F0}ms-coalesce{coalesceMs}-idle{coalesceIdleMs}-concurrent{concurrentRefreshes}";
+        var name = $"webhooks-{mutations}x{interval.TotalMilliseconds:F0}ms-coalesce{coalesceMs}-idle{coalesceIdleMs}-deliveries{coalesceDeliveries}-concurrent{concurrentRefreshes}";
         await File.WriteAllTextAsync(Path.Combine(output, name + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
         Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
@@ -156,6 +156,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
         foreach (var a in new[] { Path.Combine(root, ".build", "pulse", "pulse.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--database", $"sqlite:{database}",
                      "--admin-key", AdminKey, "--no-embeddings", "--webhook-coalesce-ms", coalesceMs.ToString(CultureInfo.InvariantCulture),
                      "--webhook-coalesce-idle-ms", coalesceIdleMs.ToString(CultureInfo.InvariantCulture),
+                     "--webhook-coalesce-deliveries", coalesceDeliveries.ToString(CultureInfo.InvariantCulture),
                      "--webhook-concurrent-refreshes", concurrentRefreshes.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         var process = Process.Start(start)!;
