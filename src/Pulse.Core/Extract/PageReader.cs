@@ -110,6 +110,12 @@ public static class PageReader
                     advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total));
                     break;
 
+                case FetchKind.ThreadComments:
+                    // A thread Pulse held with more than a page of comments was asked for its last ones too: together, maybe all.
+                    var covered = hasNext && PullRequestPages.CoveredWithTail(data.Value, connection.Value, cp.Kind, total);
+                    advances.Add(Advance(cp, endCursor, hasNext && !covered, nodes.Count, total));
+                    break;
+
                 case FetchKind.TimelineEvents:
                     // filteredCount counts the asked items from the cursor on: what is left after this page is exact.
                     advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total) with { Remaining = Math.Max(0, total - nodes.Count) });
@@ -183,12 +189,13 @@ public static class PageReader
         foreach (var kind in PullRequestPages.Kinds)
         {
             if (Connection(pr, kind) is not { } page) continue;
-            var nodes = page.Nodes().ToList();
+            var nodes = PullRequestPages.Nodes(pr, page, kind).ToList();
             var total = page.Int("totalCount") ?? page.Int("filteredCount") ?? nodes.Count;
             rawUnits.Add(Raw(unit, ok: true) with { Kind = kind });
             if (kind is FetchKind.ReviewThreads) foreach (var thread in nodes) DiscoverThreadComments(thread, cp, discovered, totals);
             else if (kind is not (FetchKind.Labels or FetchKind.TimelineEvents)) Add(totals, FetchKinds.StepOf(kind).Name, total);
-            if (page.Prop("pageInfo") is { } info && info.Bool("hasNextPage") == true)
+            // The first page and its tail (asked of a PR Pulse held with more than a page) may hold it all: nothing to page on.
+            if (page.Prop("pageInfo") is { } info && info.Bool("hasNextPage") == true && nodes.Count < total)
                 discovered.Add(new NewCheckpoint(cp.RepositoryId, kind, prId, prId, info.Str("endCursor"), Math.Max(0, total - nodes.Count), null));
         }
     }

@@ -25,10 +25,10 @@ public interface IWebhookDeliveryStore
     Task<IReadOnlyList<RefreshTarget>> ResolveAsync(long tenantId, long integrationId, IReadOnlyList<PullRequestRef> refs, CancellationToken ct);
 
     /// <summary>
-    /// The review threads Pulse holds for the tenant's PRs (by PR node id), with the comments it holds of each: a refresh asks
-    /// their comments of each thread in its first round instead of waiting for the PR's answer to name the threads.
+    /// What Pulse holds of the tenant's PRs (by node id; PRs it does not hold are left out): the most items of any of their
+    /// paged connections, and their review threads with the comments held of each. A refresh sizes its first round by it.
     /// </summary>
-    Task<IReadOnlyList<HeldThread>> ListHeldThreadsAsync(long tenantId, IReadOnlyList<string> pullRequestNodeIds, CancellationToken ct);
+    Task<IReadOnlyList<HeldPullRequest>> ListHeldAsync(long tenantId, IReadOnlyList<string> pullRequestNodeIds, CancellationToken ct);
 }
 
 public static class WebhookStatus
@@ -60,8 +60,14 @@ public sealed record OpenWebhookDelivery(long Id, long TenantId, long Integratio
 /// </summary>
 public sealed record PullRequestRef(string RepositoryNodeId, string? NodeId = null, int? Number = null, string? HeadRef = null);
 
-/// <summary>A review thread Pulse holds: its PR, its node id and how many of its comments Pulse holds.</summary>
-public sealed record HeldThread(string PullRequestNodeId, string ThreadNodeId, long Comments);
+/// <summary>
+/// A PR as Pulse holds it: the largest of its commits, reviews, issue comments and review threads counts (GitHub's totalCounts
+/// at the last fetch), and its review threads.
+/// </summary>
+public sealed record HeldPullRequest(string NodeId, long LargestConnection, IReadOnlyList<HeldThread> Threads);
+
+/// <summary>A review thread Pulse holds: its node id and how many of its comments Pulse holds.</summary>
+public sealed record HeldThread(string ThreadNodeId, long Comments);
 
 /// <summary>A pull request to refresh, and the repository it belongs to.</summary>
 public sealed record RefreshTarget(long RepositoryId, string RepositoryName, string PullRequestNodeId);

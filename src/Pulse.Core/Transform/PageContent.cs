@@ -52,7 +52,8 @@ public static class PageContent
             if (!aliases.TryGetValue(unit.Alias, out var aliasDocument)) continue;
             var aliasData = aliasDocument.RootElement;
             if (aliasData.ValueKind == JsonValueKind.Null || PageReader.Connection(aliasData, unit.Kind) is not { } connection) continue;
-            var nodes = connection.Nodes();
+            // A first page asked with a tail (PullRequestPages): the rows of both, each once.
+            var nodes = PullRequestPages.Nodes(aliasData, connection, unit.Kind);
             var prId = unit.PullRequestNodeId;
             switch (unit.Kind)
             {

@@ -46,19 +46,24 @@ public sealed class RefreshRunner(IIntegrationStore integrations, IWebhookDelive
     }
 
     /// <summary>
-    /// Each PR by node id, followed by the comments of each review thread Pulse holds for it, asked of the thread: one request
-    /// per thread, as a thread found by the PR's answer would cost, but in the first round, beside the PR (the planner packs
-    /// in claim order, which is this order). A thread new since the last refresh is found by the PR's threads page and asked
-    /// in a second round; a thread GitHub no longer has answers NOT_FOUND and ends. The threads page still names every thread,
-    /// so what is asked here only moves a request earlier, never adds one (a checkpoint is unique per run, kind and parent).
+    /// Each PR by node id, sized by what Pulse holds of it, followed by the comments of each review thread Pulse holds for it,
+    /// asked of the thread: one request per thread, as a thread found by the PR's answer would cost, but in the first round,
+    /// beside the PR (the planner packs in claim order, which is this order). A PR or thread held with more than a page of
+    /// something is asked for its last items too (<see cref="PullRequestPages.TailWidth"/>), so the first round holds it all. A
+    /// thread new since the last fetch is found by the PR's threads page and asked in a second round; a thread GitHub no
+    /// longer has answers NOT_FOUND and ends. The threads page still names every thread, so a thread asked here only moves a
+    /// request earlier, never adds one (a checkpoint is unique per run, kind and parent).
     /// </summary>
     private async Task<List<NewCheckpoint>> FirstCheckpointsAsync(long tenantId, IReadOnlyList<RefreshTarget> targets, CancellationToken ct)
     {
-        var threads = (await deliveries.ListHeldThreadsAsync(tenantId, [.. targets.Select(t => t.PullRequestNodeId)], ct)).ToLookup(t => t.PullRequestNodeId);
-        return targets.SelectMany(t => threads[t.PullRequestNodeId]
+        var held = (await deliveries.ListHeldAsync(tenantId, [.. targets.Select(t => t.PullRequestNodeId)], ct)).ToDictionary(p => p.NodeId, StringComparer.Ordinal);
+        return targets.SelectMany(t =>
+        {
+            var pr = held.GetValueOrDefault(t.PullRequestNodeId);
+            return (pr?.Threads ?? [])
                 .Select(h => new NewCheckpoint(t.RepositoryId, FetchKind.ThreadComments, h.ThreadNodeId, t.PullRequestNodeId, null, h.Comments, null))
-                .Prepend(new NewCheckpoint(t.RepositoryId, FetchKind.PullRequest, t.PullRequestNodeId, t.PullRequestNodeId, null, 0, null)))
-            .ToList();
+                .Prepend(new NewCheckpoint(t.RepositoryId, FetchKind.PullRequest, t.PullRequestNodeId, t.PullRequestNodeId, null, pr?.LargestConnection ?? 0, null));
+        }).ToList();
     }
 
     /// <summary>The lowest free slot; the first refresh of the integration in this process takes the refresh job's lease.</summary>

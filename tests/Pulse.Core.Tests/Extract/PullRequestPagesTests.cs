@@ -9,8 +9,8 @@ namespace Pulse.Core.Tests.Extract;
 /// <summary>A PR asked by node id brings the first page of each connection (issue 15): one round instead of three.</summary>
 public sealed class PullRequestPagesTests
 {
-    private static Checkpoint ById(long id, int pageSize = 50) =>
-        new(id, 1, 1, 7, FetchKind.PullRequest, $"PR_{id}", $"PR_{id}", null, 0, 0, pageSize, null, "acme", "repo7");
+    private static Checkpoint ById(long id, int pageSize = 50, long held = 0) =>
+        new(id, 1, 1, 7, FetchKind.PullRequest, $"PR_{id}", $"PR_{id}", null, held, 0, pageSize, null, "acme", "repo7");
 
     [Fact]
     public void Plan_PullRequestsById_PackedUnderOnePointWithEveryConnectionPaged()
@@ -57,6 +57,73 @@ public sealed class PullRequestPagesTests
         Assert.Equal(("PRRT_1", "PR_1", 2L), (thread.ParentNodeId, thread.PullRequestNodeId, thread.Remaining));
         Assert.Equal(3, outcome.StepTotals[GitHubPrJob.Commits.Name]);
         Assert.Equal(2, outcome.StepTotals[GitHubPrJob.Comments.Name]);
+    }
+
+    [Fact]
+    public void Plan_PullRequestHeldWithMoreThanAPage_AsksTheLastItemsOfEachPagedConnectionToo()
+    {
+        var options = new ExtractOptions { InitialItemsPerQuery = 10_000 };
+        var plan = new QueryPlanner(options).Plan([ById(1, pageSize: 100, held: 130), ById(2, pageSize: 100)], new WorkBudgets(options))!;
+
+        // 30 past the first page and a margin of 10: four tails of 40, one request each, only for the PR held that large.
+        Assert.Equal(6 + 4 + 6, plan.Requests);
+        foreach (var tail in new[] { "commitTail: commits(last: 40)", "reviewTail: reviews(last: 40)", "commentTail: comments(last: 40)", "threadTail: reviewThreads(last: 40)" })
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(plan.Text, System.Text.RegularExpressions.Regex.Escape(tail)));
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(260)]
+    public void TailWidth_HeldNoMoreThanAPageOrMoreThanTwo_NoTail(long held) => Assert.Equal(0, PullRequestPages.TailWidth(ById(1, held: held), 100));
+
+    [Fact]
+    public void Read_TailHoldsWhatTheFirstPageLeft_RowsOfBothOnceAndNoCheckpoint()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"id":"PR_1","number":1,"title":"t","state":"OPEN","isDraft":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-02T00:00:00Z",
+              "commits":{"totalCount":3},"reviews":{"totalCount":0},"comments":{"totalCount":0},"reviewThreads":{"totalCount":0},"labels":{"totalCount":0},
+              "commitPage":{"totalCount":3,"pageInfo":{"hasNextPage":true,"endCursor":"C2"},"nodes":[{"id":"PC_a","commit":{"oid":"a"}},{"id":"PC_b","commit":{"oid":"b"}}]},
+              "commitTail":{"nodes":[{"id":"PC_b","commit":{"oid":"b"}},{"id":"PC_c","commit":{"oid":"c"}}]},
+              "reviewPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"reviewTail":{"nodes":[]},
+              "commentPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"commentTail":{"nodes":[]},
+              "threadPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"threadTail":{"nodes":[]},
+              "labelPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+              "timelineItems":{"filteredCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]}},
+             "rateLimit":{"cost":1}}}
+            """);
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", ById(1, held: 3), 2)]);
+
+        Assert.Empty(outcome.NewCheckpoints);
+        var rows = PageContent.Read(response.Body, outcome.Units, GitHubPrJob.Commits);
+        Assert.Equal(["a", "b", "c"], rows.Commits.Select(c => c.Oid));
+    }
+
+    [Fact]
+    public void Read_TailMissesTheMiddle_PagesOnFromTheFirstPagesCursor()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"id":"PRRT_1","comments":{"totalCount":4,"pageInfo":{"hasNextPage":true,"endCursor":"K1"},"nodes":[{"id":"C_1"}]},
+              "commentTail":{"nodes":[{"id":"C_4"},{"id":"C_3"}]}},"rateLimit":{"cost":1}}}
+            """);
+        var thread = new Checkpoint(1, 1, 1, 7, FetchKind.ThreadComments, "PRRT_1", "PR_1", null, 3, 0, 1, null, "acme", "repo7");
+
+        var advance = Assert.Single(PageReader.Read(response, [new FetchUnit("u0", thread, 1)]).Advances);
+
+        // One of four on the first page and two in the tail: the second comment is only reached by paging on.
+        Assert.Equal((false, "K1"), (advance.Done, advance.Cursor));
+    }
+
+    [Fact]
+    public void Read_ThreadCommentsTailHoldsTheRest_Done()
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"id":"PRRT_1","comments":{"totalCount":3,"pageInfo":{"hasNextPage":true,"endCursor":"K1"},"nodes":[{"id":"C_1"}]},
+              "commentTail":{"nodes":[{"id":"C_2"},{"id":"C_3"}]}},"rateLimit":{"cost":1}}}
+            """);
+        var thread = new Checkpoint(1, 1, 1, 7, FetchKind.ThreadComments, "PRRT_1", "PR_1", null, 3, 0, 1, null, "acme", "repo7");
+
+        Assert.True(Assert.Single(PageReader.Read(response, [new FetchUnit("u0", thread, 1)]).Advances).Done);
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public abstract class WebhookDeliveryStoreContract : StoreContract
     }
 
     [Fact]
-    public async Task ListHeldThreads_ThisTenantsPullRequests_ThreadsWithTheirCommentCounts()
+    public async Task ListHeld_ThisTenantsPullRequests_LargestConnectionAndThreadsWithTheirCommentCounts()
     {
         var (job, repository) = await NewJobAsync();
         var (other, otherRepository) = await NewJobAsync("globex");
@@ -116,8 +116,8 @@ public abstract class WebhookDeliveryStoreContract : StoreContract
                 await c.ExecuteAsync("""
                     INSERT INTO prs (tenant_id, repository_id, node_id, number, title, state, is_draft, additions, deletions, changed_files,
                       created_at, updated_at, commits_total, reviews_total, comments_total, review_threads_total, content_hash)
-                    VALUES (@tenant, @repo, @node, 1, 't', 'OPEN', FALSE, 0, 0, 0, @now, @now, 0, 0, 0, 0, 'h')
-                    """, new { tenant, repo, node, now = Clock.GetUtcNow() }, tx);
+                    VALUES (@tenant, @repo, @node, 1, 't', 'OPEN', FALSE, 0, 0, 0, @now, @now, @commits, 3, @comments, 2, 'h')
+                    """, new { tenant, repo, node, now = Clock.GetUtcNow(), commits = node == "PR_1" ? 130 : 1, comments = node == "PR_2" ? 7 : 0 }, tx);
             foreach (var (tenant, pr, thread, comments) in new[] { (job.TenantId, "PR_1", "T_1", 2), (job.TenantId, "PR_1", "T_2", 0), (other.TenantId, "PR_9", "T_9", 1) })
             {
                 var threadId = await c.ExecuteScalarAsync<long>("""
@@ -133,11 +133,12 @@ public abstract class WebhookDeliveryStoreContract : StoreContract
             return 0;
         }, Ct);
 
-        var held = await Deliveries.ListHeldThreadsAsync(job.TenantId, ["PR_1", "PR_2", "PR_9"], Ct);
+        var held = await Deliveries.ListHeldAsync(job.TenantId, ["PR_1", "PR_2", "PR_9", "PR_new"], Ct);
 
-        // PR_2 holds no thread; PR_9 is another tenant's, named here all the same.
-        Assert.Equal([new HeldThread("PR_1", "T_1", 2), new HeldThread("PR_1", "T_2", 0)], held);
-        Assert.Empty(await Deliveries.ListHeldThreadsAsync(job.TenantId, [], Ct));
+        // PR_2 holds no thread; PR_9 is another tenant's and PR_new not held, named here all the same.
+        Assert.Equal(["PR_1:130:T_1=2,T_2=0", "PR_2:7:"],
+            held.Select(p => $"{p.NodeId}:{p.LargestConnection}:{string.Join(",", p.Threads.Select(t => $"{t.ThreadNodeId}={t.Comments}"))}"));
+        Assert.Empty(await Deliveries.ListHeldAsync(job.TenantId, [], Ct));
     }
 }
 
