@@ -110,6 +110,13 @@ public static class PageReader
                     advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total));
                     break;
 
+                case FetchKind.CommitsBefore:
+                    // Backwards from the tail: done once the middle is fetched, or nothing is before this page.
+                    var before = pageInfo?.Str("startCursor") ?? cp.Cursor;
+                    var middleLeft = Math.Max(0, cp.Remaining - nodes.Count);
+                    advances.Add(new CheckpointAdvance(cp.Id, before, middleLeft == 0 || pageInfo?.Bool("hasPreviousPage") != true, nodes.Count, middleLeft, false, null));
+                    break;
+
                 case FetchKind.ThreadComments:
                     // A thread Pulse held with more than a page of comments was asked for its last ones too: together, maybe all.
                     var covered = hasNext && PullRequestPages.CoveredWithTail(data.Value, connection.Value, cp.Kind, total);
@@ -151,6 +158,7 @@ public static class PageReader
         FetchKind.RepositoryHead or FetchKind.PullRequests => aliasData.Prop("pullRequests"),
         // A PR asked by node id carries its pages under their aliases, beside the fields' totalCounts.
         FetchKind.Commits => aliasData.Prop("commitPage") ?? aliasData.Prop("commits"),
+        FetchKind.CommitsBefore => aliasData.Prop("commits"),
         FetchKind.Reviews => aliasData.Prop("reviewPage") ?? aliasData.Prop("reviews"),
         FetchKind.IssueComments => aliasData.Prop("commentPage") ?? aliasData.Prop("comments"),
         FetchKind.ReviewThreads => aliasData.Prop("threadPage") ?? aliasData.Prop("reviewThreads"),
@@ -195,7 +203,12 @@ public static class PageReader
             if (kind is FetchKind.ReviewThreads) foreach (var thread in nodes) DiscoverThreadComments(thread, cp, discovered, totals);
             else if (kind is not (FetchKind.Labels or FetchKind.TimelineEvents)) Add(totals, FetchKinds.StepOf(kind).Name, total);
             // The first page and its tail (asked of a PR Pulse held with more than a page) may hold it all: nothing to page on.
-            if (page.Prop("pageInfo") is { } info && info.Bool("hasNextPage") == true && nodes.Count < total)
+            if (page.Prop("pageInfo") is not { } info || info.Bool("hasNextPage") != true || nodes.Count >= total) continue;
+            // Commits are the connection held past two pages (GitHub lists up to 250 of a PR): only the middle is asked, backwards
+            // from where the tail starts. Any other goes on from the first page's cursor.
+            if (kind == FetchKind.Commits && pr.Prop(PullRequestPages.TailAlias(kind))?.Prop("pageInfo")?.Str("startCursor") is { } tailStart)
+                discovered.Add(new NewCheckpoint(cp.RepositoryId, FetchKind.CommitsBefore, prId, prId, tailStart, total - nodes.Count, null));
+            else
                 discovered.Add(new NewCheckpoint(cp.RepositoryId, kind, prId, prId, info.Str("endCursor"), Math.Max(0, total - nodes.Count), null));
         }
     }

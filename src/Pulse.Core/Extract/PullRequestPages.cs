@@ -49,12 +49,14 @@ public static class PullRequestPages
     /// The width of the tail pages a unit asks beside its first page of <paramref name="first"/> items, 0 for none. For a PR by
     /// node id <see cref="Checkpoint.Remaining"/> holds the most items Pulse held of any of its <see cref="TailKinds"/>, for a
     /// thread's comments how many it held (both set by the refresh); the tail asks for what the first page cannot hold and a
-    /// margin, at most a page. Where a page could not hold it all (more than two pages held), there is no tail: the first
-    /// page's cursor pages on through the middle and the end, and a tail would only ask for the end twice. A later page (a
-    /// cursor) has no tail either.
+    /// margin, at most a page. A PR held with more than two pages of commits gets a full tail, and the middle is asked
+    /// backwards from the tail's start (<see cref="FetchKind.CommitsBefore"/>); a thread held with more than two pages of
+    /// comments gets none (its first page's cursor pages on, and a tail would ask for the end twice). A later page (a cursor)
+    /// has no tail either.
     /// </summary>
     public static int TailWidth(Checkpoint cp, int first) =>
-        cp.Kind is FetchKind.PullRequest or FetchKind.ThreadComments && cp.Cursor is null && cp.Remaining - first is > 0 and <= 100 and var overflow
+        cp.Cursor is null && cp.Remaining - first is > 0 and var overflow
+        && (cp.Kind == FetchKind.PullRequest || (cp.Kind == FetchKind.ThreadComments && overflow <= 100))
             ? (int)Math.Min(100, overflow + TailMargin) : 0;
 
     /// <summary>GitHub's request count of a unit's pages: one per connection paged (its one possible parent), tails included.</summary>

@@ -15,6 +15,9 @@ public static class QueryBuilder
     /// <summary>GitHub's timeline totalCount counts every item type whatever itemTypes says: filteredCount counts the asked ones.</summary>
     private const string TimelinePageInfo = "filteredCount pageInfo { hasNextPage endCursor }";
 
+    /// <summary>A page read backwards (a tail, the middle before it): where it starts, and whether anything is before it.</summary>
+    private const string TailPageInfo = "pageInfo { hasPreviousPage startCursor }";
+
     private static readonly string ItemTypes = string.Join(", ", TimelineEventTypes.All);
 
     public static PlannedQuery Build(IReadOnlyList<FetchUnit> units)
@@ -52,6 +55,12 @@ public static class QueryBuilder
                         pages += " " + string.Join(" ", PullRequestPages.TailKinds.Select(kind => Tail(kind, tail)));
                     body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields {pages} }} }}\n");
                     fragments.Add("PullRequestFields");
+                    break;
+                case FetchKind.CommitsBefore:
+                    Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
+                    Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ commits(last: {first}, before: $c{i}) {{ totalCount {TailPageInfo} nodes {{ ...CommitFields }} }} }} }}\n");
+                    fragments.Add("CommitFields");
                     break;
                 case FetchKind.ThreadComments:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
@@ -96,7 +105,7 @@ public static class QueryBuilder
     private static string Tail(FetchKind kind, int width)
     {
         var (field, arguments, _, selection, _) = PullRequestConnection(kind);
-        return $"{PullRequestPages.TailAlias(kind)}: {field}(last: {width}{arguments}) {{ nodes {{ {selection} }} }}";
+        return $"{PullRequestPages.TailAlias(kind)}: {field}(last: {width}{arguments}) {{ {TailPageInfo} nodes {{ {selection} }} }}";
     }
 
     private static (string Field, string Arguments, string PageInfo, string Selection, string[] Fragments) PullRequestConnection(FetchKind kind) => kind switch

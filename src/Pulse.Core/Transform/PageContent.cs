@@ -73,7 +73,7 @@ public static class PageContent
                 case FetchKind.PullRequest:
                     prs.Add(PullRequestMapper.Map(aliasData, unit.RepositoryId));
                     break;
-                case FetchKind.Commits:
+                case FetchKind.Commits or FetchKind.CommitsBefore:
                     commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
                     break;
                 case FetchKind.Reviews:

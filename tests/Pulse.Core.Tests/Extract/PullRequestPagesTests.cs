@@ -71,26 +71,73 @@ public sealed class PullRequestPagesTests
             Assert.Single(System.Text.RegularExpressions.Regex.Matches(plan.Text, System.Text.RegularExpressions.Regex.Escape(tail)));
     }
 
+    [Fact]
+    public void TailWidth_HeldNoMoreThanAPage_NoTail() => Assert.Equal(0, PullRequestPages.TailWidth(ById(1, held: 100), 100));
+
+    [Fact]
+    public void TailWidth_PullRequestHeldPastTwoPages_AFullTail() => Assert.Equal(100, PullRequestPages.TailWidth(ById(1, held: 260), 100));
+
+    [Fact]
+    public void TailWidth_ThreadHeldPastTwoPages_NoTail() =>
+        Assert.Equal(0, PullRequestPages.TailWidth(new Checkpoint(1, 1, 1, 7, FetchKind.ThreadComments, "PRRT_1", "PR_1", null, 260, 0, 100, null, "acme", "repo7"), 100));
+
+    [Fact]
+    public void Read_CommitsPastFirstPageAndTail_OnlyTheMiddleBackwardsFromTheTailsStart()
+    {
+        using var response = Answer(PullRequestAnswer(total: 5, page: """["a","b"]""", tail: """["d","e"]""", tailStart: "T4"));
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", ById(1, held: 5), 2)]);
+
+        var middle = Assert.Single(outcome.NewCheckpoints);
+        Assert.Equal((FetchKind.CommitsBefore, "T4", 1L), (middle.Kind, middle.Cursor, middle.Remaining));
+        var plan = new QueryPlanner(new ExtractOptions()).Plan([new Checkpoint(2, 1, 1, 7, FetchKind.CommitsBefore, "PR_1", "PR_1", "T4", 1, 0, 100, null, "acme", "repo7")],
+            new WorkBudgets(new ExtractOptions()))!;
+        Assert.Contains("commits(last: 11, before: $c0)", plan.Text, StringComparison.Ordinal);
+    }
+
     [Theory]
-    [InlineData(100)]
-    [InlineData(260)]
-    public void TailWidth_HeldNoMoreThanAPageOrMoreThanTwo_NoTail(long held) => Assert.Equal(0, PullRequestPages.TailWidth(ById(1, held: held), 100));
+    [InlineData(true, 2, false)]
+    [InlineData(false, 2, true)]
+    [InlineData(true, 1, true)]
+    public void Read_CommitsBefore_DoneOnceTheMiddleIsInOrNothingIsBefore(bool hasPrevious, long middle, bool done)
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"commits":{"totalCount":9,"pageInfo":{"hasPreviousPage":PREVIOUS,"startCursor":"S1"},
+              "nodes":[{"id":"PC_c","commit":{"oid":"c"}}]}},"rateLimit":{"cost":1}}}
+            """.Replace("PREVIOUS", hasPrevious ? "true" : "false", StringComparison.Ordinal));
+        var cp = new Checkpoint(2, 1, 1, 7, FetchKind.CommitsBefore, "PR_1", "PR_1", "T4", middle, 0, 100, null, "acme", "repo7");
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", cp, 11)]);
+
+        Assert.Equal((done, "S1", middle - 1), (outcome.Advances[0].Done, outcome.Advances[0].Cursor, outcome.Advances[0].Remaining));
+        Assert.Equal(["c"], PageContent.Read(response.Body, outcome.Units, GitHubPrJob.Commits).Commits.Select(c => c.Oid));
+    }
+
+    private static string PullRequestAnswer(int total, string page, string tail, string tailStart) => """
+        {"data":{"u0":{"id":"PR_1","number":1,"title":"t","state":"OPEN","isDraft":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-02T00:00:00Z",
+          "commits":{"totalCount":TOTAL},"reviews":{"totalCount":0},"comments":{"totalCount":0},"reviewThreads":{"totalCount":0},"labels":{"totalCount":0},
+          "commitPage":{"totalCount":TOTAL,"pageInfo":{"hasNextPage":true,"endCursor":"C2"},"nodes":PAGE},
+          "commitTail":{"pageInfo":{"hasPreviousPage":true,"startCursor":"TAILSTART"},"nodes":TAIL},
+          "reviewPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"reviewTail":{"nodes":[]},
+          "commentPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"commentTail":{"nodes":[]},
+          "threadPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"threadTail":{"nodes":[]},
+          "labelPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+          "timelineItems":{"filteredCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]}},
+         "rateLimit":{"cost":1}}}
+        """.Replace("TOTAL", total.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("TAILSTART", tailStart, StringComparison.Ordinal).Replace("PAGE", Commits(page), StringComparison.Ordinal)
+        .Replace("TAIL", Commits(tail), StringComparison.Ordinal);
+
+    /// <summary>PullRequestCommit nodes of the given oids, as a JSON array.</summary>
+    private static string Commits(string oids) =>
+        new System.Text.Json.Nodes.JsonArray([.. JsonSerializer.Deserialize<string[]>(oids)!.Select(o =>
+            (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["id"] = $"PC_{o}", ["commit"] = new System.Text.Json.Nodes.JsonObject { ["oid"] = o } })])
+        .ToJsonString();
 
     [Fact]
     public void Read_TailHoldsWhatTheFirstPageLeft_RowsOfBothOnceAndNoCheckpoint()
     {
-        using var response = Answer("""
-            {"data":{"u0":{"id":"PR_1","number":1,"title":"t","state":"OPEN","isDraft":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-02T00:00:00Z",
-              "commits":{"totalCount":3},"reviews":{"totalCount":0},"comments":{"totalCount":0},"reviewThreads":{"totalCount":0},"labels":{"totalCount":0},
-              "commitPage":{"totalCount":3,"pageInfo":{"hasNextPage":true,"endCursor":"C2"},"nodes":[{"id":"PC_a","commit":{"oid":"a"}},{"id":"PC_b","commit":{"oid":"b"}}]},
-              "commitTail":{"nodes":[{"id":"PC_b","commit":{"oid":"b"}},{"id":"PC_c","commit":{"oid":"c"}}]},
-              "reviewPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"reviewTail":{"nodes":[]},
-              "commentPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"commentTail":{"nodes":[]},
-              "threadPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"threadTail":{"nodes":[]},
-              "labelPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
-              "timelineItems":{"filteredCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]}},
-             "rateLimit":{"cost":1}}}
-            """);
+        using var response = Answer(PullRequestAnswer(total: 3, page: """["a","b"]""", tail: """["b","c"]""", tailStart: "T2"));
 
         var outcome = PageReader.Read(response, [new FetchUnit("u0", ById(1, held: 3), 2)]);
 
