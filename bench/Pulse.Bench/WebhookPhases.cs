@@ -14,26 +14,26 @@ public static class WebhookPhases
 {
     public static async Task<JsonObject> ReadAsync(DbConnection db, long githubProcessingMs, long queries)
     {
-        var runs = (await db.QueryAsync<(long Id, string Started, string? Finished)>("""
+        var runs = (await db.QueryAsync<(long Id, object Started, object? Finished)>("""
             SELECT r.id, r.started_at, r.finished_at FROM etl_job_runs r JOIN etl_jobs j ON j.id = r.job_id
             WHERE j.job_name LIKE 'github_pr_refresh%' AND r.finished_at IS NOT NULL
             """)).ToDictionary(r => r.Id, r => Time(r.Started));
         var ends = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        void Add(string what, long run, string? at)
+        void Add(string what, long run, object? at)
         {
             if (at is null || !runs.TryGetValue(run, out var start)) return;
             (ends.TryGetValue(what, out var list) ? list : ends[what] = []).Add((Time(at) - start).TotalMilliseconds);
         }
-        foreach (var s in await db.QueryAsync<(long Run, string Step, string Stage, string? Finished)>(
+        foreach (var s in await db.QueryAsync<(long Run, string Step, string Stage, object? Finished)>(
                      "SELECT run_id, step, stage, finished_at FROM run_stages WHERE stage <> 'embedding'"))
             Add($"{s.Step}.{s.Stage}.end", s.Run, s.Finished);
-        foreach (var p in await db.QueryAsync<(long Run, string First, string Last, long Pages)>(
+        foreach (var p in await db.QueryAsync<(long Run, object First, object Last, long Pages)>(
                      "SELECT run_id, min(created_at), max(created_at), count(*) FROM raw_extraction_data GROUP BY run_id"))
         {
             Add("first_answer_stored", p.Run, p.First);
             Add("last_answer_stored", p.Run, p.Last);
         }
-        foreach (var r in await db.QueryAsync<(long Id, string Finished)>("SELECT id, finished_at FROM etl_job_runs WHERE finished_at IS NOT NULL"))
+        foreach (var r in await db.QueryAsync<(long Id, object Finished)>("SELECT id, finished_at FROM etl_job_runs WHERE finished_at IS NOT NULL"))
             Add("run.end", r.Id, r.Finished);
         var medians = new JsonObject();
         foreach (var (what, values) in ends.OrderBy(e => e.Value.Order().ElementAt(e.Value.Count / 2)))
@@ -47,5 +47,11 @@ public static class WebhookPhases
         };
     }
 
-    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+    /// <summary>A stored time: text on SQLite, a UTC timestamp on PostgreSQL.</summary>
+    public static DateTimeOffset Time(object value) => value switch
+    {
+        DateTimeOffset t => t,
+        DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
+        _ => DateTimeOffset.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
+    };
 }

@@ -30,12 +30,13 @@ public sealed record WebhookOptions
     public int CoalesceDeliveries { get; init; } = 12;
 
     /// <summary>
-    /// Refreshes of one integration that may run at once (never two holding the same PR). Default 1: each refresh pays at
-    /// least a point per round of queries, so smaller refreshes side by side cost more points per PR (bench/results/webhooks.md);
-    /// more buys latency under a steady stream of changes.
+    /// Refreshes of one integration that may run at once (never two holding the same PR). Default 4: under a steady stream of
+    /// changes GitHub's answer time per refreshed PR is more than the time between changes, so one refresh at a time falls
+    /// behind and deliveries wait whole refreshes (bench/results/webhooks.md). A refresh asks its PRs in one round, sized by
+    /// what Pulse holds, so refreshes side by side cost no more points per PR than one at a time with as many PRs each.
     /// </summary>
     [Range(1, 32)]
-    public int MaxConcurrentRefreshes { get; init; } = 1;
+    public int MaxConcurrentRefreshes { get; init; } = 4;
 
     /// <summary>Attempts of a delivery before it stays failed. Default 3.</summary>
     [Range(1, 20)]

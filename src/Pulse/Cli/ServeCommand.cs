@@ -35,7 +35,7 @@ public static class ServeCommand
         var watch = new Option<int>("--watch-seconds")
         {
             Description = "How often this process checks a job it runs: renews its lease, publishes progress, requeues a quiet run (lease must be at least twice this)",
-            DefaultValueFactory = _ => 1,
+            DefaultValueFactory = _ => 4,
         };
         var quiet = new Option<int>("--requeue-after-seconds")
         {
