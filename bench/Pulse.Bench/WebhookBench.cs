@@ -176,6 +176,8 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
                      "--webhook-coalesce-deliveries", coalesceDeliveries.ToString(CultureInfo.InvariantCulture),
                      "--webhook-concurrent-refreshes", concurrentRefreshes.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
+        // A PostgreSQL database may be shared by several processes: serve refuses to start without the key they share.
+        start.Environment["PULSE_SECRET_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("serve: " + e.Data); };
