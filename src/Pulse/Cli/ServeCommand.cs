@@ -35,7 +35,7 @@ public static class ServeCommand
         var watch = new Option<int>("--watch-seconds")
         {
             Description = "How often this process checks a job it runs: renews its lease, publishes progress, requeues a quiet run (lease must be at least twice this)",
-            DefaultValueFactory = _ => 4,
+            DefaultValueFactory = _ => 1,
         };
         var quiet = new Option<int>("--requeue-after-seconds")
         {
@@ -58,8 +58,8 @@ public static class ServeCommand
         };
         var concurrentRefreshes = new Option<int>("--webhook-concurrent-refreshes")
         {
-            Description = "Webhook refreshes of one integration that may run at once, never two of the same PR (1..32); more buys latency for points.",
-            DefaultValueFactory = _ => 1,
+            Description = "Webhook refreshes of one integration that may run at once, never two of the same PR (1..32).",
+            DefaultValueFactory = _ => 4,
         };
         var command = new Command("serve", "Serve the API, the live dashboard and the scheduler; runs execute in this process (inproc) or in pulse worker processes (amqp).")
         {

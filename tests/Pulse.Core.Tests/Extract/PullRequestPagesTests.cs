@@ -146,31 +146,21 @@ public sealed class PullRequestPagesTests
         Assert.Equal(["a", "b", "c"], rows.Commits.Select(c => c.Oid));
     }
 
-    [Fact]
-    public void Read_TailMissesTheMiddle_PagesOnFromTheFirstPagesCursor()
+    [Theory]
+    [InlineData(3, """[{"id":"C_2"},{"id":"C_3"}]""", true)]
+    [InlineData(4, """[{"id":"C_4"},{"id":"C_3"}]""", false)]
+    public void Read_ThreadCommentsWithTail_DoneOnlyWhenFirstPageAndTailHoldEveryComment(int total, string tail, bool done)
     {
         using var response = Answer("""
-            {"data":{"u0":{"id":"PRRT_1","comments":{"totalCount":4,"pageInfo":{"hasNextPage":true,"endCursor":"K1"},"nodes":[{"id":"C_1"}]},
-              "commentTail":{"nodes":[{"id":"C_4"},{"id":"C_3"}]}},"rateLimit":{"cost":1}}}
-            """);
+            {"data":{"u0":{"id":"PRRT_1","comments":{"totalCount":TOTAL,"pageInfo":{"hasNextPage":true,"endCursor":"K1"},"nodes":[{"id":"C_1"}]},
+              "commentTail":{"nodes":TAIL}},"rateLimit":{"cost":1}}}
+            """.Replace("TOTAL", total.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("TAIL", tail, StringComparison.Ordinal));
         var thread = new Checkpoint(1, 1, 1, 7, FetchKind.ThreadComments, "PRRT_1", "PR_1", null, 3, 0, 1, null, "acme", "repo7");
 
         var advance = Assert.Single(PageReader.Read(response, [new FetchUnit("u0", thread, 1)]).Advances);
 
-        // One of four on the first page and two in the tail: the second comment is only reached by paging on.
-        Assert.Equal((false, "K1"), (advance.Done, advance.Cursor));
-    }
-
-    [Fact]
-    public void Read_ThreadCommentsTailHoldsTheRest_Done()
-    {
-        using var response = Answer("""
-            {"data":{"u0":{"id":"PRRT_1","comments":{"totalCount":3,"pageInfo":{"hasNextPage":true,"endCursor":"K1"},"nodes":[{"id":"C_1"}]},
-              "commentTail":{"nodes":[{"id":"C_2"},{"id":"C_3"}]}},"rateLimit":{"cost":1}}}
-            """);
-        var thread = new Checkpoint(1, 1, 1, 7, FetchKind.ThreadComments, "PRRT_1", "PR_1", null, 3, 0, 1, null, "acme", "repo7");
-
-        Assert.True(Assert.Single(PageReader.Read(response, [new FetchUnit("u0", thread, 1)]).Advances).Done);
+        // With four comments, the first page and the tail miss the second: it is only reached by paging on from the cursor.
+        Assert.Equal((done, "K1"), (advance.Done, advance.Cursor));
     }
 
     [Fact]
