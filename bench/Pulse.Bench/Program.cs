@@ -19,7 +19,7 @@ using Pulse.GitHubSimulator.Synthetic;
 //                                   of W consumers per stage (else W in this process); --calls: the K database / broker / HTTP calls that took longest)
 //        Pulse.Bench timing bench-org [--scales 1,2,4] [--sleep-scale 1] [--secondary 0.02]   (issue 12: full syncs against the strict
 //                                   simulator at each timing scale, without and with secondary-limit faults, into <name>-timing.json / .md)
-//        Pulse.Bench webhooks [--mutations 200] [--interval-ms 50] [--coalesce-ms 1000] [--coalesce-idle-ms 250] [--concurrent-refreshes 1]
+//        Pulse.Bench webhooks [--mutations 200] [--interval-ms 50] [--coalesce-ms 1000] [--coalesce-idle-ms 250] [--coalesce-deliveries 12] [--concurrent-refreshes 4] [--postgres]
 //                                   (issue 15: mutation → row latency and points
 //                                   per refreshed PR, with `pulse serve` fed by the simulator's webhooks, into webhooks-*.json)
 //        Pulse.Bench sim-child SPEC   (internal: a simulator serving until its standard input closes)
@@ -44,7 +44,8 @@ if (args.Length >= 1 && args[0] == "webhooks")
         TimeSpan.FromMilliseconds(double.Parse(Option(args, "--interval-ms") ?? "50", CultureInfo.InvariantCulture)),
         int.Parse(Option(args, "--coalesce-ms") ?? "1000", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--coalesce-idle-ms") ?? "250", CultureInfo.InvariantCulture),
-        int.Parse(Option(args, "--concurrent-refreshes") ?? "1", CultureInfo.InvariantCulture)).RunAsync(CancellationToken.None);
+        int.Parse(Option(args, "--coalesce-deliveries") ?? "12", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--concurrent-refreshes") ?? "4", CultureInfo.InvariantCulture), args.Contains("--postgres")).RunAsync(CancellationToken.None);
 if (args.Length >= 3 && args[0] == "rss-child") return await Bench.RssChildAsync(new Uri(args[1]), args[2]);
 if (args.Length == 0 || !Bench.Sets.TryGetValue(args[0], out var set))
 {

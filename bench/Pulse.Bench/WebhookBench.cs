@@ -6,7 +6,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Pulse.GitHubSimulator.Http;
 using Pulse.GitHubSimulator.Synthetic;
 
@@ -20,7 +22,7 @@ namespace Pulse.Bench;
 /// runs' GitHub points over the PRs they refreshed (checkpoints of kind pull_request). The refresh runs of every slot job
 /// (github_pr_refresh, github_pr_refresh_2, ...) count; how many ran at once is read from their start and end times.
 /// </summary>
-public sealed class WebhookBench(string output, int mutations, TimeSpan interval, int coalesceMs, int coalesceIdleMs, int concurrentRefreshes)
+public sealed class WebhookBench(string output, int mutations, TimeSpan interval, int coalesceMs, int coalesceIdleMs, int coalesceDeliveries, int concurrentRefreshes, bool postgres)
 {
     private const string Secret = "bench-hook-secret";
     private const string AdminKey = "bench-admin";
@@ -28,7 +30,15 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var directory = Directory.CreateTempSubdirectory("pulse-webhook-bench-").FullName;
-        var database = Path.Combine(directory, "pulse.db");
+        // SQLite in the bench's directory, or a PostgreSQL database of its own (dropped at the end).
+        var pgName = $"pulse_webhook_bench_{Guid.NewGuid():N}";
+        var pg = new NpgsqlConnectionStringBuilder(DistributedRun.Postgres) { Database = pgName }.ConnectionString;
+        if (postgres)
+        {
+            await using var admin = new NpgsqlConnection(DistributedRun.Postgres);
+            await admin.ExecuteAsync($"CREATE DATABASE \"{pgName}\"");
+        }
+        var database = postgres ? pg : "sqlite:" + Path.Combine(directory, "pulse.db");
         var (servePort, simPort) = (FreePort(), FreePort());
         var serveUrl = new Uri($"http://127.0.0.1:{servePort}/");
         var loadBefore = Bench.LoadAverage();
@@ -56,7 +66,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
         await WaitAsync(async () => (await ReadAsync(await http.GetAsync($"/api/jobs/{jobId}", ct))).GetProperty("job").GetProperty("status").GetProperty("overall").GetString() == "FINISHED",
             "the first full sync");
 
-        await using var db = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await using DbConnection db = postgres ? new NpgsqlConnection(pg) : new SqliteConnection($"Data Source={database["sqlite:".Length..]};Mode=ReadOnly;Pooling=False");
         await db.OpenAsync(ct);
         var prs = (await db.QueryAsync<(string Repo, int Number)>("SELECT r.name, p.number FROM prs p JOIN repositories r ON r.id = p.repository_id ORDER BY p.id")).ToList();
         var sent = new Dictionary<string, long>();
@@ -74,6 +84,7 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             }
         });
         using var control = new HttpClient { BaseAddress = sim.BaseUrl };
+        var processingBefore = sim.Stats.For("sim-token").ProcessingMs;
         for (var i = 0; i < mutations; i++)
         {
             var (repo, number) = prs[i % prs.Count];
@@ -95,9 +106,9 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
         var refresh = await db.QuerySingleAsync<(long Runs, long Points, long Requests)>("""
             SELECT count(*), COALESCE(sum(r.points), 0), COALESCE(sum(r.requests), 0) FROM etl_job_runs r JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%'
             """);
-        var spans = (await db.QueryAsync<(string Started, string Finished)>("""
+        var spans = (await db.QueryAsync<(object Started, object Finished)>("""
             SELECT r.started_at, r.finished_at FROM etl_job_runs r JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%' AND r.finished_at IS NOT NULL
-            """)).Select(r => (Start: DateTimeOffset.Parse(r.Started, CultureInfo.InvariantCulture), End: DateTimeOffset.Parse(r.Finished, CultureInfo.InvariantCulture))).ToList();
+            """)).Select(r => (Start: WebhookPhases.Time(r.Started), End: WebhookPhases.Time(r.Finished))).ToList();
         var mostAtOnce = spans.Count == 0 ? 0 : spans.Max(a => spans.Count(b => b.Start <= a.Start && b.End > a.Start));
         var runSeconds = spans.Select(r => (r.End - r.Start).TotalMilliseconds).Order().ToList();
         var refreshed = await db.ExecuteScalarAsync<long>("""
@@ -109,13 +120,14 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             SELECT x.entity_type, count(*), sum(x.points), sum(x.requests) FROM raw_extraction_data x JOIN etl_job_runs r ON r.id = x.run_id
             JOIN etl_jobs j ON j.id = r.job_id WHERE j.job_name LIKE 'github_pr_refresh%' GROUP BY x.entity_type ORDER BY x.entity_type
             """);
+        var phases = await WebhookPhases.ReadAsync(db, sim.Stats.For("sim-token").ProcessingMs - processingBefore, queries.Sum(q => q.Queries));
         var statuses = await db.QueryAsync<(string Status, long Count)>("SELECT status, count(*) FROM webhook_deliveries GROUP BY status ORDER BY status");
         serve.Kill(entireProcessTree: true);
         var result = new JsonObject
         {
             ["bench"] = "webhooks", ["mutations"] = mutations, ["interval_ms"] = interval.TotalMilliseconds, ["coalesce_ms"] = coalesceMs,
-            ["coalesce_idle_ms"] = coalesceIdleMs, ["concurrent_refreshes"] = concurrentRefreshes,
-            ["data"] = "repos=4,prs=60,seed=11 (simulator sleep scale 1: calibrated answer times)", ["backend"] = "sqlite, inproc queue, embeddings off",
+            ["coalesce_idle_ms"] = coalesceIdleMs, ["coalesce_deliveries"] = coalesceDeliveries, ["concurrent_refreshes"] = concurrentRefreshes,
+            ["data"] = "repos=4,prs=60,seed=11 (simulator sleep scale 1: calibrated answer times)", ["backend"] = $"{(postgres ? "postgresql" : "sqlite")}, inproc queue, embeddings off",
             ["markers_measured"] = latencies.Count,
             ["latency_ms"] = new JsonObject { ["p50"] = Percentile(latencies, 0.5), ["p95"] = Percentile(latencies, 0.95), ["max"] = latencies.Count > 0 ? latencies[^1] : 0 },
             ["refresh_run_ms"] = new JsonObject { ["p50"] = Percentile(runSeconds, 0.5), ["p95"] = Percentile(runSeconds, 0.95) },
@@ -124,14 +136,22 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
             ["points_per_refreshed_pr"] = refreshed == 0 ? 0 : Math.Round((double)refresh.Points / refreshed, 4),
             ["refresh_queries"] = new JsonObject(queries.Select(q => KeyValuePair.Create(q.Kinds,
                 (JsonNode?)new JsonObject { ["queries"] = q.Queries, ["points"] = q.Points, ["requests"] = q.Requests }))),
+            ["refresh_phases"] = phases,
             ["deliveries"] = new JsonObject(statuses.Select(s => KeyValuePair.Create(s.Status, (JsonNode?)s.Count))),
             ["load_average_before"] = loadBefore, ["load_average_after"] = Bench.LoadAverage(), ["cores"] = Environment.ProcessorCount,
         };
         Directory.CreateDirectory(output);
-        var name = $"webhooks-{mutations}x{interval.TotalMilliseconds:F0}ms-coalesce{coalesceMs}-idle{coalesceIdleMs}-concurrent{concurrentRefreshes}";
+        var name = $"webhooks-{(postgres ? "postgres-" : "")}{mutations}x{interval.TotalMilliseconds:F0}ms-coalesce{coalesceMs}-idle{coalesceIdleMs}-deliveries{coalesceDeliveries}-concurrent{concurrentRefreshes}";
         await File.WriteAllTextAsync(Path.Combine(output, name + ".json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
         Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        if (postgres)
+        {
+            await db.CloseAsync();
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(DistributedRun.Postgres);
+            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS \"{pgName}\" WITH (FORCE)");
+        }
         return 0;
     }
 
@@ -150,11 +170,14 @@ public sealed class WebhookBench(string output, int mutations, TimeSpan interval
         using (var build = Process.Start(new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "pulse"), "--help" }, RedirectStandardOutput = true })!)
             build.WaitForExit();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(root, ".build", "pulse", "pulse.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--database", $"sqlite:{database}",
+        foreach (var a in new[] { Path.Combine(root, ".build", "pulse", "pulse.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--database", database,
                      "--admin-key", AdminKey, "--no-embeddings", "--webhook-coalesce-ms", coalesceMs.ToString(CultureInfo.InvariantCulture),
                      "--webhook-coalesce-idle-ms", coalesceIdleMs.ToString(CultureInfo.InvariantCulture),
+                     "--webhook-coalesce-deliveries", coalesceDeliveries.ToString(CultureInfo.InvariantCulture),
                      "--webhook-concurrent-refreshes", concurrentRefreshes.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
+        // A PostgreSQL database may be shared by several processes: serve refuses to start without the key they share.
+        start.Environment["PULSE_SECRET_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("serve: " + e.Data); };

@@ -71,6 +71,24 @@ public sealed class RelationalWebhookDeliveryStore(RelationalDatabase db) : IWeb
             return (IReadOnlyList<RefreshTarget>)found.DistinctBy(t => t.PullRequestNodeId).ToList();
         }, ct);
 
+    public Task<IReadOnlyList<HeldPullRequest>> ListHeldAsync(long tenantId, IReadOnlyList<string> pullRequestNodeIds, CancellationToken ct) =>
+        pullRequestNodeIds.Count == 0 ? Task.FromResult<IReadOnlyList<HeldPullRequest>>([]) : db.ReadAsync(async c =>
+        {
+            var args = new { tenantId, ids = db.Dialect.List(pullRequestNodeIds) };
+            var threads = (await c.QueryAsync<(string Pr, string Thread, long Comments)>($"""
+                SELECT p.node_id, t.node_id, (SELECT count(*) FROM prs_comments m WHERE m.pr_id = p.id AND m.thread_id = t.id)
+                FROM prs p JOIN prs_review_threads t ON t.pr_id = p.id
+                WHERE p.tenant_id = @tenantId AND {db.Dialect.In("p.node_id", "@ids")}
+                ORDER BY t.id
+                """, args)).ToLookup(t => t.Pr, t => new HeldThread(t.Thread, t.Comments));
+            var prs = await c.QueryAsync<(string NodeId, long Commits, long Reviews, long Comments, long Threads)>($"""
+                SELECT node_id, commits_total, reviews_total, comments_total, review_threads_total
+                FROM prs WHERE tenant_id = @tenantId AND {db.Dialect.In("node_id", "@ids")} ORDER BY id
+                """, args);
+            return (IReadOnlyList<HeldPullRequest>)prs.Select(p => new HeldPullRequest(p.NodeId, new[] { p.Commits, p.Reviews, p.Comments, p.Threads }.Max(),
+                [.. threads[p.NodeId]])).ToList();
+        }, ct);
+
     private sealed class Row
     {
         public long Id { get; set; }

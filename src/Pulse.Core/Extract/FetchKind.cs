@@ -22,6 +22,11 @@ public enum FetchKind
     Labels,
     /// <summary>One pull request asked by its node id, with the totalCount of every nested connection: a webhook's targeted refresh.</summary>
     PullRequest,
+    /// <summary>
+    /// A PR's commits before a cursor, paged backwards: the middle that a refresh's first page and tail of a PR held with more
+    /// than two pages of commits left (<see cref="PullRequestPages"/>); its remaining count is the size of that middle.
+    /// </summary>
+    CommitsBefore,
 }
 
 public static class FetchKinds
@@ -29,7 +34,7 @@ public static class FetchKinds
     public static PipelineStep StepOf(FetchKind kind) => kind switch
     {
         FetchKind.RepositoryHead or FetchKind.PullRequests or FetchKind.TimelineEvents or FetchKind.Labels or FetchKind.PullRequest => GitHubPrJob.PullRequests,
-        FetchKind.Commits => GitHubPrJob.Commits,
+        FetchKind.Commits or FetchKind.CommitsBefore => GitHubPrJob.Commits,
         FetchKind.Reviews => GitHubPrJob.Reviews,
         FetchKind.IssueComments or FetchKind.ReviewThreads or FetchKind.ThreadComments => GitHubPrJob.Comments,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
@@ -47,6 +52,7 @@ public static class FetchKinds
         FetchKind.TimelineEvents => "timeline_events",
         FetchKind.Labels => "labels",
         FetchKind.PullRequest => "pull_request",
+        FetchKind.CommitsBefore => "commits_before",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -5,9 +5,10 @@ public sealed record FetchUnit(string Alias, Checkpoint Checkpoint, int First)
 {
     /// <summary>
     /// GitHub's request count for this unit: one per connection per possible parent (every unit is one connection), except a
-    /// PR asked by node id, which asks the first page of each of its connections (<see cref="PullRequestPages"/>).
+    /// PR asked by node id, which asks the first page of each of its connections, and a tail page beside a first page
+    /// (<see cref="PullRequestPages"/>).
     /// </summary>
-    public long Requests => Checkpoint.Kind == FetchKind.PullRequest ? PullRequestPages.Requests : 1;
+    public long Requests => Checkpoint.Kind is FetchKind.PullRequest or FetchKind.ThreadComments ? PullRequestPages.Requests(Checkpoint, First) : 1;
 
     /// <summary>Possible nodes (GitHub's node-limit count): the page width, once per connection paged.</summary>
     public long PossibleNodes => Requests * First;

@@ -110,6 +110,19 @@ public static class PageReader
                     advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total));
                     break;
 
+                case FetchKind.CommitsBefore:
+                    // Backwards from the tail: done once the middle is fetched, or nothing is before this page.
+                    var before = pageInfo?.Str("startCursor") ?? cp.Cursor;
+                    var middleLeft = Math.Max(0, cp.Remaining - nodes.Count);
+                    advances.Add(new CheckpointAdvance(cp.Id, before, middleLeft == 0 || pageInfo?.Bool("hasPreviousPage") != true, nodes.Count, middleLeft, false, null));
+                    break;
+
+                case FetchKind.ThreadComments:
+                    // A thread Pulse held with more than a page of comments was asked for its last ones too: together, maybe all.
+                    var covered = hasNext && PullRequestPages.CoveredWithTail(data.Value, connection.Value, cp.Kind, total);
+                    advances.Add(Advance(cp, endCursor, hasNext && !covered, nodes.Count, total));
+                    break;
+
                 case FetchKind.TimelineEvents:
                     // filteredCount counts the asked items from the cursor on: what is left after this page is exact.
                     advances.Add(Advance(cp, endCursor, hasNext, nodes.Count, total) with { Remaining = Math.Max(0, total - nodes.Count) });
@@ -145,6 +158,7 @@ public static class PageReader
         FetchKind.RepositoryHead or FetchKind.PullRequests => aliasData.Prop("pullRequests"),
         // A PR asked by node id carries its pages under their aliases, beside the fields' totalCounts.
         FetchKind.Commits => aliasData.Prop("commitPage") ?? aliasData.Prop("commits"),
+        FetchKind.CommitsBefore => aliasData.Prop("commits"),
         FetchKind.Reviews => aliasData.Prop("reviewPage") ?? aliasData.Prop("reviews"),
         FetchKind.IssueComments => aliasData.Prop("commentPage") ?? aliasData.Prop("comments"),
         FetchKind.ReviewThreads => aliasData.Prop("threadPage") ?? aliasData.Prop("reviewThreads"),
@@ -183,12 +197,18 @@ public static class PageReader
         foreach (var kind in PullRequestPages.Kinds)
         {
             if (Connection(pr, kind) is not { } page) continue;
-            var nodes = page.Nodes().ToList();
+            var nodes = PullRequestPages.Nodes(pr, page, kind).ToList();
             var total = page.Int("totalCount") ?? page.Int("filteredCount") ?? nodes.Count;
             rawUnits.Add(Raw(unit, ok: true) with { Kind = kind });
             if (kind is FetchKind.ReviewThreads) foreach (var thread in nodes) DiscoverThreadComments(thread, cp, discovered, totals);
             else if (kind is not (FetchKind.Labels or FetchKind.TimelineEvents)) Add(totals, FetchKinds.StepOf(kind).Name, total);
-            if (page.Prop("pageInfo") is { } info && info.Bool("hasNextPage") == true)
+            // The first page and its tail (asked of a PR Pulse held with more than a page) may hold it all: nothing to page on.
+            if (page.Prop("pageInfo") is not { } info || info.Bool("hasNextPage") != true || nodes.Count >= total) continue;
+            // Commits are the connection held past two pages (GitHub lists up to 250 of a PR): only the middle is asked, backwards
+            // from where the tail starts. Any other goes on from the first page's cursor.
+            if (kind == FetchKind.Commits && pr.Prop(PullRequestPages.TailAlias(kind))?.Prop("pageInfo")?.Str("startCursor") is { } tailStart)
+                discovered.Add(new NewCheckpoint(cp.RepositoryId, FetchKind.CommitsBefore, prId, prId, tailStart, total - nodes.Count, null));
+            else
                 discovered.Add(new NewCheckpoint(cp.RepositoryId, kind, prId, prId, info.Str("endCursor"), Math.Max(0, total - nodes.Count), null));
         }
     }

@@ -15,6 +15,9 @@ public static class QueryBuilder
     /// <summary>GitHub's timeline totalCount counts every item type whatever itemTypes says: filteredCount counts the asked ones.</summary>
     private const string TimelinePageInfo = "filteredCount pageInfo { hasNextPage endCursor }";
 
+    /// <summary>A page read backwards (a tail, the middle before it): where it starts, and whether anything is before it.</summary>
+    private const string TailPageInfo = "pageInfo { hasPreviousPage startCursor }";
+
     private static readonly string ItemTypes = string.Join(", ", TimelineEventTypes.All);
 
     public static PlannedQuery Build(IReadOnlyList<FetchUnit> units)
@@ -47,13 +50,24 @@ public static class QueryBuilder
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
                     // The first page of each connection comes along (PullRequestPages): most refreshed PRs need no second round.
                     var pages = string.Join(" ", PullRequestPages.Kinds.Select(kind => Page(kind, first, "", aliased: true, fragments)));
+                    // A PR Pulse held with more than a page of something: the last items too (PullRequestPages.TailWidth).
+                    if (PullRequestPages.TailWidth(cp, unit.First) is > 0 and var tail)
+                        pages += " " + string.Join(" ", PullRequestPages.TailKinds.Select(kind => Tail(kind, tail)));
                     body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields {pages} }} }}\n");
                     fragments.Add("PullRequestFields");
+                    break;
+                case FetchKind.CommitsBefore:
+                    Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
+                    Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ commits(last: {first}, before: $c{i}) {{ totalCount {TailPageInfo} nodes {{ ...CommitFields }} }} }} }}\n");
+                    fragments.Add("CommitFields");
                     break;
                 case FetchKind.ThreadComments:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
                     Declare(declarations, variables, $"c{i}", "String", cp.Cursor);
-                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequestReviewThread {{ ...ReviewThreadFields comments(first: {first}, after: $c{i}) {{ {PageInfo} nodes {{ ...ReviewCommentFields }} }} }} }}\n");
+                    var commentTail = PullRequestPages.TailWidth(cp, unit.First) is > 0 and var width
+                        ? $" {PullRequestPages.TailAlias(FetchKind.ThreadComments)}: comments(last: {width}) {{ nodes {{ ...ReviewCommentFields }} }}" : "";
+                    body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequestReviewThread {{ ...ReviewThreadFields comments(first: {first}, after: $c{i}) {{ {PageInfo} nodes {{ ...ReviewCommentFields }} }}{commentTail} }} }}\n");
                     fragments.Add("ReviewThreadFields");
                     fragments.Add("ReviewCommentFields");
                     break;
@@ -85,6 +99,13 @@ public static class QueryBuilder
         foreach (var f in fragment) fragments.Add(f);
         var alias = aliased && PullRequestPages.Alias(kind) is { } a ? $"{a}: " : "";
         return $"{alias}{field}(first: {first}{after}{arguments}) {{ {pageInfo} nodes {{ {selection} }} }}";
+    }
+
+    /// <summary>The last <paramref name="width"/> items of a PR's connection: their rows only, the first page tells the count.</summary>
+    private static string Tail(FetchKind kind, int width)
+    {
+        var (field, arguments, _, selection, _) = PullRequestConnection(kind);
+        return $"{PullRequestPages.TailAlias(kind)}: {field}(last: {width}{arguments}) {{ {TailPageInfo} nodes {{ {selection} }} }}";
     }
 
     private static (string Field, string Arguments, string PageInfo, string Selection, string[] Fragments) PullRequestConnection(FetchKind kind) => kind switch

@@ -41,6 +41,8 @@ public sealed class QueryPlanner(ExtractOptions options)
             FetchKind.PullRequests => budgets.ListingWidth(Math.Min(width, options.PullRequestPageSize)),
             // Each possible thread counts as a request's worth of nodes: ask for exactly the threads there are.
             FetchKind.ReviewThreads => (int)Math.Clamp(cp.Remaining, 1, width),
+            // The middle between a first page and a tail: just it, and a margin for commits pushed since it was counted.
+            FetchKind.CommitsBefore => (int)Math.Clamp(cp.Remaining + PullRequestPages.TailMargin, 1, width),
             _ => width,
         };
     }

@@ -37,7 +37,7 @@ public sealed class WorkBudgets(ExtractOptions options)
     /// </summary>
     public static double Weight(FetchKind kind) => kind switch
     {
-        FetchKind.Commits or FetchKind.PullRequests or FetchKind.PullRequest => 4,
+        FetchKind.Commits or FetchKind.CommitsBefore or FetchKind.PullRequests or FetchKind.PullRequest => 4,
         FetchKind.Reviews => 2,
         FetchKind.ThreadComments => 1.5,
         _ => 1,

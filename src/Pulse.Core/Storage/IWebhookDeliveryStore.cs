@@ -23,6 +23,12 @@ public interface IWebhookDeliveryStore
     /// resolves through its repository (a PR opened since the last sync). References to repositories Pulse does not sync resolve to nothing.
     /// </summary>
     Task<IReadOnlyList<RefreshTarget>> ResolveAsync(long tenantId, long integrationId, IReadOnlyList<PullRequestRef> refs, CancellationToken ct);
+
+    /// <summary>
+    /// What Pulse holds of the tenant's PRs (by node id; PRs it does not hold are left out): the most items of any of their
+    /// paged connections, and their review threads with the comments held of each. A refresh sizes its first round by it.
+    /// </summary>
+    Task<IReadOnlyList<HeldPullRequest>> ListHeldAsync(long tenantId, IReadOnlyList<string> pullRequestNodeIds, CancellationToken ct);
 }
 
 public static class WebhookStatus
@@ -53,6 +59,15 @@ public sealed record OpenWebhookDelivery(long Id, long TenantId, long Integratio
 /// (a forced push) the branch whose PRs it rewrote. Only these ids are read from a payload; the data comes from GitHub's API.
 /// </summary>
 public sealed record PullRequestRef(string RepositoryNodeId, string? NodeId = null, int? Number = null, string? HeadRef = null);
+
+/// <summary>
+/// A PR as Pulse holds it: the largest of its commits, reviews, issue comments and review threads counts (GitHub's totalCounts
+/// at the last fetch), and its review threads.
+/// </summary>
+public sealed record HeldPullRequest(string NodeId, long LargestConnection, IReadOnlyList<HeldThread> Threads);
+
+/// <summary>A review thread Pulse holds: its node id and how many of its comments Pulse holds.</summary>
+public sealed record HeldThread(string ThreadNodeId, long Comments);
 
 /// <summary>A pull request to refresh, and the repository it belongs to.</summary>
 public sealed record RefreshTarget(long RepositoryId, string RepositoryName, string PullRequestNodeId);

@@ -52,7 +52,8 @@ public static class PageContent
             if (!aliases.TryGetValue(unit.Alias, out var aliasDocument)) continue;
             var aliasData = aliasDocument.RootElement;
             if (aliasData.ValueKind == JsonValueKind.Null || PageReader.Connection(aliasData, unit.Kind) is not { } connection) continue;
-            var nodes = connection.Nodes();
+            // A first page asked with a tail (PullRequestPages): the rows of both, each once.
+            var nodes = PullRequestPages.Nodes(aliasData, connection, unit.Kind);
             var prId = unit.PullRequestNodeId;
             switch (unit.Kind)
             {
@@ -72,7 +73,7 @@ public static class PageContent
                 case FetchKind.PullRequest:
                     prs.Add(PullRequestMapper.Map(aliasData, unit.RepositoryId));
                     break;
-                case FetchKind.Commits:
+                case FetchKind.Commits or FetchKind.CommitsBefore:
                     commits.AddRange(nodes.Select(n => CommitMapper.Map(n, prId!)));
                     break;
                 case FetchKind.Reviews:

@@ -12,7 +12,7 @@ namespace Pulse.Core.Webhooks;
 /// time (the lease of its refresh job); its refreshes running side by side each run on a slot job of their own, since a
 /// job has one current run.
 /// </summary>
-public sealed class RefreshRunner(IIntegrationStore integrations, IJobStore jobs, IJobLeaseStore leases, IRunStore runs, PipelineHost host,
+public sealed class RefreshRunner(IIntegrationStore integrations, IWebhookDeliveryStore deliveries, IJobStore jobs, IJobLeaseStore leases, IRunStore runs, PipelineHost host,
     RunCoordinator coordinator, RunWatchdog watchdog, IJobEventBus events, TimeProvider time)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
@@ -32,7 +32,7 @@ public sealed class RefreshRunner(IIntegrationStore integrations, IJobStore jobs
             // deliveries are still open and come round again, so it just ends.
             if (job.CurrentRunId is { } previous && await runs.GetRunAsync(previous, ct) is { Status: RunStatus.Running })
                 await coordinator.FailRunAsync(previous, "Interrupted: the process running it stopped; its deliveries were refreshed again.", ct);
-            var first = targets.Select(t => new NewCheckpoint(t.RepositoryId, FetchKind.PullRequest, t.PullRequestNodeId, t.PullRequestNodeId, null, 0, null)).ToList();
+            var first = await FirstCheckpointsAsync(tenantId, targets, ct);
             var run = await runs.StartRunAsync(new RunStart(tenantId, job.Id, integrationId, time.GetUtcNow(), null, embeddings, first,
                 Math.Clamp(integration.Settings.PageSize, 1, 100)), ct);
             await host.QueueOutstandingAsync(run, ct);
@@ -43,6 +43,27 @@ public sealed class RefreshRunner(IIntegrationStore integrations, IJobStore jobs
         {
             await ReturnSlotAsync(integrationId, slot);
         }
+    }
+
+    /// <summary>
+    /// Each PR by node id, sized by what Pulse holds of it, followed by the comments of each review thread Pulse holds for it,
+    /// asked of the thread: one request per thread, as a thread found by the PR's answer would cost, but in the first round,
+    /// beside the PR (the planner packs in claim order, which is this order). A PR or thread held with more than a page of
+    /// something is asked for its last items too (<see cref="PullRequestPages.TailWidth"/>), so the first round holds it all. A
+    /// thread new since the last fetch is found by the PR's threads page and asked in a second round; a thread GitHub no
+    /// longer has answers NOT_FOUND and ends. The threads page still names every thread, so a thread asked here only moves a
+    /// request earlier, never adds one (a checkpoint is unique per run, kind and parent).
+    /// </summary>
+    private async Task<List<NewCheckpoint>> FirstCheckpointsAsync(long tenantId, IReadOnlyList<RefreshTarget> targets, CancellationToken ct)
+    {
+        var held = (await deliveries.ListHeldAsync(tenantId, [.. targets.Select(t => t.PullRequestNodeId)], ct)).ToDictionary(p => p.NodeId, StringComparer.Ordinal);
+        return targets.SelectMany(t =>
+        {
+            var pr = held.GetValueOrDefault(t.PullRequestNodeId);
+            return (pr?.Threads ?? [])
+                .Select(h => new NewCheckpoint(t.RepositoryId, FetchKind.ThreadComments, h.ThreadNodeId, t.PullRequestNodeId, null, h.Comments, null))
+                .Prepend(new NewCheckpoint(t.RepositoryId, FetchKind.PullRequest, t.PullRequestNodeId, t.PullRequestNodeId, null, pr?.LargestConnection ?? 0, null));
+        }).ToList();
     }
 
     /// <summary>The lowest free slot; the first refresh of the integration in this process takes the refresh job's lease.</summary>

@@ -9,7 +9,7 @@ namespace Pulse.Core.Webhooks;
 
 /// <summary>
 /// Acts on stored deliveries after the receiver answered: from the first delivery that arrives, waits the coalescing window
-/// (closed early once deliveries stop arriving), then refreshes the PRs that the open deliveries of each integration name in
+/// (<see cref="CoalescingWindow"/>), then refreshes the PRs that the open deliveries of each integration name in
 /// one run. Refreshes of an integration run side by side up to a bound, never two holding one PR (<see cref="RefreshClaims"/>).
 /// A delivery ends done, ignored (it names no PR Pulse syncs) or failed with the run's error; a failed one is tried again
 /// after a backoff, up to the attempts allowed. The database is the queue: deliveries a stopped process left open are taken
@@ -22,14 +22,12 @@ public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrat
     private readonly RefreshClaims _claims = new(options.MaxConcurrentRefreshes);
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _running = [];
-    private long _firstArrival, _lastArrival;   // UTC ticks of the open window's first and latest delivery; 0: no window open
+    private readonly CoalescingWindow _window = new(options, time);
 
     /// <summary>A delivery was stored: act on it once the coalescing window closes.</summary>
     public void Notify()
     {
-        var now = time.GetUtcNow().UtcTicks;
-        Interlocked.CompareExchange(ref _firstArrival, now, 0);
-        Interlocked.Exchange(ref _lastArrival, now);
+        _window.Arrived();
         _signal.Writer.TryWrite(true);
     }
 
@@ -66,21 +64,11 @@ public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrat
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
     }
 
-    /// <summary>
-    /// The window opened by the first delivery since the last round: it closes <see cref="WebhookOptions.CoalesceWindow"/> after
-    /// that delivery, or earlier once none has arrived for <see cref="WebhookOptions.CoalesceIdle"/>.
-    /// </summary>
+    /// <summary>Until the coalescing window closes (<see cref="CoalescingWindow"/>), waking at each delivery to look again.</summary>
     private async Task CoalesceAsync(CancellationToken ct)
     {
-        while (Interlocked.Read(ref _firstArrival) is var first and > 0)
-        {
-            var closes = Math.Min(first + options.CoalesceWindow.Ticks, Interlocked.Read(ref _lastArrival) + options.CoalesceIdle.Ticks);
-            var left = TimeSpan.FromTicks(closes - time.GetUtcNow().UtcTicks);
-            if (left <= TimeSpan.Zero) break;
-            await WaitAsync(left, ct);
-        }
-        // Deliveries arriving from here on open the next window; any stored before this line is listed by this round.
-        Interlocked.Exchange(ref _firstArrival, 0);
+        while (_window.Left() is { } left && left > TimeSpan.Zero) await WaitAsync(left, ct);
+        _window.Close();
     }
 
     private async Task RoundAsync(CancellationToken ct)

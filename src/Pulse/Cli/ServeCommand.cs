@@ -52,14 +52,18 @@ public static class ServeCommand
         {
             Description = "The coalescing window closes early once no delivery has arrived for this long, in milliseconds (1..60000).", DefaultValueFactory = _ => 250,
         };
+        var coalesceDeliveries = new Option<int>("--webhook-coalesce-deliveries")
+        {
+            Description = "The coalescing window closes early once this many deliveries arrived in it (1..1000).", DefaultValueFactory = _ => 12,
+        };
         var concurrentRefreshes = new Option<int>("--webhook-concurrent-refreshes")
         {
-            Description = "Webhook refreshes of one integration that may run at once, never two of the same PR (1..32); more buys latency for points.",
-            DefaultValueFactory = _ => 1,
+            Description = "Webhook refreshes of one integration that may run at once, never two of the same PR (1..32).",
+            DefaultValueFactory = _ => 4,
         };
         var command = new Command("serve", "Serve the API, the live dashboard and the scheduler; runs execute in this process (inproc) or in pulse worker processes (amqp).")
         {
-            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings, coalesce, coalesceIdle, concurrentRefreshes,
+            urls, database, queue, stages, lease, watch, quiet, adminKey, noEmbeddings, coalesce, coalesceIdle, coalesceDeliveries, concurrentRefreshes,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -71,6 +75,7 @@ public static class ServeCommand
                 if (parse.GetValue(quiet) is < 1 or > 86_400) throw new ArgumentException("--requeue-after-seconds must be between 1 and 86400.");
                 if (parse.GetValue(coalesce) is < 0 or > 60_000) throw new ArgumentException("--webhook-coalesce-ms must be between 0 and 60000.");
                 if (parse.GetValue(coalesceIdle) is < 1 or > 60_000) throw new ArgumentException("--webhook-coalesce-idle-ms must be between 1 and 60000.");
+                if (parse.GetValue(coalesceDeliveries) is < 1 or > 1000) throw new ArgumentException("--webhook-coalesce-deliveries must be between 1 and 1000.");
                 if (parse.GetValue(concurrentRefreshes) is < 1 or > 32) throw new ArgumentException("--webhook-concurrent-refreshes must be between 1 and 32.");
                 var options = new ServerOptions
                 {
@@ -87,6 +92,7 @@ public static class ServeCommand
                     {
                         CoalesceWindow = TimeSpan.FromMilliseconds(parse.GetValue(coalesce)),
                         CoalesceIdle = TimeSpan.FromMilliseconds(parse.GetValue(coalesceIdle)),
+                        CoalesceDeliveries = parse.GetValue(coalesceDeliveries),
                         MaxConcurrentRefreshes = parse.GetValue(concurrentRefreshes),
                     },
                 };

@@ -9,8 +9,8 @@ namespace Pulse.Core.Tests.Extract;
 /// <summary>A PR asked by node id brings the first page of each connection (issue 15): one round instead of three.</summary>
 public sealed class PullRequestPagesTests
 {
-    private static Checkpoint ById(long id, int pageSize = 50) =>
-        new(id, 1, 1, 7, FetchKind.PullRequest, $"PR_{id}", $"PR_{id}", null, 0, 0, pageSize, null, "acme", "repo7");
+    private static Checkpoint ById(long id, int pageSize = 50, long held = 0) =>
+        new(id, 1, 1, 7, FetchKind.PullRequest, $"PR_{id}", $"PR_{id}", null, held, 0, pageSize, null, "acme", "repo7");
 
     [Fact]
     public void Plan_PullRequestsById_PackedUnderOnePointWithEveryConnectionPaged()
@@ -57,6 +57,110 @@ public sealed class PullRequestPagesTests
         Assert.Equal(("PRRT_1", "PR_1", 2L), (thread.ParentNodeId, thread.PullRequestNodeId, thread.Remaining));
         Assert.Equal(3, outcome.StepTotals[GitHubPrJob.Commits.Name]);
         Assert.Equal(2, outcome.StepTotals[GitHubPrJob.Comments.Name]);
+    }
+
+    [Fact]
+    public void Plan_PullRequestHeldWithMoreThanAPage_AsksTheLastItemsOfEachPagedConnectionToo()
+    {
+        var options = new ExtractOptions { InitialItemsPerQuery = 10_000 };
+        var plan = new QueryPlanner(options).Plan([ById(1, pageSize: 100, held: 130), ById(2, pageSize: 100)], new WorkBudgets(options))!;
+
+        // 30 past the first page and a margin of 10: four tails of 40, one request each, only for the PR held that large.
+        Assert.Equal(6 + 4 + 6, plan.Requests);
+        foreach (var tail in new[] { "commitTail: commits(last: 40)", "reviewTail: reviews(last: 40)", "commentTail: comments(last: 40)", "threadTail: reviewThreads(last: 40)" })
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(plan.Text, System.Text.RegularExpressions.Regex.Escape(tail)));
+    }
+
+    [Fact]
+    public void TailWidth_HeldNoMoreThanAPage_NoTail() => Assert.Equal(0, PullRequestPages.TailWidth(ById(1, held: 100), 100));
+
+    [Fact]
+    public void TailWidth_PullRequestHeldPastTwoPages_AFullTail() => Assert.Equal(100, PullRequestPages.TailWidth(ById(1, held: 260), 100));
+
+    [Fact]
+    public void TailWidth_ThreadHeldPastTwoPages_NoTail() =>
+        Assert.Equal(0, PullRequestPages.TailWidth(new Checkpoint(1, 1, 1, 7, FetchKind.ThreadComments, "PRRT_1", "PR_1", null, 260, 0, 100, null, "acme", "repo7"), 100));
+
+    [Fact]
+    public void Read_CommitsPastFirstPageAndTail_OnlyTheMiddleBackwardsFromTheTailsStart()
+    {
+        using var response = Answer(PullRequestAnswer(total: 5, page: """["a","b"]""", tail: """["d","e"]""", tailStart: "T4"));
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", ById(1, held: 5), 2)]);
+
+        var middle = Assert.Single(outcome.NewCheckpoints);
+        Assert.Equal((FetchKind.CommitsBefore, "T4", 1L), (middle.Kind, middle.Cursor, middle.Remaining));
+        var plan = new QueryPlanner(new ExtractOptions()).Plan([new Checkpoint(2, 1, 1, 7, FetchKind.CommitsBefore, "PR_1", "PR_1", "T4", 1, 0, 100, null, "acme", "repo7")],
+            new WorkBudgets(new ExtractOptions()))!;
+        Assert.Contains("commits(last: 11, before: $c0)", plan.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, 2, false)]
+    [InlineData(false, 2, true)]
+    [InlineData(true, 1, true)]
+    public void Read_CommitsBefore_DoneOnceTheMiddleIsInOrNothingIsBefore(bool hasPrevious, long middle, bool done)
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"commits":{"totalCount":9,"pageInfo":{"hasPreviousPage":PREVIOUS,"startCursor":"S1"},
+              "nodes":[{"id":"PC_c","commit":{"oid":"c"}}]}},"rateLimit":{"cost":1}}}
+            """.Replace("PREVIOUS", hasPrevious ? "true" : "false", StringComparison.Ordinal));
+        var cp = new Checkpoint(2, 1, 1, 7, FetchKind.CommitsBefore, "PR_1", "PR_1", "T4", middle, 0, 100, null, "acme", "repo7");
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", cp, 11)]);
+
+        Assert.Equal((done, "S1", middle - 1), (outcome.Advances[0].Done, outcome.Advances[0].Cursor, outcome.Advances[0].Remaining));
+        Assert.Equal(["c"], PageContent.Read(response.Body, outcome.Units, GitHubPrJob.Commits).Commits.Select(c => c.Oid));
+    }
+
+    private static string PullRequestAnswer(int total, string page, string tail, string tailStart) => """
+        {"data":{"u0":{"id":"PR_1","number":1,"title":"t","state":"OPEN","isDraft":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-02T00:00:00Z",
+          "commits":{"totalCount":TOTAL},"reviews":{"totalCount":0},"comments":{"totalCount":0},"reviewThreads":{"totalCount":0},"labels":{"totalCount":0},
+          "commitPage":{"totalCount":TOTAL,"pageInfo":{"hasNextPage":true,"endCursor":"C2"},"nodes":PAGE},
+          "commitTail":{"pageInfo":{"hasPreviousPage":true,"startCursor":"TAILSTART"},"nodes":TAIL},
+          "reviewPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"reviewTail":{"nodes":[]},
+          "commentPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"commentTail":{"nodes":[]},
+          "threadPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},"threadTail":{"nodes":[]},
+          "labelPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+          "timelineItems":{"filteredCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]}},
+         "rateLimit":{"cost":1}}}
+        """.Replace("TOTAL", total.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("TAILSTART", tailStart, StringComparison.Ordinal).Replace("PAGE", Commits(page), StringComparison.Ordinal)
+        .Replace("TAIL", Commits(tail), StringComparison.Ordinal);
+
+    /// <summary>PullRequestCommit nodes of the given oids, as a JSON array.</summary>
+    private static string Commits(string oids) =>
+        new System.Text.Json.Nodes.JsonArray([.. JsonSerializer.Deserialize<string[]>(oids)!.Select(o =>
+            (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["id"] = $"PC_{o}", ["commit"] = new System.Text.Json.Nodes.JsonObject { ["oid"] = o } })])
+        .ToJsonString();
+
+    [Fact]
+    public void Read_TailHoldsWhatTheFirstPageLeft_RowsOfBothOnceAndNoCheckpoint()
+    {
+        using var response = Answer(PullRequestAnswer(total: 3, page: """["a","b"]""", tail: """["b","c"]""", tailStart: "T2"));
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", ById(1, held: 3), 2)]);
+
+        Assert.Empty(outcome.NewCheckpoints);
+        var rows = PageContent.Read(response.Body, outcome.Units, GitHubPrJob.Commits);
+        Assert.Equal(["a", "b", "c"], rows.Commits.Select(c => c.Oid));
+    }
+
+    [Theory]
+    [InlineData(3, """[{"id":"C_2"},{"id":"C_3"}]""", true)]
+    [InlineData(4, """[{"id":"C_4"},{"id":"C_3"}]""", false)]
+    public void Read_ThreadCommentsWithTail_DoneOnlyWhenFirstPageAndTailHoldEveryComment(int total, string tail, bool done)
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"id":"PRRT_1","comments":{"totalCount":TOTAL,"pageInfo":{"hasNextPage":true,"endCursor":"K1"},"nodes":[{"id":"C_1"}]},
+              "commentTail":{"nodes":TAIL}},"rateLimit":{"cost":1}}}
+            """.Replace("TOTAL", total.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("TAIL", tail, StringComparison.Ordinal));
+        var thread = new Checkpoint(1, 1, 1, 7, FetchKind.ThreadComments, "PRRT_1", "PR_1", null, 3, 0, 1, null, "acme", "repo7");
+
+        var advance = Assert.Single(PageReader.Read(response, [new FetchUnit("u0", thread, 1)]).Advances);
+
+        // With four comments, the first page and the tail miss the second: it is only reached by paging on from the cursor.
+        Assert.Equal((done, "K1"), (advance.Done, advance.Cursor));
     }
 
     [Fact]

@@ -16,4 +16,10 @@ public sealed class WebhookOptionsTests
     [InlineData(33)]
     public void Check_ConcurrentRefreshesOutOfRange_NamesIt(int refreshes) =>
         Assert.Equal($"Webhook concurrent refreshes must be between 1 and 32, got {refreshes}.", new WebhookOptions { MaxConcurrentRefreshes = refreshes }.Check());
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public void Check_CoalesceDeliveriesOutOfRange_NamesIt(int deliveries) =>
+        Assert.Equal($"Webhook coalescing deliveries must be between 1 and 1000, got {deliveries}.", new WebhookOptions { CoalesceDeliveries = deliveries }.Check());
 }

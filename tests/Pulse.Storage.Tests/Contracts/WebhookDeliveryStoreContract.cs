@@ -104,6 +104,42 @@ public abstract class WebhookDeliveryStoreContract : StoreContract
         Assert.Empty(await Resolve(job.TenantId, other.IntegrationId, new PullRequestRef("R_1", NodeId: "PR_1")));
         Assert.Empty(await Resolve(job.TenantId, job.IntegrationId, new PullRequestRef("R_1", Number: 99)));
     }
+
+    [Fact]
+    public async Task ListHeld_ThisTenantsPullRequests_LargestConnectionAndThreadsWithTheirCommentCounts()
+    {
+        var (job, repository) = await NewJobAsync();
+        var (other, otherRepository) = await NewJobAsync("globex");
+        await Services.GetRequiredService<RelationalDatabase>().WriteAsync(async (c, tx) =>
+        {
+            foreach (var (tenant, repo, node) in new[] { (job.TenantId, repository.Id, "PR_1"), (job.TenantId, repository.Id, "PR_2"), (other.TenantId, otherRepository.Id, "PR_9") })
+                await c.ExecuteAsync("""
+                    INSERT INTO prs (tenant_id, repository_id, node_id, number, title, state, is_draft, additions, deletions, changed_files,
+                      created_at, updated_at, commits_total, reviews_total, comments_total, review_threads_total, content_hash)
+                    VALUES (@tenant, @repo, @node, 1, 't', 'OPEN', FALSE, 0, 0, 0, @now, @now, @commits, 3, @comments, 2, 'h')
+                    """, new { tenant, repo, node, now = Clock.GetUtcNow(), commits = node == "PR_1" ? 130 : 1, comments = node == "PR_2" ? 7 : 0 }, tx);
+            foreach (var (tenant, pr, thread, comments) in new[] { (job.TenantId, "PR_1", "T_1", 2), (job.TenantId, "PR_1", "T_2", 0), (other.TenantId, "PR_9", "T_9", 1) })
+            {
+                var threadId = await c.ExecuteScalarAsync<long>("""
+                    INSERT INTO prs_review_threads (tenant_id, pr_id, node_id, is_resolved, is_outdated, is_collapsed)
+                    SELECT tenant_id, id, @thread, FALSE, FALSE, FALSE FROM prs WHERE tenant_id = @tenant AND node_id = @pr RETURNING id
+                    """, new { tenant, pr, thread }, tx);
+                for (var i = 0; i < comments; i++)
+                    await c.ExecuteAsync("""
+                        INSERT INTO prs_comments (tenant_id, pr_id, node_id, comment_type, thread_id, body, created_at, content_hash)
+                        SELECT tenant_id, pr_id, @node, 'review', id, 'b', @now, 'h' FROM prs_review_threads WHERE id = @threadId
+                        """, new { node = $"{thread}_C{i}", threadId, now = Clock.GetUtcNow() }, tx);
+            }
+            return 0;
+        }, Ct);
+
+        var held = await Deliveries.ListHeldAsync(job.TenantId, ["PR_1", "PR_2", "PR_9", "PR_new"], Ct);
+
+        // PR_2 holds no thread; PR_9 is another tenant's and PR_new not held, named here all the same.
+        Assert.Equal(["PR_1:130:T_1=2,T_2=0", "PR_2:7:"],
+            held.Select(p => $"{p.NodeId}:{p.LargestConnection}:{string.Join(",", p.Threads.Select(t => $"{t.ThreadNodeId}={t.Comments}"))}"));
+        Assert.Empty(await Deliveries.ListHeldAsync(job.TenantId, [], Ct));
+    }
 }
 
 public sealed class SqliteWebhookDeliveryStoreContract : WebhookDeliveryStoreContract
