@@ -12,7 +12,8 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
     private const string Columns = """
         cp.id AS Id, cp.run_id AS RunId, cp.tenant_id AS TenantId, cp.repository_id AS RepositoryId, cp.kind AS Kind,
         cp.parent_node_id AS ParentNodeId, cp.pr_node_id AS PullRequestNodeId, cp.cursor AS Cursor, cp.remaining AS Remaining,
-        cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, r.owner AS Owner, r.name AS Name
+        cp.attempts AS Attempts, cp.page_size AS PageSize, cp.since AS Since, cp.held_head_oid AS HeldHeadOid, cp.held_commits AS HeldCommitCount,
+        r.owner AS Owner, r.name AS Name
         """;
 
     private static readonly SqlBatch Advance = new("checkpoint.advance", """
@@ -187,10 +188,15 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
         public long Attempts { get; set; }
         public long PageSize { get; set; }
         public DateTimeOffset? Since { get; set; }
+        public string? HeldHeadOid { get; set; }
+        public long? HeldCommitCount { get; set; }
         public string Owner { get; set; } = "";
         public string Name { get; set; } = "";
 
         public Checkpoint ToCheckpoint() => new(Id, RunId, TenantId, RepositoryId, FetchKinds.Parse(Kind), ParentNodeId, PullRequestNodeId, Cursor,
-            Remaining, (int)Attempts, (int)PageSize, Since, Owner, Name);
+            Remaining, (int)Attempts, (int)PageSize, Since, Owner, Name)
+        {
+            HeldCommits = HeldHeadOid is { } head && HeldCommitCount is { } count ? new HeldCommits(head, count) : null,
+        };
     }
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Pulse.Core.Extract;
 using Pulse.Core.Storage;
 
 namespace Pulse.Storage;
@@ -81,12 +82,13 @@ public sealed class RelationalWebhookDeliveryStore(RelationalDatabase db) : IWeb
                 WHERE p.tenant_id = @tenantId AND {db.Dialect.In("p.node_id", "@ids")}
                 ORDER BY t.id
                 """, args)).ToLookup(t => t.Pr, t => new HeldThread(t.Thread, t.Comments));
-            var prs = await c.QueryAsync<(string NodeId, long Commits, long Reviews, long Comments, long Threads)>($"""
-                SELECT node_id, commits_total, reviews_total, comments_total, review_threads_total
+            var prs = await c.QueryAsync<(string NodeId, string? Head, long Commits, long Stored, long Reviews, long Comments, long Threads)>($"""
+                SELECT node_id, head_ref_oid, commits_total, (SELECT count(*) FROM prs_commits m WHERE m.pr_id = prs.id), reviews_total, comments_total,
+                  review_threads_total
                 FROM prs WHERE tenant_id = @tenantId AND {db.Dialect.In("node_id", "@ids")} ORDER BY id
                 """, args);
-            return (IReadOnlyList<HeldPullRequest>)prs.Select(p => new HeldPullRequest(p.NodeId, new[] { p.Commits, p.Reviews, p.Comments, p.Threads }.Max(),
-                [.. threads[p.NodeId]])).ToList();
+            return (IReadOnlyList<HeldPullRequest>)prs.Select(p => new HeldPullRequest(p.NodeId, p.Commits, new[] { p.Reviews, p.Comments, p.Threads }.Max(),
+                p.Head is { } head && p.Stored == p.Commits ? new HeldCommits(head, p.Commits) : null, [.. threads[p.NodeId]])).ToList();
         }, ct);
 
     private sealed class Row

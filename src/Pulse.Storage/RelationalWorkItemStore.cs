@@ -87,6 +87,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         await writer.TimelineEventsAsync(batch.TimelineEvents);
         await writer.LabelsAsync(batch.Labels);
         changed.AddRange((await writer.CommitsAsync(batch.Commits)).Select(id => ("prs_commits", id)));
+        await writer.KeepCommitsAsync(batch.KeptCommits);
         changed.AddRange((await writer.ReviewsAsync(batch.Reviews)).Select(id => ("prs_reviews", id)));
         await writer.ThreadsAsync(batch.Threads);
         changed.AddRange((await writer.CommentsAsync(batch.Comments)).Select(id => ("prs_comments", id)));

@@ -42,6 +42,18 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
         return ids;
     }
 
+    /// <summary>
+    /// Commits unchanged since Pulse fetched them (<see cref="Pulse.Core.Extract.RawUnit.Kept"/>): marked as seen by this run, as if written again,
+    /// so the step's sweep keeps them.
+    /// </summary>
+    public async Task KeepCommitsAsync(IReadOnlyList<string> pullRequestNodeIds)
+    {
+        if (pullRequestNodeIds.Count == 0) return;
+        await ResolveAsync("prs", _prIds, pullRequestNodeIds, "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await c.ExecuteAsync($"UPDATE prs_commits SET last_seen_run_id = @runId WHERE {dialect.In("pr_id", "@prs")}",
+            new { runId, prs = dialect.List(pullRequestNodeIds.Select(n => _prIds[n]).Distinct().ToList()) }, tx);
+    }
+
     public async Task<IReadOnlyList<long>> ReviewsAsync(IReadOnlyList<ReviewRow> rows)
     {
         await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");

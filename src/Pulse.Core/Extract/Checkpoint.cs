@@ -24,4 +24,15 @@ public sealed record Checkpoint(
     /// <summary>Stop listing at the first PR updated before this (incremental runs).</summary>
     DateTimeOffset? Since,
     string RepositoryOwner,
-    string RepositoryName);
+    string RepositoryName)
+{
+    /// <summary>For a PR asked by node id: the commits Pulse held of it (<see cref="Extract.HeldCommits"/>), else null.</summary>
+    public HeldCommits? HeldCommits { get; init; }
+}
+
+/// <summary>
+/// What Pulse held of a PR's commits when a refresh asked for the PR by node id: the head commit they end at and how many there
+/// are, known only when Pulse held every one of them. GitHub answering with the same head and count means the same commits (an
+/// oid fixes a commit's content and its ancestors), so they are kept as they are instead of asked again.
+/// </summary>
+public sealed record HeldCommits(string HeadOid, long Count);

@@ -39,4 +39,8 @@ public sealed record CheckpointAdvance(long CheckpointId, string? Cursor, bool D
 }
 
 public sealed record NewCheckpoint(
-    long RepositoryId, FetchKind Kind, string ParentNodeId, string? PullRequestNodeId, string? Cursor, long Remaining, DateTimeOffset? Since);
+    long RepositoryId, FetchKind Kind, string ParentNodeId, string? PullRequestNodeId, string? Cursor, long Remaining, DateTimeOffset? Since)
+{
+    /// <summary>For a PR asked by node id: the commits Pulse held of it (<see cref="Extract.HeldCommits"/>), else null.</summary>
+    public HeldCommits? HeldCommits { get; init; }
+}

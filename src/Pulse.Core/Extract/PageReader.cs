@@ -194,7 +194,18 @@ public static class PageReader
     {
         var cp = unit.Checkpoint;
         var prId = pr.ReqStr("id");
-        foreach (var kind in PullRequestPages.Kinds)
+        if (cp.HeldCommits is { } held)
+        {
+            // Commits were not asked: the ones Pulse holds are kept when GitHub's head and count are the same, else all are asked.
+            if (PullRequestPages.CommitsUnchanged(pr, held)) rawUnits.Add(Raw(unit, ok: true) with { Kind = FetchKind.Commits, Kept = true });
+            else
+            {
+                var commits = pr.TotalCount("commits");
+                Add(totals, GitHubPrJob.Commits.Name, commits);
+                if (commits > 0) discovered.Add(new NewCheckpoint(cp.RepositoryId, FetchKind.Commits, prId, prId, null, commits, null));
+            }
+        }
+        foreach (var kind in PullRequestPages.KindsAsked(cp))
         {
             if (Connection(pr, kind) is not { } page) continue;
             var nodes = PullRequestPages.Nodes(pr, page, kind).ToList();

@@ -21,6 +21,23 @@ public static class PullRequestPages
     /// </summary>
     public static readonly IReadOnlyList<FetchKind> TailKinds = [FetchKind.Commits, FetchKind.Reviews, FetchKind.IssueComments, FetchKind.ReviewThreads];
 
+    /// <summary>
+    /// The connections asked of a PR by node id: all of <see cref="Kinds"/>, but its commits only when Pulse does not hold them all
+    /// (<see cref="HeldCommits"/>): commits are most of GitHub's work on a PR (each a git object, its diff and its authors), and
+    /// a webhook's change mostly leaves them as they were.
+    /// </summary>
+    public static IEnumerable<FetchKind> KindsAsked(Checkpoint cp) => cp.HeldCommits is null ? Kinds : Kinds.Where(k => k != FetchKind.Commits);
+
+    /// <summary>The <see cref="TailKinds"/> asked of a PR by node id (<see cref="KindsAsked"/>).</summary>
+    public static IEnumerable<FetchKind> TailKindsAsked(Checkpoint cp) => TailKinds.Where(KindsAsked(cp).Contains);
+
+    /// <summary>
+    /// Whether GitHub's answer <paramref name="pr"/> has the head commit and commits count Pulse held: then its commits are the
+    /// ones Pulse holds (an oid fixes a commit's content and its ancestors).
+    /// </summary>
+    public static bool CommitsUnchanged(JsonElement pr, HeldCommits held) =>
+        pr.Str("headRefOid") == held.HeadOid && pr.Prop("commits")?.Int("totalCount") == held.Count;
+
     /// <summary>Room in a tail for items added since Pulse counted them: a tail is paid per request, not per item.</summary>
     public const int TailMargin = 10;
 
@@ -62,7 +79,7 @@ public static class PullRequestPages
     /// <summary>GitHub's request count of a unit's pages: one per connection paged (its one possible parent), tails included.</summary>
     public static long Requests(Checkpoint cp, int first) => cp.Kind switch
     {
-        FetchKind.PullRequest => Kinds.Count + (TailWidth(cp, first) > 0 ? TailKinds.Count : 0),
+        FetchKind.PullRequest => KindsAsked(cp).Count() + (TailWidth(cp, first) > 0 ? TailKindsAsked(cp).Count() : 0),
         _ => TailWidth(cp, first) > 0 ? 2 : 1,
     };
 

@@ -49,10 +49,10 @@ public static class QueryBuilder
                 case FetchKind.PullRequest:
                     Declare(declarations, variables, $"i{i}", "ID!", cp.ParentNodeId);
                     // The first page of each connection comes along (PullRequestPages): most refreshed PRs need no second round.
-                    var pages = string.Join(" ", PullRequestPages.Kinds.Select(kind => Page(kind, first, "", aliased: true, fragments)));
+                    var pages = string.Join(" ", PullRequestPages.KindsAsked(cp).Select(kind => Page(kind, first, "", aliased: true, fragments)));
                     // A PR Pulse held with more than a page of something: the last items too (PullRequestPages.TailWidth).
                     if (PullRequestPages.TailWidth(cp, unit.First) is > 0 and var tail)
-                        pages += " " + string.Join(" ", PullRequestPages.TailKinds.Select(kind => Tail(kind, tail)));
+                        pages += " " + string.Join(" ", PullRequestPages.TailKindsAsked(cp).Select(kind => Tail(kind, tail)));
                     body.Append($"  {unit.Alias}: node(id: $i{i}) {{ ... on PullRequest {{ ...PullRequestFields {pages} }} }}\n");
                     fragments.Add("PullRequestFields");
                     break;

@@ -12,4 +12,11 @@ public sealed record RawUnit(
     string? PullRequestNodeId,
     DateTimeOffset? Since,
     /// <summary>False when GitHub returned an error for this alias: the transform skips it, the checkpoint retries.</summary>
-    bool Ok);
+    bool Ok)
+{
+    /// <summary>
+    /// The PR's commits are unchanged since Pulse fetched them (<see cref="HeldCommits"/>): none were asked, and the transform keeps
+    /// the rows Pulse holds, marked as seen by this run, so the run's sweep does not take them for gone.
+    /// </summary>
+    public bool Kept { get; init; }
+}

@@ -4,7 +4,8 @@ namespace Pulse.Core.Jobs;
 /// The <c>github_prs</c> job: the seed's four steps, in their order. This list is the only place
 /// the order is written. A step's transform waits only for what its rows really need (issue #7):
 /// commits, reviews and comments hold keys to PR rows, so they start once the PR transform has
-/// ended and then run side by side; the last step ends after the others, because its sweep links
+/// ended (a page that carries its PRs' rows is transformed whole at once, see
+/// <see cref="RunStateMachine.TransformStartsWaiting"/>) and then run side by side; the last step ends after the others, because its sweep links
 /// comments to their reviews and derives the PR metrics from every child table.
 /// </summary>
 public static class GitHubPrJob

@@ -1,3 +1,4 @@
+using Pulse.Core.Extract;
 using Pulse.Core.Storage;
 
 namespace Pulse.Core.Jobs;
@@ -15,9 +16,17 @@ public static class RunStateMachine
 
     /// <summary>
     /// A transform item of <paramref name="step"/> is created waiting when the step's transform must wait for others (its rows hold
-    /// keys to theirs): <see cref="Decide"/> releases it once those have ended, so the gate is decided here only.
+    /// keys to theirs): <see cref="Decide"/> releases it once those have ended, so the gate is decided here only. A page that
+    /// carries those rows itself starts it pending: PRs asked by node id come with their connections' first pages (a webhook's
+    /// refresh), and a page's transform writes its steps in step order in one transaction, so the PR rows are in before their
+    /// children, and one commit instead of two ends the page.
     /// </summary>
-    public static bool TransformStartsWaiting(PipelineStep step) => GitHubPrJob.TransformStartsAfter(step).Count > 0;
+    public static bool TransformStartsWaiting(PipelineStep step, IReadOnlyList<RawUnit> pageUnits)
+    {
+        if (GitHubPrJob.TransformStartsAfter(step).Count == 0) return false;
+        var carried = pageUnits.Where(u => u.Ok && u.Kind == FetchKind.PullRequest).Select(u => u.PullRequestNodeId).ToHashSet(StringComparer.Ordinal);
+        return !pageUnits.Where(u => u.Ok && FetchKinds.StepOf(u.Kind) == step).All(u => u.PullRequestNodeId is { } pr && carried.Contains(pr));
+    }
 
     /// <summary>What to do to the run now: gates to open, stages to end (and whether failed), whether the run is complete.</summary>
     public static RunDecision Decide(RunSnapshot run)

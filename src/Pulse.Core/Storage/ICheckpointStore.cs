@@ -16,7 +16,7 @@ public sealed record ExtractedPage(
 
     /// <summary>The steps with data in this answer, each with whether its new transform item starts waiting (<see cref="RunStateMachine"/> releases it).</summary>
     public IReadOnlyList<(string Step, bool Waiting)> TransformItems =>
-        Outcome.StepsWithData.Select(s => (s.Name, RunStateMachine.TransformStartsWaiting(s))).ToList();
+        Outcome.StepsWithData.Select(s => (s.Name, RunStateMachine.TransformStartsWaiting(s, Outcome.Units))).ToList();
 }
 
 /// <summary>What to queue after the page committed.</summary>

@@ -1,3 +1,5 @@
+using Pulse.Core.Extract;
+
 namespace Pulse.Core.Storage;
 
 /// <summary>Webhook deliveries as received (raw, signed) and what became of them; the receiver records, the processor finishes.</summary>
@@ -61,13 +63,18 @@ public sealed record OpenWebhookDelivery(long Id, long TenantId, long Integratio
 public sealed record PullRequestRef(string RepositoryNodeId, string? NodeId = null, int? Number = null, string? HeadRef = null);
 
 /// <summary>
-/// A PR as Pulse holds it: the largest of its commits, reviews, issue comments and review threads counts (GitHub's totalCounts
-/// at the last fetch), and its review threads.
+/// A PR as Pulse holds it: its commits count and the largest of its reviews, issue comments and review threads counts (GitHub's
+/// totalCounts at the last fetch); its head commit and commits count when Pulse holds every one of its commits, else null; and
+/// its review threads.
 /// </summary>
-public sealed record HeldPullRequest(string NodeId, long LargestConnection, IReadOnlyList<HeldThread> Threads);
+public sealed record HeldPullRequest(string NodeId, long Commits, long LargestOtherConnection, HeldCommits? AllCommits, IReadOnlyList<HeldThread> Threads);
 
 /// <summary>A review thread Pulse holds: its node id and how many of its comments Pulse holds.</summary>
 public sealed record HeldThread(string ThreadNodeId, long Comments);
 
 /// <summary>A pull request to refresh, and the repository it belongs to.</summary>
-public sealed record RefreshTarget(long RepositoryId, string RepositoryName, string PullRequestNodeId);
+public sealed record RefreshTarget(long RepositoryId, string RepositoryName, string PullRequestNodeId)
+{
+    /// <summary>A delivery naming the PR says its commits changed (<see cref="Webhooks.WebhookEvents.ChangesCommits"/>).</summary>
+    public bool CommitsChanged { get; init; }
+}

@@ -14,6 +14,9 @@ public sealed record StepRows(List<PullRequestRow> Prs, List<CommitRow> Commits,
     public List<PullRequestRow> ParentPrs { get; } = [];
     public List<TimelineEventRow> Events { get; } = [];
     public List<LabelRow> Labels { get; } = [];
+
+    /// <summary>PRs whose commits are unchanged since Pulse fetched them (<see cref="RawUnit.Kept"/>): their rows are kept as they are.</summary>
+    public List<string> KeptCommits { get; } = [];
 }
 
 /// <summary>Reads the rows of one or more steps out of a stored answer.</summary>
@@ -49,6 +52,11 @@ public static class PageContent
         var rows = new StepRows(prs, commits, reviews, threads, comments);
         foreach (var unit in stepUnits)
         {
+            if (unit.Kept)
+            {
+                rows.KeptCommits.Add(unit.PullRequestNodeId ?? throw new InvalidDataException($"Kept commits of alias {unit.Alias} name no pull request."));
+                continue;
+            }
             if (!aliases.TryGetValue(unit.Alias, out var aliasDocument)) continue;
             var aliasData = aliasDocument.RootElement;
             if (aliasData.ValueKind == JsonValueKind.Null || PageReader.Connection(aliasData, unit.Kind) is not { } connection) continue;

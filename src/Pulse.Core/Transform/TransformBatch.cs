@@ -21,6 +21,9 @@ public sealed record TransformBatch(
 
     public IReadOnlyList<LabelRow> Labels { get; init; } = [];
 
+    /// <summary>PRs whose commits are unchanged since Pulse fetched them (<see cref="StepRows.KeptCommits"/>): their rows are marked seen.</summary>
+    public IReadOnlyList<string> KeptCommits { get; init; } = [];
+
     /// <summary>Items this batch adds to its step's progress.</summary>
     public long ItemCount => PullRequests.Count + Commits.Count + Reviews.Count + Comments.Count;
 }

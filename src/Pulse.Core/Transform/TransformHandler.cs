@@ -99,7 +99,7 @@ public sealed class TransformHandler(IWorkItemStore store, IWorkQueue queue, Run
             var r = rows[GitHubPrJob.Step(item.Step)];
             return new TransformBatch(item.WorkItemId, input.RunId, input.TenantId, item.Step, r.Prs, r.Commits, r.Reviews, r.Threads, r.Comments, input.EmbeddingsEnabled)
             {
-                ParentPullRequests = r.ParentPrs, TimelineEvents = r.Events, Labels = r.Labels,
+                ParentPullRequests = r.ParentPrs, TimelineEvents = r.Events, Labels = r.Labels, KeptCommits = r.KeptCommits,
             };
         }).ToList();
     }

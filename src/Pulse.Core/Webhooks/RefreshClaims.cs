@@ -42,7 +42,9 @@ public sealed class RefreshClaims(int maxPerIntegration)
             {
                 if (_acting.Contains(delivery.Id) || named.Any(t => _held.Contains((integrationId, t.PullRequestNodeId)))) continue;
                 deliveries.Add(delivery);
-                foreach (var t in named) targets.TryAdd(t.PullRequestNodeId, t);
+                // A PR named twice: its commits changed if either delivery says so.
+                foreach (var t in named)
+                    targets[t.PullRequestNodeId] = targets.GetValueOrDefault(t.PullRequestNodeId) is { } seen ? seen with { CommitsChanged = seen.CommitsChanged || t.CommitsChanged } : t;
             }
             if (deliveries.Count == 0) return null;
             foreach (var d in deliveries) _acting.Add(d.Id);

@@ -52,7 +52,9 @@ public sealed class RefreshRunner(IIntegrationStore integrations, IWebhookDelive
     /// something is asked for its last items too (<see cref="PullRequestPages.TailWidth"/>), so the first round holds it all. A
     /// thread new since the last fetch is found by the PR's threads page and asked in a second round; a thread GitHub no
     /// longer has answers NOT_FOUND and ends. The threads page still names every thread, so a thread asked here only moves a
-    /// request earlier, never adds one (a checkpoint is unique per run, kind and parent).
+    /// request earlier, never adds one (a checkpoint is unique per run, kind and parent). A PR whose every commit Pulse holds
+    /// carries their head and count (<see cref="HeldCommits"/>): its commits are asked only if GitHub's head or count differs,
+    /// or at once when a delivery said they changed.
     /// </summary>
     private async Task<List<NewCheckpoint>> FirstCheckpointsAsync(long tenantId, IReadOnlyList<RefreshTarget> targets, CancellationToken ct)
     {
@@ -60,11 +62,19 @@ public sealed class RefreshRunner(IIntegrationStore integrations, IWebhookDelive
         return targets.SelectMany(t =>
         {
             var pr = held.GetValueOrDefault(t.PullRequestNodeId);
+            var heldCommits = t.CommitsChanged ? null : pr?.AllCommits;
             return (pr?.Threads ?? [])
                 .Select(h => new NewCheckpoint(t.RepositoryId, FetchKind.ThreadComments, h.ThreadNodeId, t.PullRequestNodeId, null, h.Comments, null))
-                .Prepend(new NewCheckpoint(t.RepositoryId, FetchKind.PullRequest, t.PullRequestNodeId, t.PullRequestNodeId, null, pr?.LargestConnection ?? 0, null));
+                .Prepend(new NewCheckpoint(t.RepositoryId, FetchKind.PullRequest, t.PullRequestNodeId, t.PullRequestNodeId, null, Largest(pr, heldCommits is null), null)
+                {
+                    HeldCommits = heldCommits,
+                });
         }).ToList();
     }
+
+    /// <summary>The most items Pulse held of a connection the refresh asks, which sizes its tails: the commits count only when they are asked.</summary>
+    private static long Largest(HeldPullRequest? pr, bool asksCommits) =>
+        pr is null ? 0 : asksCommits ? Math.Max(pr.Commits, pr.LargestOtherConnection) : pr.LargestOtherConnection;
 
     /// <summary>The lowest free slot; the first refresh of the integration in this process takes the refresh job's lease.</summary>
     private async Task<(long LeasedJobId, int Slot)> TakeSlotAsync(long tenantId, long integrationId, CancellationToken ct)

@@ -25,6 +25,14 @@ public static class WebhookEvents
         return doc.RootElement.Str("action");
     }
 
+    /// <summary>
+    /// Whether a delivery says the commits of the PRs it names changed (a push, a PR's synchronize): their refresh asks for the
+    /// commits in its first round, instead of finding a new head in GitHub's answer and asking them in a second. Only a hint for
+    /// the query's shape: a refresh without it still compares GitHub's head and count with the ones Pulse holds.
+    /// </summary>
+    public static bool ChangesCommits(string eventName, ReadOnlySpan<byte> payload) =>
+        eventName == "push" || (eventName == "pull_request" && ActionOf(payload) == "synchronize");
+
     /// <summary>The PRs a delivery of a handled event names: none for a comment on an issue or a push that rewrote no history.</summary>
     public static IReadOnlyList<PullRequestRef> Targets(string eventName, ReadOnlySpan<byte> payload)
     {

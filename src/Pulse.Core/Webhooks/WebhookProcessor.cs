@@ -97,8 +97,10 @@ public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrat
         var ignored = new List<long>();
         foreach (var delivery in group)
         {
+            var changesCommits = ChangesCommits(delivery);
             var found = integration is { Active: true }
-                ? (await deliveries.ResolveAsync(tenantId, integrationId, Refs(delivery), ct)).Where(t => integration.Settings.Includes(t.RepositoryName)).ToList()
+                ? (await deliveries.ResolveAsync(tenantId, integrationId, Refs(delivery), ct)).Where(t => integration.Settings.Includes(t.RepositoryName))
+                    .Select(t => t with { CommitsChanged = changesCommits }).ToList()
                 : [];
             if (found.Count == 0) ignored.Add(delivery.Id);
             else named.Add((delivery, found));
@@ -145,6 +147,18 @@ public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrat
         catch (JsonException)
         {
             return [];   // the receiver stores only JSON objects; a damaged row names nothing
+        }
+    }
+
+    private static bool ChangesCommits(OpenWebhookDelivery delivery)
+    {
+        try
+        {
+            return WebhookEvents.ChangesCommits(delivery.Event, delivery.Payload);
+        }
+        catch (JsonException)
+        {
+            return false;   // as Refs: a damaged row names nothing
         }
     }
 

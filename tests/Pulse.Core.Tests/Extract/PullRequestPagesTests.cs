@@ -72,6 +72,71 @@ public sealed class PullRequestPagesTests
     }
 
     [Fact]
+    public void Plan_PullRequestWhoseCommitsPulseHoldsAll_AsksNoCommitPageOrTail()
+    {
+        var options = new ExtractOptions { InitialItemsPerQuery = 10_000 };
+        var held = ById(1, pageSize: 100, held: 130) with { HeldCommits = new HeldCommits("h1", 260) };
+        var plan = new QueryPlanner(options).Plan([held, ById(2, pageSize: 100)], new WorkBudgets(options))!;
+
+        // PR_1: five pages and three tails (no commits); PR_2 all six pages. The commits' count and head come with the PR's fields.
+        Assert.Equal(5 + 3 + 6, plan.Requests);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(plan.Text, "commitPage: commits"));
+        Assert.DoesNotContain("commitTail", plan.Text, StringComparison.Ordinal);
+        Assert.Contains("reviewTail: reviews(last: 40)", plan.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("h1", 260, true)]
+    [InlineData("h2", 260, false)]   // pushed to, or force-pushed to the same number of commits
+    [InlineData("h1", 261, false)]   // the base moved over some of them, or any other change of the count
+    public void Read_PullRequestWhoseCommitsPulseHoldsAll_KeptWhenHeadAndCountAreTheSame_ElseAllAskedFromTheStart(string head, int count, bool kept)
+    {
+        using var response = Answer("""
+            {"data":{"u0":{"id":"PR_1","number":1,"title":"t","state":"OPEN","isDraft":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-02T00:00:00Z",
+              "headRefOid":"HEAD","commits":{"totalCount":COUNT},"reviews":{"totalCount":0},"comments":{"totalCount":0},"reviewThreads":{"totalCount":0},"labels":{"totalCount":0},
+              "reviewPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+              "commentPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+              "threadPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+              "labelPage":{"totalCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]},
+              "timelineItems":{"filteredCount":0,"pageInfo":{"hasNextPage":false,"endCursor":null},"nodes":[]}},
+             "rateLimit":{"cost":1}}}
+            """.Replace("HEAD", head, StringComparison.Ordinal).Replace("COUNT", count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var held = ById(1) with { HeldCommits = new HeldCommits("h1", 260) };
+
+        var outcome = PageReader.Read(response, [new FetchUnit("u0", held, 100)]);
+
+        var commitUnits = outcome.Units.Where(u => u.Kind == FetchKind.Commits).ToList();
+        var asked = outcome.NewCheckpoints.Where(c => c.Kind == FetchKind.Commits).ToList();
+        if (kept)
+        {
+            Assert.True(Assert.Single(commitUnits).Kept);
+            Assert.Empty(asked);
+            Assert.False(outcome.StepTotals.ContainsKey(GitHubPrJob.Commits.Name));
+            // The kept commits are their step's work: the page's transform marks them seen, with the PR's row in the same commit.
+            Assert.Contains(GitHubPrJob.Commits, outcome.StepsWithData);
+        }
+        else
+        {
+            Assert.Empty(commitUnits);
+            var all = Assert.Single(asked);
+            Assert.Equal(("PR_1", null, (long)count), (all.ParentNodeId, all.Cursor, all.Remaining));
+            Assert.Equal(count, outcome.StepTotals[GitHubPrJob.Commits.Name]);
+        }
+    }
+
+    [Fact]
+    public void Map_KeptCommits_NoRowsButThePullRequestToMarkSeen()
+    {
+        var payload = System.Text.Encoding.UTF8.GetBytes("""{"data":{"u0":{"id":"PR_1","commits":{"totalCount":2}}}}""");
+        RawUnit[] units = [new("u0", FetchKind.Commits, 7, "PR_1", "PR_1", null, true) { Kept = true }];
+
+        var rows = PageContent.Read(payload, units, GitHubPrJob.Commits);
+
+        Assert.Empty(rows.Commits);
+        Assert.Equal(["PR_1"], rows.KeptCommits);
+    }
+
+    [Fact]
     public void TailWidth_HeldNoMoreThanAPage_NoTail() => Assert.Equal(0, PullRequestPages.TailWidth(ById(1, held: 100), 100));
 
     [Fact]

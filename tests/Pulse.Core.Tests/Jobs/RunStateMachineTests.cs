@@ -1,3 +1,4 @@
+using Pulse.Core.Extract;
 using Pulse.Core.Jobs;
 using Pulse.Core.Storage;
 
@@ -98,7 +99,39 @@ public sealed class RunStateMachineTests
         Assert.False(RunStateMachine.CanReopen(Run(StageState.Finished, status: RunStatus.Failed)));
     }
 
+    /// <summary>A stored answer's unit of <paramref name="kind"/> for the PR <paramref name="pr"/>.</summary>
+    private static RawUnit Unit(FetchKind kind, string pr, bool ok = true) => new("a", kind, 1, pr, pr, null, ok);
+
     [Fact]
-    public void TransformStartsWaiting_OnlyStepsWhoseRowsPointAtAnotherStepsRows() =>
-        Assert.Equal([false, true, true, true], GitHubPrJob.Steps.Select(RunStateMachine.TransformStartsWaiting));
+    public void TransformStartsWaiting_FollowUpPage_OnlyStepsWhoseRowsPointAtAnotherStepsRows()
+    {
+        RawUnit[] followUps = [Unit(FetchKind.Commits, "PR_1"), Unit(FetchKind.Reviews, "PR_1"), Unit(FetchKind.IssueComments, "PR_2")];
+
+        Assert.Equal([false, true, true, true], GitHubPrJob.Steps.Select(s => RunStateMachine.TransformStartsWaiting(s, followUps)));
+    }
+
+    [Fact]
+    public void TransformStartsWaiting_PullRequestsAskedByIdWithTheirPages_NoStepWaits()
+    {
+        RawUnit[] refresh =
+        [
+            Unit(FetchKind.PullRequest, "PR_1"), Unit(FetchKind.Commits, "PR_1"), Unit(FetchKind.Reviews, "PR_1"),
+            Unit(FetchKind.PullRequest, "PR_2"), Unit(FetchKind.IssueComments, "PR_2"), Unit(FetchKind.ThreadComments, "PR_2"),
+        ];
+
+        Assert.All(GitHubPrJob.Steps, s => Assert.False(RunStateMachine.TransformStartsWaiting(s, refresh)));
+    }
+
+    [Fact]
+    public void TransformStartsWaiting_APageWithAChildOfAPullRequestItDoesNotCarry_ThatStepWaits()
+    {
+        // PR_2's commits came from an earlier page's cursor; PR_3 answered with an error, so its row is not in this page.
+        RawUnit[] mixed =
+        [
+            Unit(FetchKind.PullRequest, "PR_1"), Unit(FetchKind.Reviews, "PR_1"), Unit(FetchKind.Commits, "PR_2"),
+            Unit(FetchKind.PullRequest, "PR_3", ok: false), Unit(FetchKind.ThreadComments, "PR_3"),
+        ];
+
+        Assert.Equal([false, true, false, true], GitHubPrJob.Steps.Select(s => RunStateMachine.TransformStartsWaiting(s, mixed)));
+    }
 }

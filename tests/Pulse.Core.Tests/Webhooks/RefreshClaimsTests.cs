@@ -26,6 +26,18 @@ public sealed class RefreshClaimsTests
     }
 
     [Fact]
+    public void TryTake_PullRequestNamedTwice_ItsCommitsChangedIfEitherDeliverySaysSo()
+    {
+        var claims = new RefreshClaims(4);
+        var (comment, onA) = Delivery(1, "PR_A", "PR_B");
+        var (push, pushedA) = Delivery(2, "PR_A");
+
+        var batch = claims.TryTake(10, [(comment, onA), (push, [.. pushedA.Select(t => t with { CommitsChanged = true })])])!;
+
+        Assert.Equal(["PR_A:True", "PR_B:False"], batch.Targets.Select(t => $"{t.PullRequestNodeId}:{t.CommitsChanged}"));
+    }
+
+    [Fact]
     public void TryTake_OtherPullRequests_RunBesideUpToTheBound()
     {
         var claims = new RefreshClaims(2);

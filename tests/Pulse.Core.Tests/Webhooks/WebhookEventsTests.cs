@@ -69,6 +69,15 @@ public sealed class WebhookEventsTests
     }
 
     [Theory]
+    [InlineData("push", "{}", true)]
+    [InlineData("pull_request", """{"action":"synchronize"}""", true)]
+    [InlineData("pull_request", """{"action":"edited"}""", false)]
+    [InlineData("issue_comment", """{"action":"created"}""", false)]
+    [InlineData("pull_request_review", """{"action":"submitted"}""", false)]
+    public void ChangesCommits_PushesAndSynchronize(string eventName, string payload, bool changes) =>
+        Assert.Equal(changes, WebhookEvents.ChangesCommits(eventName, System.Text.Encoding.UTF8.GetBytes(payload)));
+
+    [Theory]
     [InlineData("ping")]
     [InlineData("issues")]
     [InlineData("star")]

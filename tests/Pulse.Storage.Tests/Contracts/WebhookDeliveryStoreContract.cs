@@ -106,7 +106,7 @@ public abstract class WebhookDeliveryStoreContract : StoreContract
     }
 
     [Fact]
-    public async Task ListHeld_ThisTenantsPullRequests_LargestConnectionAndThreadsWithTheirCommentCounts()
+    public async Task ListHeld_ThisTenantsPullRequests_CountsHeadWhenEveryCommitIsHeldAndThreadsWithTheirCommentCounts()
     {
         var (job, repository) = await NewJobAsync();
         var (other, otherRepository) = await NewJobAsync("globex");
@@ -115,9 +115,15 @@ public abstract class WebhookDeliveryStoreContract : StoreContract
             foreach (var (tenant, repo, node) in new[] { (job.TenantId, repository.Id, "PR_1"), (job.TenantId, repository.Id, "PR_2"), (other.TenantId, otherRepository.Id, "PR_9") })
                 await c.ExecuteAsync("""
                     INSERT INTO prs (tenant_id, repository_id, node_id, number, title, state, is_draft, additions, deletions, changed_files,
-                      created_at, updated_at, commits_total, reviews_total, comments_total, review_threads_total, content_hash)
-                    VALUES (@tenant, @repo, @node, 1, 't', 'OPEN', FALSE, 0, 0, 0, @now, @now, @commits, 3, @comments, 2, 'h')
-                    """, new { tenant, repo, node, now = Clock.GetUtcNow(), commits = node == "PR_1" ? 130 : 1, comments = node == "PR_2" ? 7 : 0 }, tx);
+                      created_at, updated_at, commits_total, reviews_total, comments_total, review_threads_total, content_hash, head_ref_oid)
+                    VALUES (@tenant, @repo, @node, 1, 't', 'OPEN', FALSE, 0, 0, 0, @now, @now, @commits, 3, @comments, 2, 'h', @head)
+                    """, new { tenant, repo, node, now = Clock.GetUtcNow(), commits = node == "PR_1" ? 130 : 1, comments = node == "PR_2" ? 7 : 0, head = "H_" + node }, tx);
+            // Every commit of PR_2 is held (1 of 1), a few of PR_1's (2 of 130).
+            foreach (var (pr, oid) in new[] { ("PR_2", "c1"), ("PR_1", "c1"), ("PR_1", "c2") })
+                await c.ExecuteAsync("""
+                    INSERT INTO prs_commits (tenant_id, pr_id, oid, message, content_hash)
+                    SELECT tenant_id, id, @oid, 'm', 'h' FROM prs WHERE tenant_id = @tenant AND node_id = @pr
+                    """, new { tenant = job.TenantId, pr, oid }, tx);
             foreach (var (tenant, pr, thread, comments) in new[] { (job.TenantId, "PR_1", "T_1", 2), (job.TenantId, "PR_1", "T_2", 0), (other.TenantId, "PR_9", "T_9", 1) })
             {
                 var threadId = await c.ExecuteScalarAsync<long>("""
@@ -136,8 +142,8 @@ public abstract class WebhookDeliveryStoreContract : StoreContract
         var held = await Deliveries.ListHeldAsync(job.TenantId, ["PR_1", "PR_2", "PR_9", "PR_new"], Ct);
 
         // PR_2 holds no thread; PR_9 is another tenant's and PR_new not held, named here all the same.
-        Assert.Equal(["PR_1:130:T_1=2,T_2=0", "PR_2:7:"],
-            held.Select(p => $"{p.NodeId}:{p.LargestConnection}:{string.Join(",", p.Threads.Select(t => $"{t.ThreadNodeId}={t.Comments}"))}"));
+        Assert.Equal(["PR_1:130:3:-:T_1=2,T_2=0", "PR_2:1:7:H_PR_2/1:"], held.Select(p =>
+            $"{p.NodeId}:{p.Commits}:{p.LargestOtherConnection}:{(p.AllCommits is { } all ? $"{all.HeadOid}/{all.Count}" : "-")}:{string.Join(",", p.Threads.Select(t => $"{t.ThreadNodeId}={t.Comments}"))}"));
         Assert.Empty(await Deliveries.ListHeldAsync(job.TenantId, [], Ct));
     }
 }

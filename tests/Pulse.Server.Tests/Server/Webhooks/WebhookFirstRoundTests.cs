@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Pulse.Core.Extract;
 using Pulse.Core.Jobs;
 using Pulse.Core.Storage;
 using Pulse.EndToEnd.Tests.Sync;
 using Pulse.GitHubSimulator.Synthetic;
+using Pulse.Hosting;
 
 namespace Pulse.Server.Tests.Server.Webhooks;
 
@@ -42,6 +45,54 @@ public sealed class WebhookFirstRoundTests
             var run = await LatestRefreshAsync(rig, ct);
             Assert.Equal(("succeeded", 1L, 1L), (run.Status, run.Pages, run.Points));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestServers.Backends), MemberType = typeof(TestServers))]
+    public async Task Refresh_PullRequestPastTwoPagesOfCommits_UnchangedOnesKeptWithoutAsking_APushAsksThemInTheFirstRound(Backend backend)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var rig = await WebhookRig.StartAsync("repos=2,prs=16,seed=5,big_body=false", dropRate: 0, backend, ct);
+        await rig.SyncAsync();
+        static List<string> Oids(JsonElement d) => [.. d.GetProperty("commits").EnumerateArray().Select(c => c.GetProperty("oid").GetString()!).Order()];
+        var (key, detail) = (await rig.DetailsAsync()).Select(d => (d.Key, Detail: JsonDocument.Parse(d.Value).RootElement))
+            .First(d => d.Detail.GetProperty("commits").GetArrayLength() > 200);
+        var (repo, number) = (key.Split('#')[0], int.Parse(key.Split('#')[1], System.Globalization.CultureInfo.InvariantCulture));
+        JsonObject Op(string op, string field, JsonObject value) => new()
+        {
+            ["op"] = op, ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = repo.Split('/')[1], ["number"] = number, [field] = value,
+        };
+
+        // A comment leaves the commits as they were: one query, which asks none of them (before, the commits between the first page
+        // and the tail took a second round), and every one is still there after the run's sweep.
+        await rig.ApplyAsync(Op("add_comment", "comment", new JsonObject { ["body"] = "kept commits" }));
+        var commented = await rig.DetailAsync(repo, number);
+        Assert.Equal(detail.GetProperty("comments").GetArrayLength() + 1, commented.GetProperty("comments").GetArrayLength());
+        Assert.Equal(Oids(detail), Oids(commented));
+        var run = await LatestRefreshAsync(rig, ct);
+        Assert.Equal(("succeeded", 1L, 1L), (run.Status, run.Pages, run.Points));
+        Assert.Equal([true], (await FirstAnswerAsync(rig, run.Id, ct)).Where(u => u.Kind == FetchKind.Commits).Select(u => u.Kept));
+
+        // A push: its synchronize delivery has the commits asked in the first round (first page and tail), then the middle.
+        const string pushed = "beef000000000000000000000000000000000001";
+        await rig.ApplyAsync(Op("add_commit", "commit", WebhookRefreshTests.Commit(pushed)));
+        var after = await rig.DetailAsync(repo, number);
+        Assert.Equal(Oids(detail).Append(pushed).Order(), Oids(after));
+        run = await LatestRefreshAsync(rig, ct);
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal([false], (await FirstAnswerAsync(rig, run.Id, ct)).Where(u => u.Kind == FetchKind.Commits).Select(u => u.Kept));
+
+        // What the refreshes left is what a fresh full sync of the same GitHub gives.
+        var expected = await rig.FreshFullSyncAsync(ct);
+        Assert.Equal(expected[key], (await rig.DetailsAsync())[key]);
+    }
+
+    /// <summary>The units of the run's first stored answer: what its first round asked.</summary>
+    private static async Task<List<RawUnit>> FirstAnswerAsync(WebhookRig rig, long runId, CancellationToken ct)
+    {
+        var units = await rig.Server.App.Services.GetRequiredService<PulseBackend>().Database.Relational.ReadAsync(c =>
+            c.QueryFirstAsync<string>("SELECT units FROM raw_extraction_data WHERE run_id = @runId ORDER BY id", new { runId }), ct);
+        return JsonSerializer.Deserialize<List<RawUnit>>(units)!;
     }
 
     private static async Task<RunSummary> LatestRefreshAsync(WebhookRig rig, CancellationToken ct)
