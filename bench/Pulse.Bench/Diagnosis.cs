@@ -32,10 +32,12 @@ public static class Diagnosis
         await using var sim = simulatorProcess ? null : await StartAsync(set);
         using var child = simulatorProcess ? await SimulatorProcess.StartAsync(set.Spec) : null;
         var graphQLUrl = sim?.GraphQLUrl ?? child!.GraphQLUrl;
+        using var control = new SimControl(new Uri(graphQLUrl, "/"));
         var self = Process.GetCurrentProcess();
         for (var i = 0; i < runs; i++)
         {
             await using var pulse = new PulseRun();
+            await control.ResetAsync(CancellationToken.None);
             using var timing = new HttpTiming();
             var load = Bench.LoadAverage();
             self.Refresh();
@@ -49,6 +51,8 @@ public static class Diagnosis
             Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores); GC pauses {(GC.GetTotalPauseDuration() - gcPause).TotalSeconds:F2} s");
             if (child is not null) Console.WriteLine($"  simulator process CPU {(child.CpuTime() - simulatorCpu).TotalSeconds:F2} s (this process is Pulse alone)");
             Console.WriteLine($"  {timing.Requests} requests: {timing.RequestTime.TotalSeconds:F2} s summed, {timing.BusyTime.TotalSeconds:F2} s of wall time with one in flight (simulator + loopback)");
+            var charged = await control.StatsAsync(CancellationToken.None);
+            Console.WriteLine($"  {charged.Points} points charged for {charged.Requests} requests; stored {rows.Totals()}");
             foreach (var line in await pulse.StageTimelineAsync()) Console.WriteLine("  " + line);
         }
         return 0;

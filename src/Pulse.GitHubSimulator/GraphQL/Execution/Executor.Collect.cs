@@ -16,14 +16,34 @@ internal sealed partial class Executor
         if (field.ChildType == typeName) return field.Children!;
         if (field.ChildType is null)
         {
-            field.Children = CollectFields(typeName, field.SubSelections);
+            field.Children = Shared(typeName, field.SubSelections);
             field.ChildType = typeName;
             return field.Children;
         }
         field.OtherChildren ??= new(StringComparer.Ordinal);
         if (!field.OtherChildren.TryGetValue(typeName, out var children))
-            field.OtherChildren[typeName] = children = CollectFields(typeName, field.SubSelections);
+            field.OtherChildren[typeName] = children = Shared(typeName, field.SubSelections);
         return children;
+    }
+
+    /// <summary>
+    /// One selection set's fields for a type, collected once per execution: units that spread one fragment reach the same
+    /// sets inside it, so everything below a fragment is collected once per answer instead of once per unit.
+    /// </summary>
+    private List<CollectedField> Shared(string typeName, List<GraphQLSelectionSet> sets)
+    {
+        if (sets.Count != 1) return CollectFields(typeName, sets);
+        var key = new SetOfType(sets[0], typeName);
+        if (!_collected.TryGetValue(key, out var children)) _collected[key] = children = CollectFields(typeName, sets);
+        return children;
+    }
+
+    /// <summary>A selection set (by identity: the same node of the document) collected for a type.</summary>
+    private readonly record struct SetOfType(GraphQLSelectionSet Set, string Type) : IEquatable<SetOfType>
+    {
+        public bool Equals(SetOfType other) => ReferenceEquals(Set, other.Set) && string.Equals(Type, other.Type, StringComparison.Ordinal);
+
+        public override int GetHashCode() => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Set), StringComparer.Ordinal.GetHashCode(Type));
     }
 
     /// <summary>Fields grouped by response key, in order, with fragments applied for <paramref name="typeName"/> (spec CollectFields).</summary>

@@ -64,7 +64,8 @@ internal sealed partial class Executor
         var isConnection = GitHubTypes.IsConnection(definition);
         if (ServedFields.UnservedArgument(typeName, field, isConnection, _plan.Variables) is { } argument)
             return Refuse(ServedFields.NotServedArgument(typeName, name, argument), field, path, out errored);
-        var repo = _store.RepositoryOf(json);
+        // Found only for the fields that need it: the walk to the object's root is the cost of every other field otherwise.
+        RepositoryRecord? repo = typeName == "Repository" || name is "repository" or "baseRepository" or "headRepository" ? _store.RepositoryOf(json) : null;
         switch (typeName, name)
         {
             case ("Repository", "owner") when repo is not null: return repo.Owner.Json;

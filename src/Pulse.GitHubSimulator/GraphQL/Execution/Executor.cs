@@ -28,6 +28,7 @@ internal sealed partial class Executor
     private readonly ExecutionContext _context;
     private readonly Dictionary<string, GraphQLFragmentDefinition> _fragments;
     private readonly List<JsonObject> _errors = [];
+    private readonly Dictionary<SetOfType, List<CollectedField>> _collected = [];
     private FaultMode _fault;
     private long _touched;
     private WorkMeter _work = new(ProcessingModel.GitHub);

@@ -15,9 +15,12 @@ internal abstract class PageOrder
 {
     private const string Prefix = "cursor:v2:";
 
-    /// <summary>The natural order (oldest first) keyed by databaseId, or by position when an item has none.</summary>
-    public static PageOrder Natural(IReadOnlyList<JsonNode?> items) =>
-        items.All(i => QueryValues.AsLong(i?["databaseId"]) is not null) ? new ById() : Positions;
+    /// <summary>
+    /// The natural order (oldest first) keyed by databaseId, or by position when an item has none. Which of the two is
+    /// settled when a cursor is first written or read: most pages (a count, a first page without edges) need none, and
+    /// settling it reads every item of the list.
+    /// </summary>
+    public static PageOrder Natural() => new IdOrPosition();
 
     public static readonly PageOrder Positions = new ByPosition();
 
@@ -61,6 +64,23 @@ internal abstract class PageOrder
         {
             return null;
         }
+    }
+
+    /// <summary>One connection's natural order: its items never change while it is paged (the store's read lock is held).</summary>
+    private sealed class IdOrPosition : PageOrder
+    {
+        private static readonly PageOrder Id = new ById();
+
+        private PageOrder? _settled;
+
+        private PageOrder Settled(IReadOnlyList<JsonNode?> items) =>
+            _settled ??= items.All(i => QueryValues.AsLong(i?["databaseId"]) is not null) ? Id : Positions;
+
+        public override string Cursor(IReadOnlyList<JsonNode?> items, int position) => Settled(items).Cursor(items, position);
+
+        public override int? After(IReadOnlyList<JsonNode?> items, string cursor) => Settled(items).After(items, cursor);
+
+        public override int? Before(IReadOnlyList<JsonNode?> items, string cursor) => Settled(items).Before(items, cursor);
     }
 
     private sealed class ByPosition : PageOrder

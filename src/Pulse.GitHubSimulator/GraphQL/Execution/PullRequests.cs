@@ -101,7 +101,7 @@ internal static class PullRequests
     }
 
     /// <summary>A stored array in its natural order (oldest first).</summary>
-    public static Ordered Natural(IReadOnlyList<JsonNode?> items) => new(items, PageOrder.Natural(items));
+    public static Ordered Natural(IReadOnlyList<JsonNode?> items) => new(items, PageOrder.Natural());
 
     private static HashSet<string>? Names(JsonNode? argument) =>
         argument is JsonArray { Count: > 0 } names ? names.Select(s => (string?)s ?? "").ToHashSet(StringComparer.Ordinal) : null;

@@ -9,17 +9,17 @@ namespace Pulse.GitHubSimulator.GraphQL.Validation;
 /// <summary>
 /// A cheap proof that GraphQL.NET's rules and variable coercion would find nothing wrong, for the
 /// plain documents clients send (one query, fields, arguments, fragments, String/ID/Int/Boolean
-/// variables; no directives, defaults or lists of variables). Invariant: true only when every rule
-/// provably passes; anything it does not fully check returns false, and GraphQL.NET then validates and
-/// words the errors. It exists because GraphQL.NET's visitor costs about 14 ms per 100-unit query.
+/// variables; no directives, defaults or lists of variables; a response name used twice only for the same
+/// field). Invariant: true only when every rule provably passes; anything it does not fully check returns
+/// false, and GraphQL.NET then validates and words the errors. It exists because GraphQL.NET's visitor costs about 14 ms per 100-unit query.
 /// </summary>
 internal sealed class ProvablyValid
 {
     private readonly Dictionary<string, GraphQLFragmentDefinition> _fragments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (bool NonNull, string Type)> _variables = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedVariables = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]?> _fragmentKeys = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FieldUse[]?> _fragmentKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FieldUse> _keys = new(StringComparer.Ordinal);
 
     private ProvablyValid() { }
 
@@ -122,11 +122,14 @@ internal sealed class ProvablyValid
         return Visit(operation.SelectionSet) && done.Count == _fragments.Count;
     }
 
-    /// <summary>Checks each selection against <paramref name="typeName"/>; response names must be unique across the set and all fragments it spreads, so no two fields can conflict.</summary>
+    /// <summary>
+    /// Checks each selection against <paramref name="typeName"/>. No two fields under one response name can conflict: a name
+    /// is used once across the set and all fragments it spreads, or every use is the same field (<see cref="SameField"/>).
+    /// </summary>
     private bool SelectionSet(GraphQLSelectionSet set, string typeName)
     {
         _keys.Clear();
-        if (!AddKeys(set)) return false;
+        if (!AddKeys(set, typeName)) return false;
         foreach (var selection in set.Selections)
         {
             var ok = selection switch
@@ -149,16 +152,16 @@ internal sealed class ProvablyValid
         return IsComposite(condition) && Overlaps(typeName, condition) && SelectionSet(inline.SelectionSet, condition);
     }
 
-    /// <summary>Adds the response keys of <paramref name="set"/> (through inline fragments and spreads) to <see cref="_keys"/>; false on a repeat.</summary>
-    private bool AddKeys(GraphQLSelectionSet set)
+    /// <summary>Adds the response keys of <paramref name="set"/> (through inline fragments and spreads) to <see cref="_keys"/>; false on a repeat that is not the same field.</summary>
+    private bool AddKeys(GraphQLSelectionSet set, string parent)
     {
         foreach (var selection in set.Selections)
         {
             var ok = selection switch
             {
-                GraphQLField field => _keys.Add(field.Alias is { } a ? (string)a.Name.Value : (string)field.Name.Value),
-                GraphQLInlineFragment inline => AddKeys(inline.SelectionSet),
-                GraphQLFragmentSpread spread => FragmentKeys((string)spread.FragmentName.Name.Value) is { } keys && keys.All(_keys.Add),
+                GraphQLField field => AddKey(new FieldUse(Key(field), field, parent)),
+                GraphQLInlineFragment inline => AddKeys(inline.SelectionSet, Condition(inline, parent)),
+                GraphQLFragmentSpread spread => FragmentKeys((string)spread.FragmentName.Name.Value) is { } uses && uses.All(AddKey),
                 _ => false,
             };
             if (!ok) return false;
@@ -166,39 +169,99 @@ internal sealed class ProvablyValid
         return true;
     }
 
-    /// <summary>The response keys a selection set contributes, through inline fragments and spreads; null when unknown.</summary>
-    private List<string>? ResponseKeys(GraphQLSelectionSet set)
+    private bool AddKey(FieldUse use) => _keys.TryAdd(use.Key, use) || SameField(_keys[use.Key], use);
+
+    /// <summary>The fields a selection set contributes, through inline fragments and spreads, each with its parent type; null when unknown.</summary>
+    private List<FieldUse>? FieldUses(GraphQLSelectionSet set, string parent)
     {
-        var keys = new List<string>();
+        var uses = new List<FieldUse>();
         foreach (var selection in set.Selections)
         {
             switch (selection)
             {
                 case GraphQLField field:
-                    keys.Add(field.Alias is { } a ? (string)a.Name.Value : (string)field.Name.Value);
+                    uses.Add(new FieldUse(Key(field), field, parent));
                     break;
                 case GraphQLInlineFragment inline:
-                    if (ResponseKeys(inline.SelectionSet) is not { } inner) return null;
-                    keys.AddRange(inner);
+                    if (FieldUses(inline.SelectionSet, Condition(inline, parent)) is not { } inner) return null;
+                    uses.AddRange(inner);
                     break;
                 case GraphQLFragmentSpread spread:
-                    if (FragmentKeys((string)spread.FragmentName.Name.Value) is not { } spreadKeys) return null;
-                    keys.AddRange(spreadKeys);
+                    if (FragmentKeys((string)spread.FragmentName.Name.Value) is not { } spreadUses) return null;
+                    uses.AddRange(spreadUses);
                     break;
                 default:
                     return null;
             }
         }
-        return keys;
+        return uses;
     }
 
-    private string[]? FragmentKeys(string name)
+    private FieldUse[]? FragmentKeys(string name)
     {
-        if (_fragmentKeys.TryGetValue(name, out var keys)) return keys;
-        keys = _fragments.TryGetValue(name, out var fragment) ? ResponseKeys(fragment.SelectionSet)?.ToArray() : null;
-        _fragmentKeys[name] = keys;
-        return keys;
+        if (_fragmentKeys.TryGetValue(name, out var uses)) return uses;
+        uses = _fragments.TryGetValue(name, out var fragment)
+            ? FieldUses(fragment.SelectionSet, (string)fragment.TypeCondition.Type.Name.Value)?.ToArray()
+            : null;
+        _fragmentKeys[name] = uses;
+        return uses;
     }
+
+    private static string Key(GraphQLField field) => field.Alias is { } a ? (string)a.Name.Value : (string)field.Name.Value;
+
+    private static string Condition(GraphQLInlineFragment inline, string parent) =>
+        inline.TypeCondition is { } condition ? (string)condition.Type.Name.Value : parent;
+
+    /// <summary>
+    /// Two uses of one response name that can always merge (spec FieldsInSetCanMerge): the same field name, neither with
+    /// arguments or directives, the same type on both parents (so the same response shape), and selection sets written
+    /// alike, so merging them adds no pair of fields that a set on its own does not already hold.
+    /// </summary>
+    private static bool SameField(FieldUse first, FieldUse other)
+    {
+        var (a, b) = (first.Field, other.Field);
+        if (a.Name.Value != b.Name.Value || a.Arguments is not null || b.Arguments is not null || a.Directives is not null || b.Directives is not null)
+            return false;
+        if (!SameSelections(a.SelectionSet, b.SelectionSet)) return false;
+        var name = (string)a.Name.Value;
+        if (name == "__typename") return true;
+        return GitHubTypes.Field(first.Parent, name) is { } x && GitHubTypes.Field(other.Parent, name) is { } y && SameType(x.ResolvedType!, y.ResolvedType!);
+    }
+
+    private static bool SameType(IGraphType a, IGraphType b) => (a, b) switch
+    {
+        (NonNullGraphType x, NonNullGraphType y) => SameType(x.ResolvedType!, y.ResolvedType!),
+        (ListGraphType x, ListGraphType y) => SameType(x.ResolvedType!, y.ResolvedType!),
+        (NonNullGraphType or ListGraphType, _) or (_, NonNullGraphType or ListGraphType) => false,
+        _ => a.Name == b.Name,
+    };
+
+    /// <summary>Selection sets written alike: the same selections in the same order, without arguments or directives.</summary>
+    private static bool SameSelections(GraphQLSelectionSet? a, GraphQLSelectionSet? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        if (a.Selections.Count != b.Selections.Count) return false;
+        for (var i = 0; i < a.Selections.Count; i++)
+        {
+            var same = (a.Selections[i], b.Selections[i]) switch
+            {
+                (GraphQLField x, GraphQLField y) => Key(x) == Key(y) && x.Name.Value == y.Name.Value
+                    && x.Arguments is null && y.Arguments is null && x.Directives is null && y.Directives is null
+                    && SameSelections(x.SelectionSet, y.SelectionSet),
+                (GraphQLInlineFragment x, GraphQLInlineFragment y) => x.Directives is null && y.Directives is null
+                    && x.TypeCondition?.Type.Name.StringValue == y.TypeCondition?.Type.Name.StringValue
+                    && SameSelections(x.SelectionSet, y.SelectionSet),
+                (GraphQLFragmentSpread x, GraphQLFragmentSpread y) => x.Directives is null && y.Directives is null
+                    && x.FragmentName.Name.Value == y.FragmentName.Name.Value,
+                _ => false,
+            };
+            if (!same) return false;
+        }
+        return true;
+    }
+
+    /// <summary>A field under a response name, with the type it is selected on.</summary>
+    private sealed record FieldUse(string Key, GraphQLField Field, string Parent);
 
     private bool Field(GraphQLField field, string typeName)
     {

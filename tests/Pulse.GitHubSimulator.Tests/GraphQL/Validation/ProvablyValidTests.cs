@@ -109,12 +109,18 @@ public partial class ProvablyValidTests
     }
 
     [Fact]
-    public void Check_RandomTokenEdits_NeverProvesWhatGraphQLNetRejects()
+    public void Check_RandomTokenEdits_NeverProvesWhatGraphQLNetRejects() => RandomTokenEdits(NodeQuery, seed: 20261130);
+
+    [Fact]
+    public void Check_RandomTokenEditsOfTimelineQuery_NeverProvesWhatGraphQLNetRejects() => RandomTokenEdits(TimelineQuery, seed: 20261206);
+
+    /// <summary>1,000 random one-token edits of <paramref name="shaped"/>: every edit the proof accepts, GraphQL.NET accepts too.</summary>
+    private static void RandomTokenEdits((string Query, JsonObject Variables) shaped, int seed)
     {
-        var (query, variables) = NodeQuery;
+        var (query, variables) = shaped;
         var tokens = Token().Matches(query).Select(m => m.Value).ToArray();
         string[] pool = [.. tokens.Distinct(), "bogus", "Int", "String", "ID!", "100", "\"x\"", "@skip(if: true)", "null", "$x", "on", "...", "{", "}", "(", ")"];
-        var random = new Random(20261130);
+        var random = new Random(seed);
         int proven = 0, tried = 0;
         for (var i = 0; i < 1000; i++)
         {
