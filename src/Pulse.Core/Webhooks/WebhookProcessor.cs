@@ -97,9 +97,9 @@ public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrat
         var ignored = new List<long>();
         foreach (var delivery in group)
         {
-            var changesCommits = ChangesCommits(delivery);
+            var (refs, changesCommits) = Read(delivery);
             var found = integration is { Active: true }
-                ? (await deliveries.ResolveAsync(tenantId, integrationId, Refs(delivery), ct)).Where(t => integration.Settings.Includes(t.RepositoryName))
+                ? (await deliveries.ResolveAsync(tenantId, integrationId, refs, ct)).Where(t => integration.Settings.Includes(t.RepositoryName))
                     .Select(t => t with { CommitsChanged = changesCommits }).ToList()
                 : [];
             if (found.Count == 0) ignored.Add(delivery.Id);
@@ -138,27 +138,16 @@ public sealed class WebhookProcessor(IWebhookDeliveryStore deliveries, IIntegrat
         }
     }
 
-    private static IReadOnlyList<PullRequestRef> Refs(OpenWebhookDelivery delivery)
+    /// <summary>The PRs a delivery names, and whether it says their commits changed (<see cref="WebhookEvents.ChangesCommits"/>).</summary>
+    private static (IReadOnlyList<PullRequestRef> Refs, bool ChangesCommits) Read(OpenWebhookDelivery delivery)
     {
         try
         {
-            return WebhookEvents.Targets(delivery.Event, delivery.Payload);
+            return (WebhookEvents.Targets(delivery.Event, delivery.Payload), WebhookEvents.ChangesCommits(delivery.Event, delivery.Payload));
         }
         catch (JsonException)
         {
-            return [];   // the receiver stores only JSON objects; a damaged row names nothing
-        }
-    }
-
-    private static bool ChangesCommits(OpenWebhookDelivery delivery)
-    {
-        try
-        {
-            return WebhookEvents.ChangesCommits(delivery.Event, delivery.Payload);
-        }
-        catch (JsonException)
-        {
-            return false;   // as Refs: a damaged row names nothing
+            return ([], false);   // the receiver stores only JSON objects; a damaged row names nothing
         }
     }
 

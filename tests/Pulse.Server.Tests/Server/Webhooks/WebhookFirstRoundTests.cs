@@ -22,9 +22,8 @@ public sealed class WebhookFirstRoundTests
     public async Task Refresh_PullRequestsHeldWithThreadsOrPastAPage_OneQueryOnePoint(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await WebhookRig.StartAsync("repos=2,prs=16,seed=5,big_body=false", dropRate: 0, backend, ct);
-        await rig.SyncAsync();
-        var details = (await rig.DetailsAsync()).Select(d => (Key: d.Key, Detail: JsonDocument.Parse(d.Value).RootElement)).ToList();
+        await using var rig = await SyncedAsync(backend, ct);
+        var details = await DetailsAsync(rig);
         static int Count(JsonElement d, string list) => d.GetProperty(list).GetArrayLength();
         // One PR with review threads and nothing past a page; one with more than a page (at most two) of comments.
         var threaded = details.First(d => Count(d.Detail, "threads") is > 0 and <= 10 && Count(d.Detail, "comments") <= 100 && Count(d.Detail, "commits") <= 100);
@@ -33,14 +32,10 @@ public sealed class WebhookFirstRoundTests
 
         foreach (var (key, detail) in new[] { threaded, long_ })
         {
-            var (repo, number) = (key.Split('#')[0].Split('/')[1], int.Parse(key.Split('#')[1], System.Globalization.CultureInfo.InvariantCulture));
-            await rig.ApplyAsync(new JsonObject
-            {
-                ["op"] = "add_comment", ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = repo, ["number"] = number,
-                ["comment"] = new JsonObject { ["body"] = $"first round {key}" },
-            });
+            var (repo, number) = Parse(key);
+            await rig.ApplyAsync(Mutation(key, "add_comment", "comment", new JsonObject { ["body"] = $"first round {key}" }));
 
-            var after = await rig.DetailAsync(key.Split('#')[0], number);
+            var after = await rig.DetailAsync(repo, number);
             Assert.Equal(Count(detail, "comments") + 1, Count(after, "comments"));
             var run = await LatestRefreshAsync(rig, ct);
             Assert.Equal(("succeeded", 1L, 1L), (run.Status, run.Pages, run.Points));
@@ -52,20 +47,14 @@ public sealed class WebhookFirstRoundTests
     public async Task Refresh_PullRequestPastTwoPagesOfCommits_UnchangedOnesKeptWithoutAsking_APushAsksThemInTheFirstRound(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var rig = await WebhookRig.StartAsync("repos=2,prs=16,seed=5,big_body=false", dropRate: 0, backend, ct);
-        await rig.SyncAsync();
+        await using var rig = await SyncedAsync(backend, ct);
         static List<string> Oids(JsonElement d) => [.. d.GetProperty("commits").EnumerateArray().Select(c => c.GetProperty("oid").GetString()!).Order()];
-        var (key, detail) = (await rig.DetailsAsync()).Select(d => (d.Key, Detail: JsonDocument.Parse(d.Value).RootElement))
-            .First(d => d.Detail.GetProperty("commits").GetArrayLength() > 200);
-        var (repo, number) = (key.Split('#')[0], int.Parse(key.Split('#')[1], System.Globalization.CultureInfo.InvariantCulture));
-        JsonObject Op(string op, string field, JsonObject value) => new()
-        {
-            ["op"] = op, ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = repo.Split('/')[1], ["number"] = number, [field] = value,
-        };
+        var (key, detail) = (await DetailsAsync(rig)).First(d => d.Detail.GetProperty("commits").GetArrayLength() > 200);
+        var (repo, number) = Parse(key);
 
         // A comment leaves the commits as they were: one query, which asks none of them (before, the commits between the first page
         // and the tail took a second round), and every one is still there after the run's sweep.
-        await rig.ApplyAsync(Op("add_comment", "comment", new JsonObject { ["body"] = "kept commits" }));
+        await rig.ApplyAsync(Mutation(key, "add_comment", "comment", new JsonObject { ["body"] = "kept commits" }));
         var commented = await rig.DetailAsync(repo, number);
         Assert.Equal(detail.GetProperty("comments").GetArrayLength() + 1, commented.GetProperty("comments").GetArrayLength());
         Assert.Equal(Oids(detail), Oids(commented));
@@ -75,7 +64,7 @@ public sealed class WebhookFirstRoundTests
 
         // A push: its synchronize delivery has the commits asked in the first round (first page and tail), then the middle.
         const string pushed = "beef000000000000000000000000000000000001";
-        await rig.ApplyAsync(Op("add_commit", "commit", WebhookRefreshTests.Commit(pushed)));
+        await rig.ApplyAsync(Mutation(key, "add_commit", "commit", WebhookRefreshTests.Commit(pushed)));
         var after = await rig.DetailAsync(repo, number);
         Assert.Equal(Oids(detail).Append(pushed).Order(), Oids(after));
         run = await LatestRefreshAsync(rig, ct);
@@ -85,6 +74,31 @@ public sealed class WebhookFirstRoundTests
         // What the refreshes left is what a fresh full sync of the same GitHub gives.
         var expected = await rig.FreshFullSyncAsync(ct);
         Assert.Equal(expected[key], (await rig.DetailsAsync())[key]);
+    }
+
+    /// <summary>The data set's PRs synced into a fresh server, through a rig whose deliveries are all sent.</summary>
+    private static async Task<WebhookRig> SyncedAsync(Backend backend, CancellationToken ct)
+    {
+        var rig = await WebhookRig.StartAsync("repos=2,prs=16,seed=5,big_body=false", dropRate: 0, backend, ct);
+        await rig.SyncAsync();
+        return rig;
+    }
+
+    /// <summary>Every PR's detail, by its key ("owner/repo#number").</summary>
+    private static async Task<List<(string Key, JsonElement Detail)>> DetailsAsync(WebhookRig rig) =>
+        [.. (await rig.DetailsAsync()).Select(d => (d.Key, JsonDocument.Parse(d.Value).RootElement))];
+
+    private static (string Repository, int Number) Parse(string key) =>
+        (key.Split('#')[0], int.Parse(key.Split('#')[1], System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The simulator's mutation <paramref name="op"/> of the PR <paramref name="key"/>, with its <paramref name="field"/>.</summary>
+    private static JsonObject Mutation(string key, string op, string field, JsonObject value)
+    {
+        var (repository, number) = Parse(key);
+        return new JsonObject
+        {
+            ["op"] = op, ["owner"] = SyntheticDataset.OrganizationLogin, ["repo"] = repository.Split('/')[1], ["number"] = number, [field] = value,
+        };
     }
 
     /// <summary>The units of the run's first stored answer: what its first round asked.</summary>
