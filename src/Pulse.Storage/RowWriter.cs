@@ -12,6 +12,8 @@ namespace Pulse.Storage;
 /// </summary>
 internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransaction tx, long tenantId, long runId, CancellationToken ct, SearchTexts? texts = null)
 {
+    private const string MissingPullRequest = "Pull request {0} is not stored yet: its listing page failed or was never fetched.";
+
     private readonly Dictionary<string, long> _prIds = [];
     private readonly Dictionary<string, long> _threadIds = [];
     private readonly SearchTexts _texts = texts ?? SearchTexts.None;
@@ -32,7 +34,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
 
     public async Task<IReadOnlyList<long>> CommitsAsync(IReadOnlyList<CommitRow> rows)
     {
-        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), MissingPullRequest);
         var ids = await RunAsync(RowSql.Commit, rows.Select(x => new object?[]
         {
             tenantId, _prIds[x.PullRequestNodeId], x.Oid, x.Message, x.AuthorName, x.AuthorEmail, x.AuthorLogin, x.CommitterName, x.CommitterEmail,
@@ -49,14 +51,14 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
     public async Task KeepCommitsAsync(IReadOnlyList<string> pullRequestNodeIds)
     {
         if (pullRequestNodeIds.Count == 0) return;
-        await ResolveAsync("prs", _prIds, pullRequestNodeIds, "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs", _prIds, pullRequestNodeIds, MissingPullRequest);
         await c.ExecuteAsync($"UPDATE prs_commits SET last_seen_run_id = @runId WHERE {dialect.In("pr_id", "@prs")}",
             new { runId, prs = dialect.List(pullRequestNodeIds.Select(n => _prIds[n]).Distinct().ToList()) }, tx);
     }
 
     public async Task<IReadOnlyList<long>> ReviewsAsync(IReadOnlyList<ReviewRow> rows)
     {
-        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), MissingPullRequest);
         var ids = await RunAsync(RowSql.Review, rows.Select(x => new object?[]
         {
             tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.DatabaseId, x.AuthorLogin, x.AuthorType, x.State, x.Body, x.CreatedAt, x.SubmittedAt,
@@ -68,7 +70,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
 
     public async Task ThreadsAsync(IReadOnlyList<ReviewThreadRow> rows)
     {
-        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), MissingPullRequest);
         var ids = await RunAsync(RowSql.Thread, rows.Select(x => new object?[]
         {
             tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.IsResolved, x.IsOutdated, x.IsCollapsed, x.Path, (long?)x.Line, (long?)x.StartLine, x.DiffSide,
@@ -80,7 +82,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
     /// <summary>The review keys are filled by the comments step's sweep (<see cref="RunSweep"/>), once every review of the run is in.</summary>
     public async Task<IReadOnlyList<long>> CommentsAsync(IReadOnlyList<CommentRow> rows)
     {
-        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), MissingPullRequest);
         await ResolveAsync("prs_review_threads", _threadIds, rows.Where(r => r.ThreadNodeId is not null).Select(r => r.ThreadNodeId!), "Review thread {0} is not stored yet.");
         var ids = await RunAsync(RowSql.Comment, rows.Select(x => new object?[]
         {
@@ -97,7 +99,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
 
     public async Task TimelineEventsAsync(IReadOnlyList<TimelineEventRow> rows)
     {
-        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), MissingPullRequest);
         await RunAsync(RowSql.TimelineEvent, rows.Select(x => new object?[]
         {
             tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.EventType, x.ActorLogin, x.ActorType, x.RequestedReviewer, x.RequestedReviewerType,
@@ -107,7 +109,7 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
 
     public async Task LabelsAsync(IReadOnlyList<LabelRow> rows)
     {
-        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), "Pull request {0} is not stored yet: its listing page failed or was never fetched.");
+        await ResolveAsync("prs", _prIds, rows.Select(r => r.PullRequestNodeId), MissingPullRequest);
         await RunAsync(RowSql.Label, rows.Select(x => new object?[] { tenantId, _prIds[x.PullRequestNodeId], x.NodeId, x.Name, runId }).ToList());
     }
 
