@@ -1,3 +1,4 @@
+using System.Text;
 using Pulse.Core.Search;
 
 namespace Pulse.Core.Tests.Search;
@@ -37,5 +38,43 @@ public sealed class SearchTextTests
     {
         Assert.Empty(SearchText.Terms("?!-- ::"));
         Assert.Equal([new SearchTerm("a", false)], SearchText.Terms("a"));
+    }
+
+    // Characters of every kind the rules tell apart: letters of each case and script, digits and other numbers, the joiners,
+    // separators, marks (not word characters), and surrogate pairs (never word characters, one unit at a time).
+    private const string Alphabet = "aZq9_-_- .,:/()\n\tÄäßǅʰあ中٣Ⅻ½\u0301\u200Bİı";
+
+    [Fact]
+    public void Index_RandomTexts_SameTokensAsTheRegularExpressions()
+    {
+        var random = new Random(11);
+        for (var n = 0; n < 20_000; n++)
+        {
+            var text = RandomText(random);
+            Assert.Equal(RegexSearchText.Index(text), SearchText.Index(text));
+            Assert.Equal(RegexSearchText.QueryTokens(text).Distinct().Take(16), SearchText.Terms(text).Select(t => t.Token));
+        }
+    }
+
+    [Fact]
+    public void Index_EveryBmpCharacterBetweenLetters_SameTokensAsTheRegularExpressions()
+    {
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            var text = $"aB{(char)c}Cd{(char)c}EFg_{(char)c}-1";
+            Assert.Equal(RegexSearchText.Index(text), SearchText.Index(text));
+        }
+    }
+
+    private static string RandomText(Random random)
+    {
+        var length = random.Next(0, 40);
+        var text = new StringBuilder(length);
+        for (var i = 0; i < length; i++)
+        {
+            if (random.Next(12) == 0) text.Append(char.ConvertFromUtf32(0x10400 + random.Next(40)));
+            else text.Append(Alphabet[random.Next(Alphabet.Length)]);
+        }
+        return text.ToString();
     }
 }
