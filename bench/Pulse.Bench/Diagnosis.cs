@@ -44,11 +44,12 @@ public static class Diagnosis
             var cpu = self.TotalProcessorTime;
             var simulatorCpu = child?.CpuTime() ?? TimeSpan.Zero;
             var gcPause = GC.GetTotalPauseDuration();
+            var gc = GcCounts.Now();
             var (result, elapsed) = await pulse.SyncAsync(graphQLUrl, Bench.Owner, null, CancellationToken.None, handler: timing);
             self.Refresh();
             var rows = await pulse.RowsAsync();
             Console.WriteLine($"run {i + 1}: {elapsed.TotalSeconds:F2} s, {rows.Prs / elapsed.TotalSeconds:F0} PRs/s, {rows.Rows / elapsed.TotalSeconds:F0} rows/s, ok {result.Succeeded}, load {load} → {Bench.LoadAverage()}");
-            Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores); GC pauses {(GC.GetTotalPauseDuration() - gcPause).TotalSeconds:F2} s");
+            Console.WriteLine($"  process CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s (of {elapsed.TotalSeconds * Environment.ProcessorCount:F2} s on {Environment.ProcessorCount} cores); GC pauses {(GC.GetTotalPauseDuration() - gcPause).TotalSeconds:F2} s; {GcCounts.Now().Since(gc)}");
             if (child is not null) Console.WriteLine($"  simulator process CPU {(child.CpuTime() - simulatorCpu).TotalSeconds:F2} s (this process is Pulse alone)");
             Console.WriteLine($"  {timing.Requests} requests: {timing.RequestTime.TotalSeconds:F2} s summed, {timing.BusyTime.TotalSeconds:F2} s of wall time with one in flight (simulator + loopback)");
             var charged = await control.StatsAsync(CancellationToken.None);
