@@ -31,7 +31,7 @@ public static class PageContent
     public static Dictionary<PipelineStep, StepRows> Read(ReadOnlyMemory<byte> payload, IReadOnlyList<RawUnit> units, IReadOnlyCollection<PipelineStep> steps)
     {
         var wantedUnits = units.Where(u => u.Ok && u.Kind != FetchKind.RepositoryHead && steps.Contains(FetchKinds.StepOf(u.Kind))).ToList();
-        var aliases = StepAliases.Read(payload.Span, wantedUnits.Select(u => u.Alias).ToHashSet(StringComparer.Ordinal));
+        var aliases = StepAliases.Read(payload, wantedUnits.Select(u => u.Alias).ToHashSet(StringComparer.Ordinal));
         try
         {
             return steps.ToDictionary(step => step, step => Map(aliases, wantedUnits.Where(u => FetchKinds.StepOf(u.Kind) == step)));
