@@ -9,26 +9,9 @@ namespace Pulse.Storage;
 /// <summary>The blocks of a locked run (<see cref="IRunTransaction"/>): reads and conditional flips, no decisions.</summary>
 internal sealed class RelationalRunTransaction(RelationalDatabase db, DbConnection c, DbTransaction tx, RunRecord run) : IRunTransaction
 {
-    /// <summary>What <see cref="ReadAsync"/> asks, one EXISTS per (step, stage, kind of work), in this order.</summary>
-    private static readonly (string Step, Stage Stage, string What, string Sql)[] Probes = BuildProbes();
-
-    /// <summary>All probes in one statement, so on PostgreSQL they share one snapshot: no commit can land between two of them.</summary>
-    private static readonly string SnapshotSql = "SELECT " + string.Join(",\n  ", Probes.Select((p, i) => $"EXISTS ({p.Sql}) AS p{i}"));
-
     public bool Changed { get; private set; }
 
-    public async Task<RunSnapshot> ReadAsync(CancellationToken ct)
-    {
-        var states = (await c.QueryAsync<(string Step, string Stage, string State)>("SELECT step, stage, state FROM run_stages WHERE run_id = @Id", run, tx))
-            .ToDictionary(s => new StageKey(s.Step, StageNames.Parse(s.Stage)), s => s.State);
-        var row = (IDictionary<string, object?>)await c.QuerySingleAsync(db.Dialect.ByIndex(SnapshotSql), new { runId = run.Id }, tx);
-        bool Probe(string step, Stage stage, string what) =>
-            Convert.ToBoolean(row[$"p{Array.FindIndex(Probes, p => p.Step == step && p.Stage == stage && p.What == what)}"], System.Globalization.CultureInfo.InvariantCulture);
-        var stages = GitHubPrJob.Steps.SelectMany(s => Enum.GetValues<Stage>().Select(g => new StageKey(s.Name, g))).ToDictionary(k => k, k =>
-            new StageWork(states.GetValueOrDefault(k) ?? StageState.Idle, Probe(k.Step, k.Stage, "open"), k.Stage == Stage.Transform && Probe(k.Step, k.Stage, "waiting"),
-                Probe(k.Step, k.Stage, "failed")));
-        return new RunSnapshot(run, stages);
-    }
+    public Task<RunSnapshot> ReadAsync(CancellationToken ct) => RunSnapshotReader.ReadAsync(db.Dialect, c, tx, run);
 
     public async Task<bool> MoveStageAsync(string step, Stage stage, IReadOnlyCollection<string> from, string to, CancellationToken ct)
     {
@@ -98,25 +81,6 @@ internal sealed class RelationalRunTransaction(RelationalDatabase db, DbConnecti
             UPDATE etl_jobs SET overall = 'RUNNING', error_message = NULL WHERE current_run_id = @Id;
             """, run, tx);
         Changed = true;
-    }
-
-    private static (string, Stage, string, string)[] BuildProbes()
-    {
-        var probes = new List<(string, Stage, string, string)>();
-        foreach (var step in GitHubPrJob.Steps)
-        {
-            var kinds = string.Join(", ", Enum.GetValues<FetchKind>().Where(k => FetchKinds.StepOf(k) == step).Select(k => $"'{FetchKinds.Name(k)}'"));
-            string Checkpoints(string status) => $"SELECT 1 FROM checkpoints WHERE run_id = @runId AND status = '{status}' AND kind IN ({kinds})";
-            string Items(string stage, string state) => $"SELECT 1 FROM work_items WHERE run_id = @runId AND step = '{step.Name}' AND stage = '{stage}' AND state = '{state}'";
-            probes.Add((step.Name, Stage.Extract, "open", Checkpoints("pending")));
-            probes.Add((step.Name, Stage.Extract, "failed", Checkpoints("failed")));
-            probes.Add((step.Name, Stage.Transform, "waiting", Items("transform", "waiting")));
-            probes.Add((step.Name, Stage.Transform, "open", $"{Items("transform", "waiting")} UNION ALL {Items("transform", "pending")}"));
-            probes.Add((step.Name, Stage.Transform, "failed", Items("transform", "failed")));
-            probes.Add((step.Name, Stage.Embed, "open", Items("embedding", "pending")));
-            probes.Add((step.Name, Stage.Embed, "failed", Items("embedding", "failed")));
-        }
-        return [.. probes];
     }
 
     private sealed class Failure

@@ -37,6 +37,10 @@ public sealed class RunCoordinator(IRunStore runs, IWorkQueue queue, IJobEventBu
 
     private async Task AdvanceAsync(long runId, CancellationToken ct)
     {
+        // Most commits leave nothing to decide (a page among many). The decision is first made on a read of the run, and only
+        // one that acts takes the run's lock (on SQLite, the one writer) to decide again there. A commit that lands after the read
+        // asks for an advance of its own (AfterCommitAsync), so nothing it changes is missed.
+        if (await runs.ReadSnapshotAsync(runId, ct) is { } read && RunStateMachine.Decide(read).None) return;
         var (run, released, changed) = await runs.LockRunAsync(runId, async (tx, token) =>
         {
             var snapshot = await tx.ReadAsync(token);

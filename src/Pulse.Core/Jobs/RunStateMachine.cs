@@ -99,4 +99,8 @@ public static class RunStateMachine
 public sealed record StageEnd(string Step, Stage Stage, bool Failed);
 
 /// <summary>The transitions of one decision: steps whose waiting transforms to release, stages to end, and the run's end.</summary>
-public sealed record RunDecision(IReadOnlyList<string> Releases, IReadOnlyList<StageEnd> Ends, bool Complete, bool Failed);
+public sealed record RunDecision(IReadOnlyList<string> Releases, IReadOnlyList<StageEnd> Ends, bool Complete, bool Failed)
+{
+    /// <summary>Nothing to do: no gate opens, no stage ends, the run goes on.</summary>
+    public bool None => Releases.Count == 0 && Ends.Count == 0 && !Complete;
+}

@@ -29,6 +29,12 @@ public interface IRunStore
     Task<OpenWork> ListOpenWorkAsync(long runId, CancellationToken ct);
 
     /// <summary>
+    /// What the run's state machine decides from, read without the run's lock: a decision made on it may be stale by the time it
+    /// is acted on, so one that acts is made again under <see cref="LockRunAsync{T}"/>. Null when the run does not exist.
+    /// </summary>
+    Task<RunSnapshot?> ReadSnapshotAsync(long runId, CancellationToken ct);
+
+    /// <summary>
     /// Runs <paramref name="work"/> in one transaction holding the run's lock: every check-and-flip of a run (by any worker of any
     /// process) runs one after another, each seeing what the others committed. The job's status JSON is refreshed before the commit.
     /// </summary>

@@ -223,6 +223,8 @@ internal sealed class FakeRunStore(RunRecord run) : IRunStore
 
     public Task<T> LockRunAsync<T>(long runId, Func<IRunTransaction, CancellationToken, Task<T>> work, CancellationToken ct) => work(new Transaction(run), ct);
 
+    public async Task<RunSnapshot?> ReadSnapshotAsync(long runId, CancellationToken ct) => runId == run.Id ? await new Transaction(run).ReadAsync(ct) : null;
+
     public Task<RunRecord> StartRunAsync(RunStart start, CancellationToken ct) => throw new NotSupportedException();
     public Task<IReadOnlyList<RunSummary>> ListRunsAsync(long jobId, int limit, CancellationToken ct) => throw new NotSupportedException();
     public Task<OpenWork> ListOpenWorkAsync(long runId, CancellationToken ct) => throw new NotSupportedException();

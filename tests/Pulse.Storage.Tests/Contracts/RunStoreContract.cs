@@ -85,6 +85,32 @@ public abstract class RunStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task ReadSnapshot_WithoutTheLock_ReadsWhatTheLockedReadDoes_AndNullForNoRun()
+    {
+        var (run, coordinator, _) = await StartAsync(withCheckpoint: true);
+        await coordinator.MarkRunningAsync(run.Id, GitHubPrJob.PullRequests.Name, Stage.Extract, run.JobId, run.TenantId, Ct);
+        await AssertSameAsLockedAsync(run.Id, open: true, failed: false);
+
+        var turn = (await Stores.Checkpoints.ClaimTurnAsync([], false, 10, "w", Clock.GetUtcNow().AddMinutes(1), Ct))!;
+        await Stores.Checkpoints.ReleaseAsync([turn.Checkpoints[0].Id], "w", new CheckpointRelease(CountAttempt: true, FailWith: "gone", MaxAttempts: 1), Ct);
+        await AssertSameAsLockedAsync(run.Id, open: false, failed: true);
+
+        Assert.Null(await Stores.Runs.ReadSnapshotAsync(run.Id + 1_000, Ct));
+    }
+
+    private async Task AssertSameAsLockedAsync(long runId, bool open, bool failed)
+    {
+        var read = (await Stores.Runs.ReadSnapshotAsync(runId, Ct))!;
+        var locked = await Stores.Runs.LockRunAsync(runId, (tx, token) => tx.ReadAsync(token), Ct);
+
+        Assert.Equal(locked.Run, read.Run);
+        Assert.Equal(locked.Stages.OrderBy(s => s.Key.ToString()), read.Stages.OrderBy(s => s.Key.ToString()));
+        var listing = read.Stages[new StageKey(GitHubPrJob.PullRequests.Name, Stage.Extract)];
+        Assert.Equal((StageState.Running, open, failed), (listing.State, listing.Open, listing.Failed));
+        Assert.Equal(12, read.Stages.Count);
+    }
+
+    [Fact]
     public async Task FailRun_EndsItOnceWithTheCause_AndAnEndedRunIsNotEndedAgain()
     {
         var (run, coordinator, _) = await StartAsync(withCheckpoint: true);
