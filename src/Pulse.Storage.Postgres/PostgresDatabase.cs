@@ -102,5 +102,14 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
         return await work(connection);
     }, ct);
 
+    public override Task<T> ReadInTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) => _retry.RunAsync(async token =>
+    {
+        await using var connection = await OpenAsync(token);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
+        var result = await work(connection, tx);
+        await tx.CommitAsync(token);
+        return result;
+    }, ct);
+
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

@@ -136,6 +136,16 @@ public sealed class SqliteDatabase : RelationalDatabase
         return await work(connection);
     }
 
+    /// <summary>A deferred BEGIN: a read transaction of the WAL, beside the writer, where BEGIN IMMEDIATE would queue behind it.</summary>
+    public override async Task<T> ReadInTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = connection.BeginTransaction(deferred: true);
+        var result = await work(connection, tx);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
     /// <summary>
     /// The prepared statement for <paramref name="key"/> on the writer connection, prepared on first use and reused by
     /// every later write transaction. Only for work running inside <see cref="WriteAsync{T}"/> on <paramref name="connection"/>.

@@ -19,6 +19,9 @@ public abstract class RelationalDatabase(TimeProvider time)
 
     public abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct);
 
+    /// <summary>Runs <paramref name="work"/>'s reads in one transaction that writes nothing and takes no writer's lock (what <see cref="SqlDialect.ByIndex"/> needs).</summary>
+    public abstract Task<T> ReadInTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct);
+
     /// <summary>Brings the schema to this build's migrations, or refuses a database it does not understand (<see cref="UnknownSchemaException"/>).</summary>
     public abstract Task MigrateAsync(CancellationToken ct);
 

@@ -46,8 +46,8 @@ public sealed class RelationalRunStore(RelationalDatabase db) : IRunStore
             items.Where(i => i.Stage == "embedding").Select(i => i.Id).ToList());
     }, ct);
 
-    public Task<RunSnapshot?> ReadSnapshotAsync(long runId, CancellationToken ct) => db.ReadAsync(async c =>
-        await RunRow.ReadAsync(c, null, runId, "") is { } run ? await RunSnapshotReader.ReadAsync(db.Dialect, c, null, run.ToRecord()) : null, ct);
+    public Task<RunSnapshot?> ReadSnapshotAsync(long runId, CancellationToken ct) => db.ReadInTransactionAsync(async (c, tx) =>
+        await RunRow.ReadAsync(c, tx, runId, "") is { } run ? await RunSnapshotReader.ReadAsync(db.Dialect, c, tx, run.ToRecord()) : null, ct);
 
     public Task<T> LockRunAsync<T>(long runId, Func<IRunTransaction, CancellationToken, Task<T>> work, CancellationToken ct) => db.WriteAsync(async (c, tx) =>
     {
