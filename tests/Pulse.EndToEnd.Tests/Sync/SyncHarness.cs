@@ -47,7 +47,13 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
         Action<JobStatus, GitHubConnection?>? progress = null, TimeProvider? githubClock = null)
     {
         var events = new InProcessJobEventBus();
-        using var subscription = events.Subscribe(e => { lock (Events) Events.Add(e); return Task.CompletedTask; });
+        using var arrived = new SemaphoreSlim(0);
+        using var subscription = events.Subscribe(e =>
+        {
+            lock (Events) Events.Add(e);
+            arrived.Release();
+            return Task.CompletedTask;
+        });
         extraction ??= new ExtractOptions { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(2) };
         var options = new SyncOptions
         {
@@ -72,7 +78,7 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
                     s.AddSingleton(sp => new GitHubConnections(sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<ISecretProtector>(), new HttpClient(),
                         githubClock, sp.GetRequiredService<RateLimitBudgetOptions>()));
             });
-            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), ct);
+            return await TestPipeline.RunAsync(host, sp => EndedAsync(sp, sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), arrived, ct), ct);
         }
 
         var (pg, db) = await PostgresStorage.OpenAsync(await PostgresAsync(ct), ct);
@@ -86,8 +92,35 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
                     .AddSingleton(new SharedRateLimitBudgets(key => new PostgresRateLimitBudget(db, key, TimeProvider.System, shared)));
                 if (embedding is not null) s.AddSingleton(embedding);
             });
-            return await TestPipeline.RunAsync(host, sp => sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), ct);
+            return await TestPipeline.RunAsync(host, sp => EndedAsync(sp, sp.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct), arrived, ct), ct);
         }
+    }
+
+    /// <summary>
+    /// The sync's result once its run's ending status event has arrived. The run's end is committed before that event is
+    /// published, and the sync returns when it reads the end: waiting here, with the pipeline still running, keeps a stopping
+    /// host from cancelling the publish, so a test reads every event of the run.
+    /// </summary>
+    private async Task<SyncResult> EndedAsync(IServiceProvider services, Task<SyncResult> sync, SemaphoreSlim arrived, CancellationToken ct)
+    {
+        var result = await sync;
+        // A sync that stopped before its run ended (no run, or GitHub refused the connection) has no ending to wait for.
+        if (await services.GetRequiredService<IRunStore>().GetRunAsync(result.RunId, ct) is not { Status: not RunStatus.Running }) return result;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromMinutes(1));
+        bool Ended()
+        {
+            lock (Events) return Events.Any(e => e.Status.RunId == result.RunId && e.Status.Overall is OverallStatus.Finished or OverallStatus.Failed);
+        }
+        try
+        {
+            while (!Ended()) await arrived.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Run {result.RunId} ended, but no status event showing its end arrived within a minute.");
+        }
+        return result;
     }
 
     /// <summary>The stores over this harness's database, for a test that drives a stage by hand; dispose to close.</summary>
