@@ -83,7 +83,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
 
         var changed = new List<(string Table, long Id)>();
         changed.AddRange((await writer.PullRequestsAsync(batch.PullRequests)).Select(id => ("prs", id)));
-        await writer.PullRequestsAsync(batch.ParentPullRequests);
+        await writer.ParentPullRequestsAsync(batch.ParentPullRequests);
         await writer.TimelineEventsAsync(batch.TimelineEvents);
         await writer.LabelsAsync(batch.Labels);
         changed.AddRange((await writer.CommitsAsync(batch.Commits)).Select(id => ("prs_commits", id)));

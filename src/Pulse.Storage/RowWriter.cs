@@ -15,22 +15,54 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
     private const string MissingPullRequest = "Pull request {0} is not stored yet: its listing page failed or was never fetched.";
 
     private readonly Dictionary<string, long> _prIds = [];
+    /// <summary>PRs this writer wrote (this run's rows): a parent copy of one is not sent at all.</summary>
+    private readonly HashSet<string> _writtenPrs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _threadIds = [];
     private readonly SearchTexts _texts = texts ?? SearchTexts.None;
 
     public async Task<IReadOnlyList<long>> PullRequestsAsync(IReadOnlyList<PullRequestRow> rows)
     {
-        var ids = await RunAsync(RowSql.PullRequest, rows.Select(pr => new object?[]
+        var ids = await RunAsync(RowSql.PullRequest, rows.Select(PullRequestValues).ToList());
+        for (var i = 0; i < rows.Count; i++)
         {
-            tenantId, pr.RepositoryId, pr.NodeId, pr.DatabaseId, (long)pr.Number, pr.Title, pr.Body, pr.Url, pr.State, pr.IsDraft, pr.AuthorLogin, pr.AuthorType,
-            pr.MergedByLogin, pr.BaseRefName, pr.HeadRefName, pr.BaseRefOid, pr.HeadRefOid, (long)pr.Additions, (long)pr.Deletions, (long)pr.ChangedFiles,
-            pr.CreatedAt, pr.UpdatedAt, pr.ClosedAt, pr.MergedAt, (long)pr.CommitsTotal, (long)pr.ReviewsTotal, (long)pr.CommentsTotal,
-            (long)pr.ReviewThreadsTotal, pr.ContentHash, runId,
-        }).ToList());
-        for (var i = 0; i < rows.Count; i++) _prIds[rows[i].NodeId] = ids[i];
+            _prIds[rows[i].NodeId] = ids[i];
+            _writtenPrs.Add(rows[i].NodeId);
+        }
         await IndexAsync(rows.Select((pr, i) => SearchDocuments.PullRequest(tenantId, ids[i], pr, _texts.For(pr))));
         return ids;
     }
+
+    /// <summary>
+    /// PR rows that came along with a page of the PR's events or labels, so those rows find their PR even when the PR's listing
+    /// page is written later. They stand in for the listing's row and never rewrite a row this run already wrote: most PRs come
+    /// back this way twice more in a run, and rewriting each (and its search document) was a tenth of a full sync's writes.
+    /// </summary>
+    public async Task ParentPullRequestsAsync(IReadOnlyList<PullRequestRow> rows)
+    {
+        // A repeated PR ends as its last copy, as every write of a batch does.
+        var absent = rows.Where(pr => !_writtenPrs.Contains(pr.NodeId)).GroupBy(pr => pr.NodeId).Select(g => g.Last()).ToList();
+        if (absent.Count == 0) return;
+        var ids = await dialect.RunManyAsync(c, tx, RowSql.ParentPullRequest, absent.Select(PullRequestValues).ToList(), ct);
+        var written = new List<object?[]>();
+        for (var i = 0; i < absent.Count; i++)
+        {
+            if (ids[i] is not { } id) continue;
+            _prIds[absent[i].NodeId] = id;
+            _writtenPrs.Add(absent[i].NodeId);
+            written.Add(SearchDocuments.PullRequest(tenantId, id, absent[i], _texts.For(absent[i])));
+        }
+        await IndexAsync(written);
+        // The ids of the rows left alone.
+        await ResolveAsync("prs", _prIds, absent.Select(pr => pr.NodeId), MissingPullRequest);
+    }
+
+    private object?[] PullRequestValues(PullRequestRow pr) =>
+    [
+        tenantId, pr.RepositoryId, pr.NodeId, pr.DatabaseId, (long)pr.Number, pr.Title, pr.Body, pr.Url, pr.State, pr.IsDraft, pr.AuthorLogin, pr.AuthorType,
+        pr.MergedByLogin, pr.BaseRefName, pr.HeadRefName, pr.BaseRefOid, pr.HeadRefOid, (long)pr.Additions, (long)pr.Deletions, (long)pr.ChangedFiles,
+        pr.CreatedAt, pr.UpdatedAt, pr.ClosedAt, pr.MergedAt, (long)pr.CommitsTotal, (long)pr.ReviewsTotal, (long)pr.CommentsTotal,
+        (long)pr.ReviewThreadsTotal, pr.ContentHash, runId,
+    ];
 
     public async Task<IReadOnlyList<long>> CommitsAsync(IReadOnlyList<CommitRow> rows)
     {
@@ -136,7 +168,7 @@ internal static class RowSql
     private static (string, DbType) B(string n) => (n, DbType.Boolean);
     private static (string, DbType) T(string n) => (n, DbType.DateTimeOffset);
 
-    public static readonly SqlBatch PullRequest = new("row.pr", """
+    private const string PullRequestUpsert = """
         INSERT INTO prs (tenant_id, repository_id, node_id, database_id, number, title, body, url, state, is_draft, author_login, author_type,
           merged_by_login, base_ref_name, head_ref_name, base_ref_oid, head_ref_oid, additions, deletions, changed_files, created_at, updated_at,
           closed_at, merged_at, commits_total, reviews_total, comments_total, review_threads_total, content_hash, last_seen_run_id)
@@ -152,11 +184,19 @@ internal static class RowSql
           updated_at = excluded.updated_at, closed_at = excluded.closed_at, merged_at = excluded.merged_at, commits_total = excluded.commits_total,
           reviews_total = excluded.reviews_total, comments_total = excluded.comments_total, review_threads_total = excluded.review_threads_total,
           content_hash = excluded.content_hash, last_seen_run_id = excluded.last_seen_run_id
-        RETURNING id
-        """, [L("tenantId"), L("repositoryId"), S("nodeId"), L("databaseId"), L("number"), S("title"), S("body"), S("url"), S("state"), B("isDraft"),
+        """;
+
+    private static readonly (string, DbType)[] PullRequestParameters =
+        [L("tenantId"), L("repositoryId"), S("nodeId"), L("databaseId"), L("number"), S("title"), S("body"), S("url"), S("state"), B("isDraft"),
             S("authorLogin"), S("authorType"), S("mergedBy"), S("baseRef"), S("headRef"), S("baseOid"), S("headOid"), L("additions"), L("deletions"),
             L("changedFiles"), T("createdAt"), T("updatedAt"), T("closedAt"), T("mergedAt"), L("commitsTotal"), L("reviewsTotal"), L("commentsTotal"),
-            L("threadsTotal"), S("hash"), L("runId")]);
+            L("threadsTotal"), S("hash"), L("runId")];
+
+    public static readonly SqlBatch PullRequest = new("row.pr", PullRequestUpsert + " RETURNING id", PullRequestParameters);
+
+    // A row this run wrote is left alone, and then returns no id.
+    public static readonly SqlBatch ParentPullRequest = new("row.pr_parent",
+        PullRequestUpsert + " WHERE prs.last_seen_run_id IS DISTINCT FROM excluded.last_seen_run_id RETURNING id", PullRequestParameters);
 
     public static readonly SqlBatch TimelineEvent = new("row.timeline_event", """
         INSERT INTO prs_timeline_events (tenant_id, pr_id, node_id, event_type, actor_login, actor_type, requested_reviewer, requested_reviewer_type,

@@ -6,7 +6,7 @@ namespace Pulse.Storage;
 /// <summary>
 /// The keyword texts of rows (<see cref="SearchDocuments.TextOf(PullRequestRow)"/> and its siblings), tokenized before a write
 /// transaction begins: on SQLite a transaction holds the one writer, so work that needs no database is done before it. A row
-/// not tokenized here is tokenized when it is written.
+/// not tokenized here is tokenized when it is written: so are the few parent PRs written at all (RowWriter.ParentPullRequestsAsync).
 /// </summary>
 internal sealed class SearchTexts
 {
@@ -19,7 +19,7 @@ internal sealed class SearchTexts
         var texts = new SearchTexts();
         foreach (var batch in batches)
         {
-            foreach (var pr in batch.PullRequests.Concat(batch.ParentPullRequests)) texts._texts[pr] = SearchDocuments.TextOf(pr);
+            foreach (var pr in batch.PullRequests) texts._texts[pr] = SearchDocuments.TextOf(pr);
             foreach (var commit in batch.Commits) texts._texts[commit] = SearchDocuments.TextOf(commit);
             foreach (var review in batch.Reviews) texts._texts[review] = SearchDocuments.TextOf(review);
             foreach (var comment in batch.Comments) texts._texts[comment] = SearchDocuments.TextOf(comment);

@@ -47,6 +47,60 @@ public abstract class RowWriterContract : StoreContract
         Assert.Equal(250, documents.Count);
     }
 
+    [Fact]
+    public async Task ParentPullRequests_ARowThisRunWrote_IsLeftAloneAndTheirRowsFindIt()
+    {
+        var (job, repository) = await NewJobAsync();
+        var listed = Pr(repository.Id, "Listed title");
+        await WriteAsync(job.TenantId, runId: 7, w => w.PullRequestsAsync([listed]));
+
+        // A later page of the same run: the PR's labels, with a copy of the PR's fields taken a moment later.
+        await WriteAsync(job.TenantId, runId: 7, async w =>
+        {
+            await w.ParentPullRequestsAsync([Pr(repository.Id, "Copy title"), Pr(repository.Id, "Copy title")]);
+            await w.LabelsAsync([new LabelRow(listed.NodeId, "LA_1", "bug")]);
+        });
+
+        Assert.Equal(("Listed title", 7L), await StoredAsync(job.TenantId));
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM prs_labels l JOIN prs p ON p.id = l.pr_id WHERE p.node_id = @node", listed.NodeId));
+        var q = new SearchQuery(job.TenantId, "");
+        Assert.Single(await Stores.Search.KeywordAsync(q, SearchText.Terms("listed"), 10, Ct));
+        Assert.Empty(await Stores.Search.KeywordAsync(q, SearchText.Terms("copy"), 10, Ct));
+    }
+
+    [Fact]
+    public async Task ParentPullRequests_ARowOfAnEarlierRunOrNoRow_IsWrittenWithItsDocument()
+    {
+        var (job, repository) = await NewJobAsync();
+        await WriteAsync(job.TenantId, runId: 7, async w =>
+        {
+            await w.ParentPullRequestsAsync([Pr(repository.Id, "First seen by its events")]);
+            await w.LabelsAsync([new LabelRow(Pr(repository.Id, "").NodeId, "LA_1", "bug")]);
+        });
+        Assert.Equal(("First seen by its events", 7L), await StoredAsync(job.TenantId));
+
+        await WriteAsync(job.TenantId, runId: 8, w => w.ParentPullRequestsAsync([Pr(repository.Id, "Renamed since")]));
+
+        Assert.Equal(("Renamed since", 8L), await StoredAsync(job.TenantId));
+        var q = new SearchQuery(job.TenantId, "");
+        Assert.Single(await Stores.Search.KeywordAsync(q, SearchText.Terms("renamed"), 10, Ct));
+        Assert.Empty(await Stores.Search.KeywordAsync(q, SearchText.Terms("events"), 10, Ct));
+    }
+
+    private static PullRequestRow Pr(long repositoryId, string title) => new(repositoryId, "PR_parent", null, 3, title, "", "https://github.com/pr/3", "OPEN",
+        false, "ann", "User", null, "main", "topic-3", null, null, 1, 1, 1, T0, T0, null, null, 0, 0, 0, 0, "h");
+
+    private Task WriteAsync(long tenantId, long runId, Func<RowWriter, Task> write) => Database.WriteAsync(async (c, tx) =>
+    {
+        await write(new RowWriter(Database.Dialect, c, tx, tenantId, runId, Ct));
+        return 0;
+    }, Ct);
+
+    private Task<(string Title, long Run)> StoredAsync(long tenantId) => Database.ReadAsync(c =>
+        c.QuerySingleAsync<(string, long)>("SELECT title, last_seen_run_id FROM prs WHERE tenant_id = @tenantId AND node_id = 'PR_parent'", new { tenantId }), Ct);
+
+    private Task<long> CountAsync(string sql, string node) => Database.ReadAsync(c => c.ExecuteScalarAsync<long>(sql, new { node }), Ct);
+
     private async Task<(long TenantId, SearchRows Rows)> PullRequestAsync()
     {
         var (job, repository) = await NewJobAsync();
