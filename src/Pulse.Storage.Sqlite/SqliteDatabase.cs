@@ -31,7 +31,11 @@ public sealed class SqliteDatabase : RelationalDatabase
     /// </summary>
     private readonly Dictionary<string, SqliteStatement> _writerStatements = new(StringComparer.Ordinal);
 
-    static SqliteDatabase() => DbValues.Register(typeof(SqliteParameter), DbValues.Iso);
+    static SqliteDatabase()
+    {
+        SqliteProcessSettings.Apply();
+        DbValues.Register(typeof(SqliteParameter), DbValues.Iso);
+    }
 
     public SqliteDatabase(string path, TimeProvider? time = null) : base(time ?? TimeProvider.System)
     {
