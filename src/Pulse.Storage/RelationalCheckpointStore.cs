@@ -119,15 +119,17 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
             return PageCommitResult.LeaseLost;
         var now = db.Now;
         var rawId = await c.ExecuteScalarAsync<long>($"""
-            INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, payload, units, status, points, requests, created_at)
-            VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, {Dialect.Json("@variables")}, {Dialect.PayloadParameter("@payload")}, {Dialect.Json("@units")},
+            INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, units, status, points, requests, created_at)
+            VALUES (@TenantId, @IntegrationId, @RunId, @EntityType, @QueryHash, {Dialect.Json("@variables")}, {Dialect.Json("@units")},
               @status, @Points, @Requests, @now) RETURNING id
             """, new
             {
                 page.TenantId, page.IntegrationId, page.RunId, page.EntityType, page.QueryHash, variables = Dialect.JsonValue(page.VariablesJson),
-                payload = Dialect.Payload(page.Payload), units = JsonSerializer.Serialize(outcome.Units), status = outcome.StepsWithData.Any() ? "pending" : "done",
-                page.Points, page.Requests, now,
+                units = JsonSerializer.Serialize(outcome.Units), status = outcome.StepsWithData.Any() ? "pending" : "done", page.Points, page.Requests, now,
             }, tx);
+        // In a table of its own: the answer's row is updated when it is done, and SQLite rewrites a row whole (migration 015).
+        await c.ExecuteAsync($"INSERT INTO raw_extraction_payloads (raw_id, payload) VALUES (@rawId, {Dialect.PayloadParameter("@payload")})",
+            new { rawId, payload = Dialect.Payload(page.Payload) }, tx);
 
         var advances = outcome.Advances.OrderBy(a => a.CheckpointId).ToList();
         await Dialect.RunManyAsync(c, tx, Advance, advances.Where(a => !a.Failed)

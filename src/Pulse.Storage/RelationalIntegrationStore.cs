@@ -29,6 +29,7 @@ public sealed class RelationalIntegrationStore(RelationalDatabase db) : IIntegra
         "DELETE FROM prs WHERE repository_id IN (SELECT id FROM repositories WHERE integration_id = @id)",
         $"DELETE FROM work_items WHERE run_id IN {Runs}",
         "DELETE FROM webhook_deliveries WHERE integration_id = @id",
+        "DELETE FROM raw_extraction_payloads WHERE raw_id IN (SELECT id FROM raw_extraction_data WHERE integration_id = @id)",
         "DELETE FROM raw_extraction_data WHERE integration_id = @id",
         $"DELETE FROM checkpoints WHERE run_id IN {Runs}",
         $"DELETE FROM run_steps WHERE run_id IN {Runs}",

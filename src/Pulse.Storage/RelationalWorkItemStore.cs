@@ -18,9 +18,10 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         // A redelivered item (already done) does not read its page's payload at all.
         var row = await c.QuerySingleOrDefaultAsync<ItemRow>($"""
             SELECT w.id AS Id, w.run_id AS RunId, w.tenant_id AS TenantId, run.job_id AS JobId, w.raw_id AS RawId, w.state AS State,
-              CASE WHEN w.state = 'pending' THEN {Dialect.PayloadColumn("r.payload")} END AS Payload, {Dialect.JsonText("r.units")} AS Units,
+              CASE WHEN w.state = 'pending' THEN {Dialect.PayloadColumn("rp.payload")} END AS Payload, {Dialect.JsonText("r.units")} AS Units,
               run.embeddings_enabled AS Embeddings
-            FROM work_items w JOIN raw_extraction_data r ON r.id = w.raw_id JOIN etl_job_runs run ON run.id = w.run_id
+            FROM work_items w JOIN raw_extraction_data r ON r.id = w.raw_id JOIN raw_extraction_payloads rp ON rp.raw_id = r.id
+              JOIN etl_job_runs run ON run.id = w.run_id
             WHERE w.id = @workItemId AND w.stage = 'transform'
             """, new { workItemId });
         if (row is null || row.State != "pending" || row.Payload is null) return null;

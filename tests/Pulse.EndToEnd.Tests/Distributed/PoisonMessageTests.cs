@@ -41,10 +41,11 @@ public sealed class PoisonMessageTests
         {
             (runId, tenantId) = await c.QuerySingleAsync<(long, long)>("SELECT id, tenant_id FROM etl_job_runs");
             var rawId = await c.ExecuteScalarAsync<long>("""
-                INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, payload, units, status, points, requests, created_at)
-                SELECT tenant_id, integration_id, id, 'poison', 'poison', '{}', '{}', '"not a list of units"', 'pending', 0, 0, now() FROM etl_job_runs WHERE id = @runId
+                INSERT INTO raw_extraction_data (tenant_id, integration_id, run_id, entity_type, query_hash, variables, units, status, points, requests, created_at)
+                SELECT tenant_id, integration_id, id, 'poison', 'poison', '{}', '"not a list of units"', 'pending', 0, 0, now() FROM etl_job_runs WHERE id = @runId
                 RETURNING id
                 """, new { runId });
+            await c.ExecuteAsync("INSERT INTO raw_extraction_payloads (raw_id, payload) VALUES (@rawId, '{}')", new { rawId });
             poison = await c.ExecuteScalarAsync<long>("""
                 INSERT INTO work_items (tenant_id, run_id, step, stage, raw_id, state, created_at, updated_at)
                 VALUES (@tenantId, @runId, 'github_comments', 'transform', @rawId, 'pending', now(), now()) RETURNING id
