@@ -35,7 +35,8 @@ internal sealed class RowWriter(SqlDialect dialect, DbConnection c, DbTransactio
     /// <summary>
     /// PR rows that came along with a page of the PR's events or labels, so those rows find their PR even when the PR's listing
     /// page is written later. They stand in for the listing's row and never rewrite a row this run already wrote: most PRs come
-    /// back this way twice more in a run, and rewriting each (and its search document) was a tenth of a full sync's writes.
+    /// back this way twice more in a run (17,500 copies of 10,000 PRs in a bench-org full sync), each a rewrite of the row and a
+    /// comparison of its search document's text.
     /// </summary>
     public async Task ParentPullRequestsAsync(IReadOnlyList<PullRequestRow> rows)
     {

@@ -57,15 +57,18 @@ public abstract class RowWriterContract : StoreContract
         // A later page of the same run: the PR's labels, with a copy of the PR's fields taken a moment later.
         await WriteAsync(job.TenantId, runId: 7, async w =>
         {
-            await w.ParentPullRequestsAsync([Pr(repository.Id, "Copy title"), Pr(repository.Id, "Copy title")]);
+            // With a PR no page has written yet: on PostgreSQL both go as one statement, which names the row it left alone with null.
+            await w.ParentPullRequestsAsync([Pr(repository.Id, "Copy title"), Pr(repository.Id, "Unlisted yet", "PR_other"), Pr(repository.Id, "Copy title")]);
             await w.LabelsAsync([new LabelRow(listed.NodeId, "LA_1", "bug")]);
         });
 
         Assert.Equal(("Listed title", 7L), await StoredAsync(job.TenantId));
+        Assert.Equal(("Unlisted yet", 7L), await StoredAsync(job.TenantId, "PR_other"));
         Assert.Equal(1L, await CountAsync("SELECT count(*) FROM prs_labels l JOIN prs p ON p.id = l.pr_id WHERE p.node_id = @node", listed.NodeId));
         var q = new SearchQuery(job.TenantId, "");
         Assert.Single(await Stores.Search.KeywordAsync(q, SearchText.Terms("listed"), 10, Ct));
         Assert.Empty(await Stores.Search.KeywordAsync(q, SearchText.Terms("copy"), 10, Ct));
+        Assert.Single(await Stores.Search.KeywordAsync(q, SearchText.Terms("unlisted"), 10, Ct));
     }
 
     [Fact]
@@ -87,8 +90,8 @@ public abstract class RowWriterContract : StoreContract
         Assert.Empty(await Stores.Search.KeywordAsync(q, SearchText.Terms("events"), 10, Ct));
     }
 
-    private static PullRequestRow Pr(long repositoryId, string title) => new(repositoryId, "PR_parent", null, 3, title, "", "https://github.com/pr/3", "OPEN",
-        false, "ann", "User", null, "main", "topic-3", null, null, 1, 1, 1, T0, T0, null, null, 0, 0, 0, 0, "h");
+    private static PullRequestRow Pr(long repositoryId, string title, string node = "PR_parent") => new(repositoryId, node, null, node.Length, title, "",
+        $"https://github.com/pr/{node}", "OPEN", false, "ann", "User", null, "main", "topic", null, null, 1, 1, 1, T0, T0, null, null, 0, 0, 0, 0, "h");
 
     private Task WriteAsync(long tenantId, long runId, Func<RowWriter, Task> write) => Database.WriteAsync(async (c, tx) =>
     {
@@ -96,8 +99,8 @@ public abstract class RowWriterContract : StoreContract
         return 0;
     }, Ct);
 
-    private Task<(string Title, long Run)> StoredAsync(long tenantId) => Database.ReadAsync(c =>
-        c.QuerySingleAsync<(string, long)>("SELECT title, last_seen_run_id FROM prs WHERE tenant_id = @tenantId AND node_id = 'PR_parent'", new { tenantId }), Ct);
+    private Task<(string Title, long Run)> StoredAsync(long tenantId, string node = "PR_parent") => Database.ReadAsync(c =>
+        c.QuerySingleAsync<(string, long)>("SELECT title, last_seen_run_id FROM prs WHERE tenant_id = @tenantId AND node_id = @node", new { tenantId, node }), Ct);
 
     private Task<long> CountAsync(string sql, string node) => Database.ReadAsync(c => c.ExecuteScalarAsync<long>(sql, new { node }), Ct);
 
