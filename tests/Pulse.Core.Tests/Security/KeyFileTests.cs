@@ -38,12 +38,20 @@ public sealed class KeyFileTests
     [Fact]
     public void ReadOrCreate_AnExistingFile_IsReadNotReplaced()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("pulse-keyfile-").FullName, "pulse.db.key");
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        File.WriteAllText(path, key + "\n");
+        var directory = Directory.CreateTempSubdirectory("pulse-keyfile-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "pulse.db.key");
+            var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            File.WriteAllText(path, key + "\n");
 
-        Assert.Equal(key, Convert.ToBase64String(KeyFile.ReadOrCreate(path)));
-        Assert.Equal(key + "\n", File.ReadAllText(path));
+            Assert.Equal(key, Convert.ToBase64String(KeyFile.ReadOrCreate(path)));
+            Assert.Equal(key + "\n", File.ReadAllText(path));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

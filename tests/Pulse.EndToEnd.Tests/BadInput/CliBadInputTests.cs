@@ -59,11 +59,23 @@ public sealed class CliBadInputTests
     {
         var (code, output) = await RunAsync(args);
         FaultSuite.FaultSuiteLog.BadInput(string.Join(' ', args));
+        RemoveCreatedDatabase(args);
 
         Assert.Equal(exitCode, code);
         Assert.Contains(message, output.Split('\n').Select(l => l.TrimEnd('\r')));
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A case that gets as far as creating its SQLite file (and its key, WAL and lock files) leaves none of them behind.</summary>
+    private static void RemoveCreatedDatabase(string[] args)
+    {
+        var database = args.SkipWhile(a => a != "--database").Skip(1).FirstOrDefault();
+        if (database is null || !database.StartsWith("sqlite:", StringComparison.Ordinal)) return;
+        var path = database["sqlite:".Length..];
+        if (!Path.GetFileName(path).StartsWith("pulse-bad-input-", StringComparison.Ordinal) || Path.GetDirectoryName(path) is not { } directory
+            || !Directory.Exists(directory)) return;
+        foreach (var file in Directory.GetFiles(directory, Path.GetFileName(path) + "*")) File.Delete(file);
     }
 
     [Fact]
