@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 using Pulse.Core.Jobs;
 using Pulse.Core.Security;
 using Pulse.Core.Storage;
@@ -43,14 +42,8 @@ public abstract class StoreContract : IAsyncLifetime
         var services = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddSingleton(Secrets);
         if (Postgres)
         {
-            var admin = Environment.GetEnvironmentVariable("PULSE_TEST_POSTGRES") is { Length: > 0 } s ? s : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
-            _postgresDatabase = $"pulse_contract_{Guid.NewGuid():N}";
-            await using (var c = new NpgsqlConnection(admin))
-            {
-                await c.OpenAsync(Ct);
-                await new NpgsqlCommand($"CREATE DATABASE \"{_postgresDatabase}\"", c).ExecuteNonQueryAsync(Ct);
-            }
-            services.AddPostgresStorage(new NpgsqlConnectionStringBuilder(admin) { Database = _postgresDatabase }.ConnectionString);
+            (_postgresDatabase, var connectionString) = await TestPostgres.CreateDatabaseAsync("pulse_contract_", Ct);
+            services.AddPostgresStorage(connectionString);
         }
         else
         {
@@ -64,14 +57,7 @@ public abstract class StoreContract : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (_services is not null) await _services.DisposeAsync();
-        if (_postgresDatabase is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            var admin = Environment.GetEnvironmentVariable("PULSE_TEST_POSTGRES") is { Length: > 0 } s ? s : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
-            await using var c = new NpgsqlConnection(admin);
-            await c.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", c).ExecuteNonQueryAsync();
-        }
+        if (_postgresDatabase is not null) await TestPostgres.DropDatabaseAsync(_postgresDatabase);
         if (_directory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -48,16 +48,10 @@ public sealed class RawPayloadsMigrationTests
     [Fact]
     public async Task Postgres_AnswersStoredBefore_KeepTheirPayloadsInTheirOwnTable()
     {
-        var admin = Environment.GetEnvironmentVariable("PULSE_TEST_POSTGRES") is { Length: > 0 } s ? s : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
-        var name = $"pulse_migration_{Guid.NewGuid():N}";
-        await using (var a = new NpgsqlConnection(admin))
-        {
-            await a.OpenAsync(Ct);
-            await a.ExecuteAsync($"CREATE DATABASE \"{name}\"");
-        }
+        var (name, connectionString) = await TestPostgres.CreateDatabaseAsync("pulse_migration_", Ct);
         try
         {
-            await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString);
+            await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
             await c.OpenAsync(Ct);
             var all = Pulse.Storage.Migrations.Of(typeof(PostgresDatabase).Assembly, "Pulse.Postgres.Migrations.");
             await Pulse.Storage.Migrations.ApplyAsync(c, Before(all), "TIMESTAMPTZ", DateTimeOffset.UtcNow, "'test'", Ct);
@@ -74,9 +68,7 @@ public sealed class RawPayloadsMigrationTests
         }
         finally
         {
-            await using var a = new NpgsqlConnection(admin);
-            await a.OpenAsync(Ct);
-            await a.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            await TestPostgres.DropDatabaseAsync(name);
         }
     }
 

@@ -1,0 +1,28 @@
+using Npgsql;
+
+namespace Pulse.Storage.Tests;
+
+/// <summary>The test server's PostgreSQL (PULSE_TEST_POSTGRES, else the one scripts/services.sh starts): a database of its own per test.</summary>
+internal static class TestPostgres
+{
+    private static string Admin => Environment.GetEnvironmentVariable("PULSE_TEST_POSTGRES") is { Length: > 0 } s ? s : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
+
+    /// <summary>A new, empty database named <paramref name="prefix"/> and a GUID; its connection string.</summary>
+    public static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync(string prefix, CancellationToken ct)
+    {
+        var name = $"{prefix}{Guid.NewGuid():N}";
+        await using var c = new NpgsqlConnection(Admin);
+        await c.OpenAsync(ct);
+        await new NpgsqlCommand($"CREATE DATABASE \"{name}\"", c).ExecuteNonQueryAsync(ct);
+        return (name, new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString);
+    }
+
+    /// <summary>Drops the database, closing whatever connections are still open on it.</summary>
+    public static async Task DropDatabaseAsync(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var c = new NpgsqlConnection(Admin);
+        await c.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c).ExecuteNonQueryAsync();
+    }
+}
