@@ -349,9 +349,6 @@ namespace Pulse.Bench
             var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
             if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
             foreach (var a in new[] { "rss-child", url.ToString(), Owner }) start.ArgumentList.Add(a);
-            // The GC the `pulse` executable runs (a Web SDK project: Server GC, sized to the live heap by DATAS), not this
-            // bench's workstation GC, whose gen0 budget follows the CPU's cache size (300 MiB L3 reported here: an 80 MB budget).
-            start.Environment["DOTNET_gcServer"] = "1";
             using var process = Process.Start(start)!;
             var text = await process.StandardOutput.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
