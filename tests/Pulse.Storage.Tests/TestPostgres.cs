@@ -17,6 +17,18 @@ internal static class TestPostgres
         return (name, new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString);
     }
 
+    /// <summary>PostgreSQL's migrations, as the storage applies them.</summary>
+    public static IReadOnlyList<Pulse.Storage.Migrations.Migration> Migrations { get; } =
+        Pulse.Storage.Migrations.Of(typeof(Pulse.Storage.Postgres.PostgresDatabase).Assembly, "Pulse.Postgres.Migrations.");
+
+    /// <summary>An open connection of its own (not pooled, so the drop below finds it closed) to the database.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct)
+    {
+        var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await c.OpenAsync(ct);
+        return c;
+    }
+
     /// <summary>Drops the database, closing whatever connections are still open on it.</summary>
     public static async Task DropDatabaseAsync(string name)
     {

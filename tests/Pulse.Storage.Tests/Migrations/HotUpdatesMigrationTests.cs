@@ -1,6 +1,4 @@
 using Dapper;
-using Npgsql;
-using Pulse.Storage.Postgres;
 
 namespace Pulse.Storage.Tests.Migrations;
 
@@ -20,9 +18,8 @@ public sealed class HotUpdatesMigrationTests
         var (name, connectionString) = await TestPostgres.CreateDatabaseAsync("pulse_migration_", Ct);
         try
         {
-            await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-            await c.OpenAsync(Ct);
-            var all = Pulse.Storage.Migrations.Of(typeof(PostgresDatabase).Assembly, "Pulse.Postgres.Migrations.");
+            await using var c = await TestPostgres.OpenAsync(connectionString, Ct);
+            var all = TestPostgres.Migrations;
             Assert.Contains(all, m => m.Name == "016_hot_updates.sql");
             await Pulse.Storage.Migrations.ApplyAsync(c, all, "TIMESTAMPTZ", DateTimeOffset.UtcNow, "'test'", Ct);
             // The checkpoints' run, tenant and repository are not the point here: their references are not checked.

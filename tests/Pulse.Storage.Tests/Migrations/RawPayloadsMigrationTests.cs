@@ -1,8 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Npgsql;
-using Pulse.Storage.Postgres;
 using Pulse.Storage.Sqlite;
 
 namespace Pulse.Storage.Tests.Migrations;
@@ -51,9 +49,8 @@ public sealed class RawPayloadsMigrationTests
         var (name, connectionString) = await TestPostgres.CreateDatabaseAsync("pulse_migration_", Ct);
         try
         {
-            await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-            await c.OpenAsync(Ct);
-            var all = Pulse.Storage.Migrations.Of(typeof(PostgresDatabase).Assembly, "Pulse.Postgres.Migrations.");
+            await using var c = await TestPostgres.OpenAsync(connectionString, Ct);
+            var all = TestPostgres.Migrations;
             await Pulse.Storage.Migrations.ApplyAsync(c, Before(all), "TIMESTAMPTZ", DateTimeOffset.UtcNow, "'test'", Ct);
             // The answers' parents are not the point here: their references are not checked while they are laid down.
             await c.ExecuteAsync("SET session_replication_role = replica");
