@@ -36,13 +36,9 @@ public sealed class SqliteDialect(SqliteDatabase db) : SqlDialect
     public override string JsonText(string column) => column;
 
     // The answer is stored as the UTF-8 text it arrived as, and read back as those bytes (CAST AS BLOB): no UTF-16 copy.
-    public override object Payload(byte[] utf8) => utf8;
-
     public override string PayloadParameter(string parameter) => $"CAST({parameter} AS TEXT)";
 
     public override string PayloadColumn(string column) => $"CAST({column} AS BLOB)";
-
-    public override byte[] PayloadBytes(object value) => (byte[])value;
 
     public override object Vector(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 

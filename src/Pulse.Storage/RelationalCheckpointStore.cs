@@ -129,7 +129,7 @@ public sealed class RelationalCheckpointStore(RelationalDatabase db) : ICheckpoi
             }, tx);
         // In a table of its own: the answer's row is updated when it is done, and SQLite rewrites a row whole (migration 015).
         await c.ExecuteAsync($"INSERT INTO raw_extraction_payloads (raw_id, payload) VALUES (@rawId, {Dialect.PayloadParameter("@payload")})",
-            new { rawId, payload = Dialect.Payload(page.Payload) }, tx);
+            new { rawId, payload = page.Payload }, tx);
 
         var advances = outcome.Advances.OrderBy(a => a.CheckpointId).ToList();
         await Dialect.RunManyAsync(c, tx, Advance, advances.Where(a => !a.Failed)

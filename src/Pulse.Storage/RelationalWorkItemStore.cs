@@ -31,7 +31,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
             """, new { row.RunId, steps = Dialect.List(TransformItems.StepNames), row.RawId });
         if (TransformItems.InStepOrder(pending) is not { } items) return null;
         var units = JsonSerializer.Deserialize<List<RawUnit>>(row.Units) ?? [];
-        return new TransformInput(row.RunId, row.TenantId, row.JobId, Dialect.PayloadBytes(row.Payload), units, row.Embeddings, items);
+        return new TransformInput(row.RunId, row.TenantId, row.JobId, row.Payload, units, row.Embeddings, items);
     }, ct);
 
     public Task<TransformCommitResult> CommitTransformAsync(IReadOnlyList<TransformBatch> batches, CancellationToken ct)
@@ -145,7 +145,7 @@ public sealed class RelationalWorkItemStore(RelationalDatabase db, int embedding
         public long JobId { get; set; }
         public long RawId { get; set; }
         public string State { get; set; } = "";
-        public object? Payload { get; set; }
+        public byte[]? Payload { get; set; }
         public string Units { get; set; } = "[]";
         public bool Embeddings { get; set; }
     }

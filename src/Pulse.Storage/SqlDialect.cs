@@ -48,15 +48,11 @@ public abstract class SqlDialect
     /// <summary>JSON text as the database will accept it.</summary>
     public virtual string JsonValue(string json) => json;
 
-    /// <summary>A raw GitHub answer (UTF-8 JSON) as a parameter value, and its SQL.</summary>
-    public abstract object Payload(byte[] utf8);
-
+    /// <summary>A raw GitHub answer (UTF-8 JSON bytes) as a parameter's SQL.</summary>
     public abstract string PayloadParameter(string parameter);
 
-    /// <summary>The raw answer column read back, and its value as UTF-8 bytes.</summary>
+    /// <summary>The raw answer column read back as its UTF-8 bytes.</summary>
     public abstract string PayloadColumn(string column);
-
-    public abstract byte[] PayloadBytes(object value);
 
     /// <summary>A vector as a parameter value of the embeddings table.</summary>
     public abstract object Vector(float[] vector);

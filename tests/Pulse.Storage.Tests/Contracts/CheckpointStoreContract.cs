@@ -98,6 +98,27 @@ public abstract class CheckpointStoreContract : StoreContract
         Assert.Equal("next", (await Stores.Checkpoints.ClaimTurnAsync([], false, 1, "c", Clock.GetUtcNow().AddSeconds(5), Ct))!.Checkpoints.Single().Cursor);
         Assert.Equal(b.Checkpoints[0].Id, a.Checkpoints[0].Id);
     }
+
+    [Fact]
+    public async Task CommitPage_ThenLoadTransform_GivesBackTheAnswerByteForByte()
+    {
+        // A listing page: its step's transform runs from the run's start, so its item is queued at once.
+        var (job, repository) = await NewJobAsync();
+        var run = await Stores.Runs.StartRunAsync(new RunStart(job.TenantId, job.Id, job.IntegrationId, Clock.GetUtcNow(), null, false,
+            [new NewCheckpoint(repository.Id, FetchKind.PullRequests, repository.NodeId, null, null, 0, null)], 100), Ct);
+        var turn = (await Stores.Checkpoints.ClaimTurnAsync([], false, 1, "w", Clock.GetUtcNow().AddMinutes(1), Ct))!;
+        var unit = new RawUnit("a0", FetchKind.PullRequests, repository.Id, repository.NodeId, null, null, true);
+        var outcome = new PageOutcome([new CheckpointAdvance(turn.Checkpoints[0].Id, null, true, 1, 0, false, null)], [], [unit], new Dictionary<string, long>(), []);
+        // Multi-byte text, a character outside the BMP and the \u0000 escape jsonb would refuse: the answer as GitHub sent it.
+        var answer = """{"data":{"a0":{"pullRequests":{"nodes":[{"title":"naïve – ünïcode 🚀 שלום\u0000 end"}]}}}}"""u8.ToArray();
+
+        var page = await Stores.Checkpoints.CommitPageAsync(new ExtractedPage(run.Id, run.TenantId, run.IntegrationId, "pull_requests", "h", "{}", answer, outcome, 1, 1)
+            { LeaseOwner = "w" }, Ct);
+        var input = (await Stores.WorkItems.LoadTransformAsync(page.TransformItemsToQueue.Single(), Ct))!;
+
+        Assert.Equal(answer, input.Payload);
+        Assert.Equal([unit], input.Units);
+    }
 }
 
 public sealed class SqliteCheckpointStoreContract : CheckpointStoreContract
