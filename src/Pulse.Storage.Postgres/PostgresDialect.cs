@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
 using Dapper;
