@@ -21,12 +21,23 @@ internal static class TestPostgres
     public static IReadOnlyList<Pulse.Storage.Migrations.Migration> Migrations { get; } =
         Pulse.Storage.Migrations.Of(typeof(Pulse.Storage.Postgres.PostgresDatabase).Assembly, "Pulse.Postgres.Migrations.");
 
-    /// <summary>An open connection of its own (not pooled, so the drop below finds it closed) to the database.</summary>
-    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct)
+    /// <summary>A new, empty database with one open connection of its own, dropped when disposed: a migration test's ground.</summary>
+    public static async Task<ScratchDatabase> OpenScratchAsync(string prefix, CancellationToken ct)
     {
+        var (name, connectionString) = await CreateDatabaseAsync(prefix, ct);
+        // Not pooled, so the drop finds it closed.
         var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await c.OpenAsync(ct);
-        return c;
+        try
+        {
+            await c.OpenAsync(ct);
+            return new ScratchDatabase(name, c);
+        }
+        catch
+        {
+            await c.DisposeAsync();
+            await DropDatabaseAsync(name);
+            throw;
+        }
     }
 
     /// <summary>Drops the database, closing whatever connections are still open on it.</summary>
@@ -36,5 +47,21 @@ internal static class TestPostgres
         await using var c = new NpgsqlConnection(Admin);
         await c.OpenAsync();
         await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c).ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>A test's own PostgreSQL database and its open connection; disposing drops the database.</summary>
+internal sealed class ScratchDatabase(string name, NpgsqlConnection connection) : IAsyncDisposable
+{
+    public NpgsqlConnection Connection { get; } = connection;
+
+    /// <summary>Applies <paramref name="migrations"/> as the storage does.</summary>
+    public Task MigrateAsync(IReadOnlyList<Pulse.Storage.Migrations.Migration> migrations, CancellationToken ct) =>
+        Pulse.Storage.Migrations.ApplyAsync(Connection, migrations, "TIMESTAMPTZ", DateTimeOffset.UtcNow, "'test'", ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(name);
     }
 }

@@ -46,27 +46,20 @@ public sealed class RawPayloadsMigrationTests
     [Fact]
     public async Task Postgres_AnswersStoredBefore_KeepTheirPayloadsInTheirOwnTable()
     {
-        var (name, connectionString) = await TestPostgres.CreateDatabaseAsync("pulse_migration_", Ct);
-        try
-        {
-            await using var c = await TestPostgres.OpenAsync(connectionString, Ct);
-            var all = TestPostgres.Migrations;
-            await Pulse.Storage.Migrations.ApplyAsync(c, Before(all), "TIMESTAMPTZ", DateTimeOffset.UtcNow, "'test'", Ct);
-            // The answers' parents are not the point here: their references are not checked while they are laid down.
-            await c.ExecuteAsync("SET session_replication_role = replica");
-            await InsertAnswersAsync(c, "now()", "::json");
-            await c.ExecuteAsync("SET session_replication_role = DEFAULT");
+        await using var db = await TestPostgres.OpenScratchAsync("pulse_migration_", Ct);
+        var c = db.Connection;
+        var all = TestPostgres.Migrations;
+        await db.MigrateAsync(Before(all), Ct);
+        // The answers' parents are not the point here: their references are not checked while they are laid down.
+        await c.ExecuteAsync("SET session_replication_role = replica");
+        await InsertAnswersAsync(c, "now()", "::json");
+        await c.ExecuteAsync("SET session_replication_role = DEFAULT");
 
-            await Pulse.Storage.Migrations.ApplyAsync(c, all, "TIMESTAMPTZ", DateTimeOffset.UtcNow, "'test'", Ct);
+        await db.MigrateAsync(all, Ct);
 
-            Assert.Equal(Payloads, await PayloadsAsync(c, "::text"));
-            Assert.DoesNotContain("payload", await c.QueryAsync<string>(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'raw_extraction_data'"));
-        }
-        finally
-        {
-            await TestPostgres.DropDatabaseAsync(name);
-        }
+        Assert.Equal(Payloads, await PayloadsAsync(c, "::text"));
+        Assert.DoesNotContain("payload", await c.QueryAsync<string>(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'raw_extraction_data'"));
     }
 
     private static IReadOnlyList<Pulse.Storage.Migrations.Migration> Before(IReadOnlyList<Pulse.Storage.Migrations.Migration> all)
