@@ -49,6 +49,12 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
 
+    private static readonly IReadOnlyList<Migrations.Migration> Known = Migrations.Of(typeof(PostgresDatabase).Assembly, "Pulse.Postgres.Migrations.");
+
+    public override IReadOnlyList<Migrations.Migration> KnownMigrations => Known;
+
+    public override string Label => $"'{DatabaseName}'";
+
     /// <summary>Under a session advisory lock, so that processes starting together apply each version exactly once.</summary>
     public override async Task MigrateAsync(CancellationToken ct)
     {
@@ -57,8 +63,7 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
             await connection.ExecuteAsync("SELECT pg_advisory_lock(@MigrationLock)", new { MigrationLock });
             try
             {
-                await Migrations.ApplyAsync(connection, Migrations.Of(typeof(PostgresDatabase).Assembly, "Pulse.Postgres.Migrations."), "TIMESTAMPTZ", Now,
-                    $"'{DatabaseName}'", ct);
+                await Migrations.ApplyAsync(connection, KnownMigrations, "TIMESTAMPTZ", Now, Label, ct);
                 await RequirePgvectorAsync(connection);
             }
             finally

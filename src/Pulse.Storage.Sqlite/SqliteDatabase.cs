@@ -78,13 +78,19 @@ public sealed class SqliteDatabase : RelationalDatabase
         return connection;
     }
 
+    private static readonly IReadOnlyList<Migrations.Migration> Known = Migrations.Of(typeof(SqliteDatabase).Assembly, "Pulse.Sqlite.Migrations.");
+
+    public override IReadOnlyList<Migrations.Migration> KnownMigrations => Known;
+
+    public override string Label => $"'{Path}'";
+
     /// <summary>Each migration in its own BEGIN IMMEDIATE transaction: two processes opening a new file at once apply it once.</summary>
     public override async Task MigrateAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var connection = await OpenAsync(ct);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-        await Migrations.ApplyAsync(connection, Migrations.Of(typeof(SqliteDatabase).Assembly, "Pulse.Sqlite.Migrations."), "TEXT", Now, $"'{Path}'", ct);
+        await Migrations.ApplyAsync(connection, KnownMigrations, "TEXT", Now, Label, ct);
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), committed if it returns.</summary>

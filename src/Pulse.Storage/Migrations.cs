@@ -48,14 +48,17 @@ public static class Migrations
 
     private static async Task RefuseUnknownAsync(DbConnection c, IReadOnlyList<Migration> known, string where, DbTransaction? tx)
     {
+        if (await UnknownAsync(c, known, tx) is not { } name) return;
+        throw new UnknownSchemaException(
+            $"The database {where} holds schema migration {name}, which this build of Pulse does not have ({string.Join(", ", known.Select(m => m.Name))}): " +
+            "another version of Pulse made it. Use a new database (or remove this one) and sync again.");
+    }
+
+    /// <summary>The first migration the database holds that is not one of <paramref name="known"/> (another version's, or one renamed); null if none.</summary>
+    public static async Task<string?> UnknownAsync(DbConnection c, IReadOnlyList<Migration> known, DbTransaction? tx = null)
+    {
         var byVersion = known.ToDictionary(m => m.Version, m => m.Name);
         var applied = await c.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version", transaction: tx);
-        foreach (var (version, name) in applied)
-        {
-            if (byVersion.GetValueOrDefault(version) == name) continue;
-            throw new UnknownSchemaException(
-                $"The database {where} holds schema migration {name}, which this build of Pulse does not have ({string.Join(", ", known.Select(m => m.Name))}): " +
-                "another version of Pulse made it. Use a new database (or remove this one) and sync again.");
-        }
+        return applied.Where(a => byVersion.GetValueOrDefault(a.Version) != a.Name).Select(a => a.Name).FirstOrDefault();
     }
 }

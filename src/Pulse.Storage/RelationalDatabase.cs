@@ -22,6 +22,12 @@ public abstract class RelationalDatabase(TimeProvider time)
     /// <summary>Runs <paramref name="work"/>'s reads in one transaction that writes nothing and takes no writer's lock (what <see cref="SqlDialect.ByIndex"/> needs).</summary>
     public abstract Task<T> ReadInTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct);
 
+    /// <summary>This build's migrations of the backend, in order.</summary>
+    public abstract IReadOnlyList<Migrations.Migration> KnownMigrations { get; }
+
+    /// <summary>The database as a message names it, quoted: its PostgreSQL name or its SQLite file.</summary>
+    public abstract string Label { get; }
+
     /// <summary>Brings the schema to this build's migrations, or refuses a database it does not understand (<see cref="UnknownSchemaException"/>).</summary>
     public abstract Task MigrateAsync(CancellationToken ct);
 

@@ -2,7 +2,7 @@ using Pulse.Core.Jobs;
 
 namespace Pulse.Core.Storage;
 
-/// <summary>A process that consumes stages from a shared queue, as last seen; or one that refused to start, and why.</summary>
+/// <summary>A process that consumes stages from a shared queue, as last seen; or one that refused to serve (at its start, or later), and why.</summary>
 public sealed record WorkerPresence(string WorkerId, string Host, int ProcessId, IReadOnlySet<Stage> Stages, DateTimeOffset SeenAt, string? Refusal);
 
 /// <summary>

@@ -34,7 +34,7 @@ public sealed class PipelineOptions
 
     /// <summary>
     /// With a shared queue: how long a run waits for a live <c>pulse worker</c> of each stage it needs before it fails,
-    /// naming the stage. Default 30 s. A worker that refused to start fails the run at once.
+    /// naming the stage. Default 30 s. A worker that refused to serve fails the run at once.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan WorkerWait { get; set; } = TimeSpan.FromSeconds(30);

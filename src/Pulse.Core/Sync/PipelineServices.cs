@@ -46,6 +46,7 @@ public static class PipelineServices
             : null!);
         services.TryAddSingleton<FailedMessages>();
         services.TryAddSingleton<PipelineHost>();
+        services.TryAddSingleton<PipelineStop>();
         services.AddHostedService<PipelineService>();
 
         // Runs: started (or resumed) by the launcher, watched by the one watchdog.

@@ -6,7 +6,7 @@ namespace Pulse.Core.Sync;
 
 /// <summary>
 /// Distributed mode: whether a run has a live worker for every stage it needs that this process does not run itself.
-/// A worker that refused to start (e.g. another PULSE_SECRET_KEY) fails the run at once; none at all, after
+/// A worker that refused to serve (e.g. another PULSE_SECRET_KEY at its start, or a schema a newer Pulse migrated while it ran) fails the run at once; none at all, after
 /// <see cref="PipelineOptions.WorkerWait"/> since the run was last served (so a database restart that delays the beats,
 /// or workers replaced one by one, do not fail a run that has workers).
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class WorkerRoster(IWorkerRegistry registry, IOptions<PipelineOpti
 
         var stages = $"no live pulse worker runs the {string.Join(" and ", missing)} stage{(missing.Count > 1 ? "s" : "")}";
         if (seen.Where(w => w.Refusal is not null && w.SeenAt >= watchingSince - RecentRefusal).MaxBy(w => w.SeenAt) is { } refused)
-            return new WorkerCheck(false, $"{stages}: the worker on {refused.Host} (pid {refused.ProcessId}) refused to start: {refused.Refusal}");
+            return new WorkerCheck(false, $"{stages}: the worker on {refused.Host} (pid {refused.ProcessId}) refused to serve: {refused.Refusal}");
         if (now - lastServed < options.Value.WorkerWait) return WorkerCheck.Waiting;
         return new WorkerCheck(false,
             $"{stages} (waited {options.Value.WorkerWait.TotalSeconds:0} s): start `pulse worker --database ... --queue ...` with the same PULSE_SECRET_KEY");

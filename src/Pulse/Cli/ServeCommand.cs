@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pulse.Core.Sync;
 using Pulse.Server;
 
 namespace Pulse.Cli;
@@ -103,8 +104,11 @@ public static class ServeCommand
                 Console.WriteLine(!QueueOption.IsShared(options.Queue) ? "pulse serve: every stage runs in this process"
                     : $"pulse serve: runs are queued on RabbitMQ for pulse worker processes; stages here: {(options.Stages is { Count: > 0 } st ? string.Join(",", st) : "none")}");
                 if (options.AdminKey is null) Console.WriteLine("pulse serve: no admin key (--admin-key or PULSE_ADMIN_KEY): tenants and keys cannot be created.");
+                var stop = app.Services.GetRequiredService<PipelineStop>();
                 await app.WaitForShutdownAsync(ct);
-                return 0;
+                if (stop.Reason is not { } reason) return 0;
+                Console.Error.WriteLine($"pulse serve: stopped: {reason}");
+                return 1;
             }
             catch (Exception e) when (e is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
             {

@@ -31,7 +31,7 @@ public static class SyncCommand
         var quietTimeout = new Option<int>("--requeue-after-seconds") { Description = "With --queue amqp: requeue open work after this long without progress", DefaultValueFactory = _ => 30 };
         var workerWait = new Option<int>("--wait-for-workers-seconds")
         {
-            Description = "With --queue amqp: fail when no live pulse worker runs a needed stage for this long (a worker that refused to start fails the sync at once)",
+            Description = "With --queue amqp: fail when no live pulse worker runs a needed stage for this long (a worker that refused to serve fails the sync at once)",
             DefaultValueFactory = _ => 30,
         };
 
@@ -103,9 +103,16 @@ public static class SyncCommand
         using (var host = builder.Build())
         {
             await host.StartAsync(ct);
+            // The pipeline may stop the host of its own accord (PipelineService): the wait for the run ends with it.
+            var stop = host.Services.GetRequiredService<PipelineStop>();
+            using var serving = CancellationTokenSource.CreateLinkedTokenSource(ct, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             try
             {
-                result = await ProgressDisplay.RunAsync(output, quiet, progress => host.Services.GetRequiredService<SyncRunner>().RunAsync(options, progress, ct));
+                result = await ProgressDisplay.RunAsync(output, quiet, progress => host.Services.GetRequiredService<SyncRunner>().RunAsync(options, progress, serving.Token));
+            }
+            catch (OperationCanceledException) when (stop.Reason is not null)
+            {
+                result = new SyncResult(false, 0, $"stopped: {stop.Reason}", 0);
             }
             finally
             {

@@ -29,13 +29,12 @@ public static class WorkerCommand
                 if (selected.Count == 0) throw new ArgumentException("--stages: a worker needs at least one stage (extract, transform, embed).");
                 if (!DatabaseOption.IsPostgres(parse.GetValue(database)!)) throw new ArgumentException("pulse worker needs a shared database: --database postgres://...");
                 if (!QueueOption.IsShared(parse.GetValue(queue)!)) throw new ArgumentException("pulse worker needs a shared queue: --queue amqp://...");
-                await RunAsync(new BackendOptions(parse.GetValue(database)!, parse.GetValue(queue)!, selected), o =>
+                return await RunAsync(new BackendOptions(parse.GetValue(database)!, parse.GetValue(queue)!, selected), o =>
                 {
                     o.ExtractWorkers = o.TransformWorkers = n;
                     o.EmbedWorkers = Math.Max(1, n / 2);
                     o.Extract = o.Extract with { Lease = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(lease))) };
                 }, ct);
-                return 0;
             }
             catch (Exception e) when (e is ArgumentException or OptionsValidationException)
             {
@@ -46,8 +45,11 @@ public static class WorkerCommand
         return command;
     }
 
-    /// <summary>The worker on the Generic Host, composed as every verb is, until Ctrl+C or SIGTERM.</summary>
-    private static async Task RunAsync(BackendOptions options, Action<PipelineOptions> configure, CancellationToken ct)
+    /// <summary>
+    /// The worker on the Generic Host, composed as every verb is, until Ctrl+C or SIGTERM (0), or until it stops serving of its
+    /// own accord (1, the reason the last line).
+    /// </summary>
+    private static async Task<int> RunAsync(BackendOptions options, Action<PipelineOptions> configure, CancellationToken ct)
     {
         var backend = await PulseBackend.OpenAsync(options, ct);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -62,6 +64,7 @@ public static class WorkerCommand
         using var host = builder.Build();
         Console.WriteLine($"pulse worker {Environment.ProcessId}: stages {string.Join(",", backend.Stages)}, "
             + $"{host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.ExtractWorkers} consumers each");
+        var stop = host.Services.GetRequiredService<PipelineStop>();   // read after the run, when the host is disposed
         try
         {
             await host.RunAsync(ct);   // System.CommandLine cancels on Ctrl+C and SIGTERM
@@ -69,5 +72,8 @@ public static class WorkerCommand
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+        if (stop.Reason is not { } reason) return 0;
+        Console.Error.WriteLine($"pulse worker: stopped: {reason}");
+        return 1;
     }
 }

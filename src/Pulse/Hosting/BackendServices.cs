@@ -13,7 +13,7 @@ namespace Pulse.Hosting;
 public static class BackendServices
 {
     /// <summary>
-    /// The opened backend's services: stores by interface (installation tokens sealed with the key), the queue, the key, status events (over NOTIFY on PostgreSQL,
+    /// The opened backend's services: stores by interface (installation tokens sealed with the key), the schema check, the queue, the key, status events (over NOTIFY on PostgreSQL,
     /// named <paramref name="role"/>:pid), shared rate-limit budgets and the worker registry (distributed mode).
     /// </summary>
     public static IServiceCollection AddPulseBackend(this IServiceCollection services, PulseBackend backend, string role)
@@ -23,6 +23,7 @@ public static class BackendServices
             .AddPulseStorage(backend.Storage)
             .AddSingleton(backend.Secrets)
             .AddSingleton<IInstallationTokenStore>(new RelationalInstallationTokenStore(backend.Database.Relational, backend.Secrets))
+            .AddSingleton<ISchemaCheck>(new RelationalSchemaCheck(backend.Database.Relational))
             .AddSingleton(backend.Queue);
         if (backend.LocalQueue is { } local) services.AddSingleton(local);
         if (backend.Workers is { } workers) services.AddSingleton(workers);

@@ -56,7 +56,7 @@ public sealed class WorkerRosterTests
     }
 
     [Fact]
-    public async Task CheckAsync_AWorkerRefusedToStart_FailsAtOnceWithItsReason()
+    public async Task CheckAsync_AWorkerRefused_FailsAtOnceWithItsReason()
     {
         var since = _time.GetUtcNow();
         _time.Advance(TimeSpan.FromSeconds(2));
@@ -64,7 +64,7 @@ public sealed class WorkerRosterTests
 
         var check = await Roster().CheckAsync(Run(), since, since, Ct);
 
-        Assert.Equal("no live pulse worker runs the extract and transform stages: the worker on host-b (pid 12) refused to start: "
+        Assert.Equal("no live pulse worker runs the extract and transform stages: the worker on host-b (pid 12) refused to serve: "
             + "PULSE_SECRET_KEY does not match the key this database was set up with", check.Failure);
     }
 

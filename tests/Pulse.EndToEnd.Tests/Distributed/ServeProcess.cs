@@ -37,6 +37,9 @@ public sealed partial class ServeProcess : IAsyncDisposable
         return new ServeProcess(process, address!);
     }
 
+    /// <summary>Its exit code, once it exits of its own accord (the test fails if that takes longer than <paramref name="timeout"/>).</summary>
+    public Task<int> WaitAsync(TimeSpan timeout, CancellationToken ct) => _process.WaitAsync(timeout, ct);
+
     public HttpClient Client(string key) => new()
     {
         BaseAddress = Address,
