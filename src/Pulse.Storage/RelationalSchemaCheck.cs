@@ -2,6 +2,11 @@ using Pulse.Core.Storage;
 
 namespace Pulse.Storage;
 
+/// <summary>
+/// The applied migrations against this build's (<see cref="Migrations.UnknownAsync"/>, the detection the start-time refusal
+/// uses), read again on every beat of a running process; the message names the host to upgrade, since runs waiting on this
+/// process's stages quote it.
+/// </summary>
 public sealed class RelationalSchemaCheck(RelationalDatabase db) : ISchemaCheck
 {
     public Task<string?> UnknownMigrationAsync(CancellationToken ct) => db.ReadAsync(async c =>
