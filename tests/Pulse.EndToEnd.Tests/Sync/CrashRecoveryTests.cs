@@ -31,10 +31,10 @@ public sealed class CrashRecoveryTests
             using var child = PulseProcess.Start(args);
             // Kill at a seeded moment: after one more committed page (mid-extraction), or after a random delay
             // (which lands in a request, a transaction, a transform or between a commit and its follow-up).
-            var target = await CommittedPagesAsync(crashed) + 1;
+            var target = await crashed.CommittedPagesAsync() + 1;
             var deadline = DateTime.UtcNow.AddSeconds(60);
             if (attempt % 2 == 0)
-                while (!child.HasExited && await CommittedPagesAsync(crashed) < target && DateTime.UtcNow < deadline) await Task.Delay(random.Next(5, 40), Ct);
+                while (!child.HasExited && await crashed.CommittedPagesAsync() < target && DateTime.UtcNow < deadline) await Task.Delay(random.Next(5, 40), Ct);
             else
                 await Task.Delay(random.Next(600, 1800), Ct);
             if (child.HasExited) break;
@@ -66,19 +66,5 @@ public sealed class CrashRecoveryTests
         Assert.Equal(await cc.ExecuteScalarAsync<long>("SELECT sum(pages) FROM checkpoints"),
             await c.ExecuteScalarAsync<long>("SELECT sum(pages) FROM checkpoints WHERE run_id = @Id", new { runs[0].Id }));
         Assert.Equal("FINISHED", await c.ExecuteScalarAsync<string>("SELECT overall FROM etl_jobs WHERE job_name = 'github_prs'"));
-    }
-
-    private static async Task<long> CommittedPagesAsync(SyncHarness harness)
-    {
-        if (!File.Exists(harness.DatabasePath)) return 0;
-        try
-        {
-            await using var c = await harness.OpenAsync();
-            return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM raw_extraction_data");
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException)
-        {
-            return 0; // the file exists but its schema is not there yet
-        }
     }
 }

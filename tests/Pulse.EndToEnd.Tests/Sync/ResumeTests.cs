@@ -22,11 +22,11 @@ public sealed class ResumeTests
         {
             var first = interrupted.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: kill.Token);
             // Stop the process's work abruptly once a few pages are committed: in-flight requests and transactions are abandoned.
-            while (!first.IsCompleted && await CommittedPagesAsync(interrupted) < 4) await Task.Delay(20, Ct);
+            while (!first.IsCompleted && await interrupted.CommittedPagesAsync() < 4) await Task.Delay(20, Ct);
             await kill.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         }
-        var afterKill = await CommittedPagesAsync(interrupted);
+        var afterKill = await interrupted.CommittedPagesAsync();
         Assert.True(afterKill >= 4);
 
         var resumed = await interrupted.SyncAsync(sim, SyntheticDataset.OrganizationLogin, ct: Ct);
@@ -39,19 +39,5 @@ public sealed class ResumeTests
         await using var cc = await clean.OpenAsync();
         var cleanCheckpointPages = await cc.ExecuteScalarAsync<long>("SELECT sum(pages) FROM checkpoints");
         Assert.Equal(cleanCheckpointPages, await c.ExecuteScalarAsync<long>("SELECT sum(pages) FROM checkpoints"));
-    }
-
-    private static async Task<long> CommittedPagesAsync(SyncHarness harness)
-    {
-        if (!harness.Exists) return 0;
-        try
-        {
-            await using var c = await harness.OpenAsync();
-            return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM raw_extraction_data");
-        }
-        catch (System.Data.Common.DbException)
-        {
-            return 0;
-        }
     }
 }

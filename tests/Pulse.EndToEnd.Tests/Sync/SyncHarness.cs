@@ -146,6 +146,21 @@ public sealed partial class SyncHarness(Backend backend = Backend.Sqlite) : IAsy
     /// <summary>Whether the database exists yet (a run may not have created it).</summary>
     public bool Exists => backend == Backend.Sqlite ? File.Exists(DatabasePath) : _postgres is not null;
 
+    /// <summary>The answer pages stored so far, read while a sync in another task or process works on the database: 0 until it has created and migrated it.</summary>
+    public async Task<long> CommittedPagesAsync()
+    {
+        if (!Exists) return 0;
+        try
+        {
+            await using var c = await OpenAsync();
+            return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM raw_extraction_data");
+        }
+        catch (DbException)
+        {
+            return 0;   // the file or database is there, its schema not yet
+        }
+    }
+
     /// <summary>Every table's rows in a canonical order and form (no surrogate keys; one text form per value), to compare two databases of either backend.</summary>
     public async Task<string> CanonicalDumpAsync() => Dump(await CanonicalRowsAsync());
 

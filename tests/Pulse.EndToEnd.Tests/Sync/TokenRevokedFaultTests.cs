@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -44,11 +43,11 @@ public sealed class TokenRevokedFaultTests
         var log = new ConcurrentQueue<string>();
         var first = harness.SyncAsync(sim, SyntheticDataset.OrganizationLogin, token: OldToken, extraction: ManySmallQueries, ct: Ct, log: log.Enqueue);
         // Revoke once about half of the pages are stored: the run is well under way, with work left.
-        while (!first.IsCompleted && await CommittedPagesAsync(harness) < cleanPages / 2) await Task.Delay(10, Ct);
+        while (!first.IsCompleted && await harness.CommittedPagesAsync() < cleanPages / 2) await Task.Delay(10, Ct);
         Assert.False(first.IsCompleted, "the run ended before the token could be revoked mid-run");
         using (var control = sim.HttpClient())
             (await control.PostAsJsonAsync("/_sim/tokens/revoke", new JsonObject { ["token"] = OldToken }, Ct)).EnsureSuccessStatusCode();
-        var storedAtRevocation = await CommittedPagesAsync(harness);
+        var storedAtRevocation = await harness.CommittedPagesAsync();
         var rowsAtRevocation = (await harness.CanonicalRowsAsync()).Sum(t => t.Count);
 
         var failed = await first;
@@ -64,7 +63,7 @@ public sealed class TokenRevokedFaultTests
             Assert.Equal(("FAILED", Expected), await c.QuerySingleAsync<(string, string)>("SELECT overall, error_message FROM etl_jobs WHERE job_name = 'github_prs'"));
         }
         // Everything stored stays, and every stored row is one of the uninterrupted run (by its ids: a PR's derived counts still move).
-        Assert.True(await CommittedPagesAsync(harness) >= storedAtRevocation);
+        Assert.True(await harness.CommittedPagesAsync() >= storedAtRevocation);
         var stored = await harness.CanonicalRowsAsync();
         Assert.True(stored.Sum(t => t.Count) >= rowsAtRevocation);
         var cleanIdentities = Identities(await clean.CanonicalRowsAsync()).ToHashSet();
@@ -122,18 +121,5 @@ public sealed class TokenRevokedFaultTests
     {
         await using var c = await harness.OpenAsync();
         return await c.ExecuteScalarAsync<long>(sql);
-    }
-
-    internal static async Task<long> CommittedPagesAsync(SyncHarness harness)
-    {
-        if (!harness.Exists) return 0;
-        try
-        {
-            return await ScalarAsync(harness, "SELECT count(*) FROM raw_extraction_data");
-        }
-        catch (DbException)
-        {
-            return 0;
-        }
     }
 }
